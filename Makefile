@@ -1,0 +1,85 @@
+# MLEP Companion — every target builds what it needs first.
+#   make start   open the course: the site and JupyterLab on 127.0.0.1
+#   make test    the reference suite (what CI runs)
+SHELL := /bin/bash
+PYTHON ?= python3.11
+COURSE := .envs/course
+TOOLS := .envs/tools
+COURSE_PY := $(COURSE)/bin/python
+TOOLS_BIN := $(TOOLS)/bin
+KERNEL := $(TOOLS)/share/jupyter/kernels/mlep/kernel.json
+PIP_QUIET := --quiet --no-input --disable-pip-version-check
+# pytest workers: both cores by default
+WORKERS ?= 2
+
+.PHONY: setup start test test-fast docs serve-docs grade check bench lint clean browser labs
+
+setup: $(COURSE)/.ok $(TOOLS)/.ok $(KERNEL)
+
+# The course environment: TF/TFX 1.16 family and the reference suite (see README).
+$(COURSE)/.ok: requirements/course.txt requirements/course-constraints.txt requirements/course-nodeps.txt pyproject.toml
+	@echo "== course environment ($(COURSE)): about 2-3 minutes on first run"
+	@test -x $(COURSE_PY) || $(PYTHON) -m venv $(COURSE)
+	$(COURSE_PY) -m pip install $(PIP_QUIET) -r requirements/course.txt -c requirements/course-constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
+	@$(COURSE_PY) -m pip check >/dev/null 2>&1 || true
+	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --ignore-requires-python -r requirements/course-nodeps.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(COURSE_PY) -c "import tensorflow_data_validation, tfx, nbformat, mlep" 2>/dev/null
+	@touch $@
+
+# The tools environment: nbgrader, JupyterLab, mkdocs-material (their IPython pin clashes with TFMA's).
+$(TOOLS)/.ok: requirements/tools.txt requirements/tools-constraints.txt pyproject.toml
+	@echo "== tools environment ($(TOOLS)): about 1 minute on first run"
+	@test -x $(TOOLS_BIN)/python || $(PYTHON) -m venv $(TOOLS)
+	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) -r requirements/tools.txt -c requirements/tools-constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
+	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	$(TOOLS_BIN)/python -c "import nbgrader, mkdocs, mlep"
+	@touch $@
+
+# Register the course environment as the `mlep` kernel inside the tools environment.
+$(KERNEL): $(COURSE)/.ok $(TOOLS)/.ok lib/mlep/kernel.py lib/mlep/runtime.py
+	$(COURSE_PY) -m mlep.kernel install --prefix $(TOOLS)
+
+# Debian's Chromium for the site test (never a browser download).
+browser:
+	@command -v chromium >/dev/null || { echo "== installing Debian's chromium"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || echo "could not install chromium: the browser test will be skipped"; }
+
+start: setup
+	$(TOOLS_BIN)/mlep start
+
+test: setup browser
+	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) -m pytest -n $(WORKERS) --dist loadgroup
+
+# Everything but notebook runs and the browser (seconds, for the edit loop).
+test-fast: setup
+	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) -m pytest -m "not slow and not browser"
+
+docs: setup
+	$(TOOLS_BIN)/mkdocs build --strict
+
+serve-docs: setup
+	$(TOOLS_BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Regenerate the released labs from the source notebooks.
+labs: setup
+	$(TOOLS_BIN)/mlep release --all
+
+# Instructor: autograde every submission of LAB in autograder/var (see docs/instructors.md).
+grade: setup
+	$(TOOLS_BIN)/mlep grade $(LAB)
+
+# Learner: check one notebook, e.g. make check NB=labs/c2w1_data_validation/c2w1_data_validation.ipynb
+check: setup
+	$(TOOLS_BIN)/mlep check $(NB)
+
+bench: setup
+	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) tests/benchmarks/run.py
+
+lint: setup
+	$(TOOLS_BIN)/ruff check lib tests autograder
+
+clean:
+	rm -rf .envs site autograder/var .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

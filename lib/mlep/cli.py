@@ -1,0 +1,180 @@
+"""The ``mlep`` command: what learners and instructors do, in one place.
+
+    mlep labs                       list the labs
+    mlep check NOTEBOOK             run your notebook, per-exercise feedback
+    mlep release [LAB | --all]      instructor: regenerate labs/ from solutions/
+    mlep grade LAB                  instructor: autograde every submission of LAB
+    mlep datasets [list]            list the offline datasets
+    mlep datasets describe NAME     print a dataset's datasheet
+    mlep start                      serve the site and JupyterLab on 127.0.0.1
+
+It runs in the tools environment (``.envs/tools/bin/mlep``); labs run in the course kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from mlep.runtime import project_root
+
+
+def _labs(args) -> int:
+    from mlep.grading import notebooks
+
+    for lab in notebooks.lab_ids():
+        source = notebooks.read(notebooks.source_notebook(lab))
+        exercises = notebooks.exercises(source)
+        points = sum(e.points for e in exercises)
+        released = notebooks.released_notebook(lab)
+        print(f"{lab:<28} {len(exercises)} exercises, {points:g} points   {released.relative_to(project_root())}")
+    return 0
+
+
+def _check(args) -> int:
+    from mlep.grading import nbgrader, notebooks
+
+    try:
+        lines = nbgrader.check(args.notebook, timeout=args.timeout)
+    except notebooks.NotebookError as error:
+        print(f"cannot check: {error}", file=sys.stderr)
+        return 2
+    width = max(len(line.exercise) for line in lines)
+    for line in lines:
+        mark = "ok  " if line.passed else "FAIL"
+        print(f"{mark} {line.exercise:<{width}}  {line.message}")
+    done = sum(line.passed for line in lines)
+    print(f"\n{done} of {len(lines)} exercises: public tests passed. Hidden tests run when your lab is graded.")
+    return 0 if done == len(lines) else 1
+
+
+def _release(args) -> int:
+    from mlep.grading import nbgrader, notebooks
+
+    labs = notebooks.lab_ids() if args.all or not args.lab else [args.lab]
+    for lab in labs:
+        try:
+            path = nbgrader.release(lab)
+        except nbgrader.GradingError as error:
+            print(f"cannot release: {error}", file=sys.stderr)
+            return 2
+        print(f"released {lab} -> {path.relative_to(project_root())}")
+    return 0
+
+
+def _grade(args) -> int:
+    from mlep.grading import nbgrader
+
+    root = Path(args.root) if args.root else None
+    try:
+        results = nbgrader.grade(args.lab, root=root)
+    except nbgrader.GradingError as error:
+        print(f"cannot grade: {error}", file=sys.stderr)
+        return 2
+    print(nbgrader.report(results))
+    base = Path(args.root) if args.root else project_root()
+    print(f"\ngrades: {base / nbgrader.VAR / 'grades' / (args.lab + '.csv')}")
+    print(f"feedback pages: {base / nbgrader.VAR / 'feedback'}")
+    return 0
+
+
+def _datasets(args) -> int:
+    from mlep.data import datasets
+
+    if args.action == "describe":
+        if not args.name:
+            print("usage: mlep datasets describe NAME", file=sys.stderr)
+            return 2
+        try:
+            print(datasets.datasheet(args.name).describe())
+        except datasets.UnknownDatasetError as error:
+            print(error, file=sys.stderr)
+            return 2
+        return 0
+    for name in datasets.list_datasets():
+        sheet = datasets.datasheet(name)
+        print(f"{name:<22} {sheet.rows:>6} rows  {sheet.title}")
+    return 0
+
+
+def _start(args) -> int:
+    """Serve the course site and JupyterLab on loopback until Ctrl-C."""
+    bin_dir = Path(sys.executable).parent
+    root = project_root()
+    token = secrets.token_hex(16)
+    site_url = f"http://127.0.0.1:{args.site_port}/"
+    lab_url = f"http://127.0.0.1:{args.lab_port}/lab?token={token}"
+    quiet = subprocess.DEVNULL
+    processes = [
+        subprocess.Popen(
+            [str(bin_dir / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{args.site_port}", "--no-livereload"],
+            cwd=root, stdout=quiet, stderr=quiet, start_new_session=True,
+        ),
+        subprocess.Popen(
+            [str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={args.lab_port}",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'labs'}",
+             "--MappingKernelManager.default_kernel_name=mlep"],
+            cwd=root / "labs", stdout=quiet, stderr=quiet, start_new_session=True,
+        ),
+    ]
+    print(f"course site:  {site_url}\nJupyterLab:   {lab_url}\n(Ctrl-C stops both)", flush=True)
+    try:
+        while all(p.poll() is None for p in processes):
+            time.sleep(0.5)
+        failed = [p.args[0] for p in processes if p.poll() is not None]
+        print(f"stopped unexpectedly: {', '.join(map(str, failed))}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\nstopping...")
+        return 0
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="mlep", description="MLEP Companion: labs, grading, datasets.")
+    sub = top.add_subparsers(dest="command", required=True)
+    sub.add_parser("labs", help="list the labs").set_defaults(run=_labs)
+    check = sub.add_parser("check", help="run a notebook and report each exercise's public tests")
+    check.add_argument("notebook")
+    check.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    check.set_defaults(run=_check)
+    release = sub.add_parser("release", help="instructor: regenerate labs/ from solutions/")
+    release.add_argument("lab", nargs="?")
+    release.add_argument("--all", action="store_true")
+    release.set_defaults(run=_release)
+    grade = sub.add_parser("grade", help="instructor: autograde all submissions of a lab")
+    grade.add_argument("lab")
+    grade.add_argument("--root", help="course folder (default: this checkout)")
+    grade.set_defaults(run=_grade)
+    data = sub.add_parser("datasets", help="list or describe the offline datasets")
+    data.add_argument("action", nargs="?", choices=["list", "describe"], default="list")
+    data.add_argument("name", nargs="?")
+    data.set_defaults(run=_datasets)
+    start = sub.add_parser("start", help="serve the course site and JupyterLab on 127.0.0.1")
+    start.add_argument("--site-port", type=int, default=8000)
+    start.add_argument("--lab-port", type=int, default=8888)
+    start.set_defaults(run=_start)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

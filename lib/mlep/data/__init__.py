@@ -1,0 +1,1 @@
+"""The data lifecycle: datasets, validation, labeling, features, lineage, feature stores."""

@@ -1,0 +1,116 @@
+"""Seeded generators for the synthetic course datasets.
+
+Each generator is a pure function of its seed; ``python -m mlep.data.generators`` rewrites
+the shipped CSVs under ``datasets/`` and prints their sha256 for the datasheets.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+AGE_BRACKETS = [f"[{lo}-{lo + 10})" for lo in range(0, 100, 10)]
+RACES = ["Caucasian", "AfricanAmerican", "Hispanic", "Asian", "Other"]
+SPECIALTIES = [
+    "InternalMedicine", "Emergency/Trauma", "Family/GeneralPractice", "Cardiology",
+    "Surgery-General", "Nephrology", "Orthopedics", "Radiologist", "Pulmonology", "Psychiatry",
+]
+PAYER_CODES = ["MC", "MD", "HM", "UN", "BC", "SP", "CP", "OG"]
+MEDICATION_LEVELS = ["No", "Steady", "Up", "Down"]
+READMITTED = ["NO", ">30", "<30"]
+
+
+def _choice(rng, values, size, weights):
+    weights = np.asarray(weights, dtype=float)
+    return rng.choice(np.asarray(values, dtype=object), size=size, p=weights / weights.sum())
+
+
+def _encounters(rng, n, *, age_weights, lab_mean, stay_scale, payer_codes, specialties):
+    """One table of hospital encounters of diabetic patients, label included."""
+    import pandas as pd
+
+    age = _choice(rng, AGE_BRACKETS, n, age_weights)
+    age_index = np.array([AGE_BRACKETS.index(a) for a in age])
+    time_in_hospital = np.clip(np.round(rng.gamma(2.0, stay_scale, n)) + 1, 1, 14).astype(int)
+    num_lab_procedures = np.clip(np.round(rng.normal(lab_mean, 19, n)), 1, 132).astype(int)
+    num_medications = np.clip(np.round(rng.gamma(4.0, 4.0, n)), 1, 81).astype(int)
+    number_inpatient = rng.poisson(0.6, n)
+    number_emergency = rng.poisson(0.2, n)
+    a1c = _choice(rng, ["None", "Norm", ">7", ">8"], n, [83, 5, 4, 8])
+    insulin = _choice(rng, MEDICATION_LEVELS, n, [46, 30, 12, 12])
+    # Readmission risk grows with prior stays, length of stay and age: a learnable signal.
+    risk = (
+        -1.6 + 0.45 * number_inpatient + 0.06 * time_in_hospital + 0.08 * age_index
+        + 0.3 * (insulin == "Up") + rng.normal(0, 0.8, n)
+    )
+    readmitted = np.where(risk > 0.6, "<30", np.where(risk > -0.5, ">30", "NO"))
+    return pd.DataFrame(
+        {
+            "race": _choice(rng, RACES, n, [75, 19, 2, 1, 3]),
+            "gender": _choice(rng, ["Female", "Male"], n, [54, 46]),
+            "age": age,
+            "admission_type_id": _choice(rng, [1, 2, 3, 5, 6], n, [53, 18, 19, 5, 5]).astype(int),
+            "medical_specialty": _choice(rng, specialties, n, np.linspace(3, 1, len(specialties))),
+            "payer_code": _choice(rng, payer_codes, n, np.linspace(4, 1, len(payer_codes))),
+            "time_in_hospital": time_in_hospital,
+            "num_lab_procedures": num_lab_procedures,
+            "num_procedures": rng.integers(0, 7, n),
+            "num_medications": num_medications,
+            "number_outpatient": rng.poisson(0.4, n),
+            "number_emergency": number_emergency,
+            "number_inpatient": number_inpatient,
+            "number_diagnoses": np.clip(rng.poisson(7.4, n), 1, 16),
+            "A1Cresult": a1c,
+            "insulin": insulin,
+            "diabetesMed": _choice(rng, ["Yes", "No"], n, [77, 23]),
+            "readmitted": readmitted,
+        }
+    )
+
+
+def hospital_readmission(seed: int = 2026, *, rows=(4000, 1000, 1000)):
+    """Train, eval and serving splits of a Diabetes-130-US-style readmission table.
+
+    Planted for the data-validation lab (and listed in the datasheet):
+
+    - ``eval`` drifts: longer hospital stays (``time_in_hospital``), and its
+      ``medical_specialty`` has a value training never saw (``Dermatology``);
+    - ``serving`` has no label column, skews older (``age``) with more lab procedures
+      (``num_lab_procedures``), and its ``payer_code`` has an unseen value (``ZZ``).
+    """
+    rng = np.random.default_rng(seed)
+    train_n, eval_n, serving_n = rows
+    young_heavy = [1, 1, 2, 4, 9, 17, 22, 25, 16, 3]
+    common = dict(payer_codes=PAYER_CODES, specialties=SPECIALTIES)
+    train = _encounters(rng, train_n, age_weights=young_heavy, lab_mean=43, stay_scale=2.0, **common)
+    eval_ = _encounters(
+        rng, eval_n, age_weights=young_heavy, lab_mean=43, stay_scale=3.2,
+        payer_codes=PAYER_CODES, specialties=SPECIALTIES + ["Dermatology"],
+    )
+    serving = _encounters(
+        rng, serving_n, age_weights=[0, 0, 1, 2, 4, 9, 16, 28, 30, 10], lab_mean=55,
+        stay_scale=2.0, payer_codes=PAYER_CODES + ["ZZ"], specialties=SPECIALTIES,
+    ).drop(columns=["readmitted"])
+    return {"train": train, "eval": eval_, "serving": serving}
+
+
+GENERATORS = {"hospital_readmission": hospital_readmission}
+
+
+def write(name: str, seed: int) -> dict[str, str]:
+    """Regenerate ``datasets/<name>/<split>.csv``; return split → sha256."""
+    from mlep.data.datasets import data_dir, sha256
+
+    out = {}
+    for split, frame in GENERATORS[name](seed).items():
+        file = data_dir() / name / f"{split}.csv"
+        file.parent.mkdir(parents=True, exist_ok=True)
+        frame.to_csv(file, index=False, lineterminator="\n")
+        out[split] = sha256(file)
+    return out
+
+
+if __name__ == "__main__":
+    for split, digest in write(sys.argv[1] if len(sys.argv) > 1 else "hospital_readmission", 2026).items():
+        print(split, digest)

@@ -1,0 +1,89 @@
+"""Run a lab's test cells against any implementation, in-process and fast.
+
+Autograding a whole notebook per wrong answer would cost minutes; the honesty tests instead
+execute the source notebook once, then for each exercise swap in another implementation and
+run that exercise's test cell (hidden tests included). Labs avoid IPython magics, so their
+cells are plain Python.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from mlep.grading import notebooks
+
+
+@dataclass(frozen=True)
+class Outcome:
+    passed: bool
+    message: str
+
+
+class Lab:
+    """A lab notebook whose cells can be run in one namespace.
+
+    Parameters
+    ----------
+    path : path of a notebook (the source version, so hidden tests are included).
+    """
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        self.notebook = notebooks.read(self.path)
+        self.exercises = {e.function: e for e in notebooks.exercises(self.notebook)}
+        self.namespace_: dict | None = None
+
+    def _cells(self):
+        for index, cell in enumerate(self.notebook["cells"]):
+            if cell.get("cell_type") == "code":
+                yield index, notebooks.source(cell)
+
+    def run(self) -> "Lab":
+        """Execute every code cell in order (from the notebook's folder, plots off-screen)."""
+        import matplotlib
+
+        matplotlib.use("Agg")
+        namespace: dict = {"__name__": "__lab__"}
+        with _cwd(self.path.parent), contextlib.redirect_stdout(io.StringIO()):
+            for index, code in self._cells():
+                try:
+                    exec(compile(code, f"{self.path.name}[cell {index}]", "exec"), namespace)
+                except Exception as error:
+                    raise RuntimeError(f"{self.path.name} cell {index} failed: {error!r}") from error
+        self.namespace_ = namespace
+        return self
+
+    def check(self, function: str, implementation: str | None = None) -> Outcome:
+        """Run the test cell of exercise ``function`` with ``implementation`` swapped in.
+
+        ``implementation`` is Python source defining ``function`` (``None`` keeps the
+        notebook's own). Returns whether the tests passed and their last message.
+        """
+        if self.namespace_ is None:
+            self.run()
+        exercise = self.exercises[function]
+        namespace = dict(self.namespace_)
+        test_code = notebooks.source(self.notebook["cells"][exercise.test_index])
+        output = io.StringIO()
+        with _cwd(self.path.parent), contextlib.redirect_stdout(output):
+            try:
+                if implementation is not None:
+                    exec(compile(implementation, f"<{function} under test>", "exec"), namespace)
+                exec(compile(test_code, f"<{exercise.grade_id}>", "exec"), namespace)
+            except Exception as error:  # any failure is a lost point in nbgrader
+                return Outcome(False, f"{type(error).__name__}: {error}")
+        return Outcome(True, output.getvalue().strip())
+
+
+@contextlib.contextmanager
+def _cwd(path: Path):
+    before = Path.cwd()
+    os.chdir(path)
+    try:
+        yield
+    finally:
+        os.chdir(before)
