@@ -2,6 +2,7 @@
 #   make start   open the course: the site and JupyterLab on 127.0.0.1
 #   make test    the reference suite (what CI runs)
 SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
 PYTHON ?= python3.11
 COURSE := .envs/course
 TOOLS := .envs/tools
@@ -9,6 +10,8 @@ COURSE_PY := $(COURSE)/bin/python
 TOOLS_BIN := $(TOOLS)/bin
 KERNEL := $(TOOLS)/share/jupyter/kernels/mlep/kernel.json
 PIP_QUIET := --quiet --no-input --disable-pip-version-check
+# hide this machine's notes about absent local package mirrors; pip errors still fail the build
+QUIET_NOTES := 2>&1 | { grep -v "^WARNING: Location" || true; }
 # pytest workers: both cores by default
 WORKERS ?= 2
 
@@ -18,22 +21,25 @@ setup: $(COURSE)/.ok $(TOOLS)/.ok $(KERNEL)
 
 # The course environment: TF/TFX 1.16 family and the reference suite (see README).
 $(COURSE)/.ok: requirements/course.txt requirements/course-constraints.txt requirements/course-nodeps.txt pyproject.toml
-	@echo "== course environment ($(COURSE)): about 2-3 minutes on first run"
+	@echo "== course environment ($(COURSE)): about 4 minutes on first run"
 	@test -x $(COURSE_PY) || $(PYTHON) -m venv $(COURSE)
-	$(COURSE_PY) -m pip install $(PIP_QUIET) -r requirements/course.txt -c requirements/course-constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
-	@$(COURSE_PY) -m pip check >/dev/null 2>&1 || true
-	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --ignore-requires-python -r requirements/course-nodeps.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
-	$(COURSE_PY) -c "import tensorflow_data_validation, tfx, nbformat, mlep" 2>/dev/null
+	@date +%s > $(COURSE)/.install-start
+	$(COURSE_PY) -m pip install $(PIP_QUIET) -r requirements/course.txt -c requirements/course-constraints.txt $(QUIET_NOTES)
+	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --ignore-requires-python -r requirements/course-nodeps.txt $(QUIET_NOTES)
+	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . $(QUIET_NOTES)
+	$(COURSE_PY) -c "import tensorflow_data_validation, tfx, nbformat, mlep"
+	@echo $$(( $$(date +%s) - $$(cat $(COURSE)/.install-start) )) > $(COURSE)/.install-seconds
 	@touch $@
 
 # The tools environment: nbgrader, JupyterLab, mkdocs-material (their IPython pin clashes with TFMA's).
 $(TOOLS)/.ok: requirements/tools.txt requirements/tools-constraints.txt pyproject.toml
 	@echo "== tools environment ($(TOOLS)): about 1 minute on first run"
 	@test -x $(TOOLS_BIN)/python || $(PYTHON) -m venv $(TOOLS)
-	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) -r requirements/tools.txt -c requirements/tools-constraints.txt 2>&1 | grep -v "^WARNING: Location" || true
-	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . 2>&1 | grep -v "^WARNING: Location" || true
+	@date +%s > $(TOOLS)/.install-start
+	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) -r requirements/tools.txt -c requirements/tools-constraints.txt $(QUIET_NOTES)
+	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . $(QUIET_NOTES)
 	$(TOOLS_BIN)/python -c "import nbgrader, mkdocs, mlep"
+	@echo $$(( $$(date +%s) - $$(cat $(TOOLS)/.install-start) )) > $(TOOLS)/.install-seconds
 	@touch $@
 
 # Register the course environment as the `mlep` kernel inside the tools environment.

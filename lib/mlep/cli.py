@@ -57,14 +57,15 @@ def _check(args) -> int:
 def _release(args) -> int:
     from mlep.grading import nbgrader, notebooks
 
-    labs = notebooks.lab_ids() if args.all or not args.lab else [args.lab]
+    root = Path(args.root) if args.root else project_root()
+    labs = notebooks.lab_ids(root) if args.all or not args.lab else [args.lab]
     for lab in labs:
         try:
-            path = nbgrader.release(lab)
+            path = nbgrader.release(lab, root=root)
         except nbgrader.GradingError as error:
             print(f"cannot release: {error}", file=sys.stderr)
             return 2
-        print(f"released {lab} -> {path.relative_to(project_root())}")
+        print(f"released {lab} -> {path}")
     return 0
 
 
@@ -155,6 +156,7 @@ def parser() -> argparse.ArgumentParser:
     release = sub.add_parser("release", help="instructor: regenerate labs/ from solutions/")
     release.add_argument("lab", nargs="?")
     release.add_argument("--all", action="store_true")
+    release.add_argument("--root", help="course folder (default: this checkout)")
     release.set_defaults(run=_release)
     grade = sub.add_parser("grade", help="instructor: autograde all submissions of a lab")
     grade.add_argument("lab")

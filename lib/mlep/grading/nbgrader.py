@@ -66,56 +66,50 @@ def release(lab: str, *, root: Path | None = None) -> Path:
 
 @dataclass
 class StudentResult:
-    """One student's grade for one lab, with feedback lines."""
+    """One student's grade for one lab, with per-test-cell scores and feedback lines."""
 
     student: str
     score: float = 0.0
     max_score: float = 0.0
     status: str = "graded"
+    cells: dict[str, float] = field(default_factory=dict)
     feedback: list[str] = field(default_factory=list)
 
 
-def _precheck(notebook: Path, source_ids: list[str]) -> list[str]:
-    """Problems nbgrader would hide or choke on, as feedback lines (empty when fine)."""
+def _precheck(notebook: Path, source_ids: list[str]) -> tuple[bool, list[str]]:
+    """(gradable, feedback lines) for problems nbgrader would hide or choke on."""
     if not notebook.is_file():
         found = sorted(p.name for p in notebook.parent.glob("*")) if notebook.parent.is_dir() else []
-        return [f"no notebook named {notebook.name} in the submission (found: {found or 'nothing'})"]
+        return False, [f"no notebook named {notebook.name} in the submission (found: {found or 'nothing'})"]
     try:
         submitted = notebooks.read(notebook)
     except notebooks.NotebookError as error:
-        return [str(error)]
+        return False, [str(error)]
     present = set(notebooks.grade_ids(submitted))
-    return [
-        f"test cell {gid} was deleted, so it scores 0; restore it from the released lab"
-        for gid in source_ids
-        if gid not in present
-    ]
+    deleted = [gid for gid in source_ids if gid not in present]
+    return True, [f"test cell {gid} was deleted, so it scores 0; restore it from the released lab" for gid in deleted]
 
 
-def _scores(root: Path, lab: str, student: str) -> tuple[float, float, list[str]]:
+def _record_scores(result: StudentResult, root: Path, lab: str) -> None:
     from nbgrader.api import Gradebook
 
-    lines = []
     with Gradebook(f"sqlite:///{root / VAR / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission(lab, student)
+        submission = gradebook.find_submission(lab, result.student)
+        result.score, result.max_score = submission.score, submission.max_score
         for nb in submission.notebooks:
             for grade in sorted(nb.grades, key=lambda g: g.name):
                 if grade.max_score:
+                    result.cells[grade.name] = grade.score
                     mark = "passed" if grade.score == grade.max_score else "failed"
-                    lines.append(f"{grade.name}: {grade.score:g}/{grade.max_score:g} {mark}")
-        return submission.score, submission.max_score, lines
-
-
-def _source_max_score(root: Path, lab: str) -> float:
-    source = notebooks.read(notebooks.source_notebook(lab, root))
-    return sum(e.points for e in notebooks.exercises(source))
+                    result.feedback.append(f"{grade.name}: {grade.score:g}/{grade.max_score:g} {mark}")
 
 
 def grade(lab: str, *, root: Path | None = None, students: list[str] | None = None) -> list[StudentResult]:
     """Autograde and generate feedback for every submission of ``lab``.
 
     Submissions live in ``<root>/autograder/var/submitted/<student>/<lab>/<lab>.ipynb``. Writes
-    ``<root>/autograder/var/grades/<lab>.csv`` and returns one result per student.
+    ``<root>/autograder/var/grades/<lab>.csv`` (one row per student, a column per test cell)
+    and returns one result per student.
     """
     root = project_root() if root is None else Path(root)
     submitted = root / VAR / "submitted"
@@ -123,32 +117,28 @@ def grade(lab: str, *, root: Path | None = None, students: list[str] | None = No
         students = sorted(p.name for p in submitted.glob("*") if p.is_dir())
     if not students:
         raise GradingError(f"no submissions under {submitted}/<student>/{lab}/")
-    source_ids = notebooks.grade_ids(notebooks.read(notebooks.source_notebook(lab, root)))
-    max_score = _source_max_score(root, lab)
+    source = notebooks.read(notebooks.source_notebook(lab, root))
+    source_ids = notebooks.grade_ids(source)
+    max_score = sum(e.points for e in notebooks.exercises(source))
     results = []
     for student in students:
-        result = StudentResult(student, max_score=max_score)
-        notebook = submitted / student / lab / f"{lab}.ipynb"
-        problems = _precheck(notebook, source_ids)
-        result.feedback += problems
-        if problems and not notebook.is_file() or any("not valid notebook" in p or "not a notebook" in p for p in problems):
+        result = StudentResult(student, max_score=max_score, cells=dict.fromkeys(source_ids, 0.0))
+        results.append(result)
+        gradable, result.feedback = _precheck(submitted / student / lab / f"{lab}.ipynb", source_ids)
+        if not gradable:
             result.status = "not graded"
-            results.append(result)
             continue
         run = _nbgrader(["autograde", lab, "--student", student, "--force"], root)
         if run.returncode != 0:
             result.status = "error"
             result.feedback.append(_explain_failure(run))
-            results.append(result)
             continue
-        result.score, result.max_score, lines = _scores(root, lab, student)
-        result.feedback += lines
+        _record_scores(result, root, lab)
         result.feedback += _timeouts(root, lab, student)
         feedback = _nbgrader(["generate_feedback", lab, "--student", student, "--force"], root)
         if feedback.returncode != 0:
             result.feedback.append("feedback page could not be generated: " + _last_line(feedback))
-        results.append(result)
-    _write_csv(root / VAR / "grades" / f"{lab}.csv", lab, results)
+    _write_csv(root / VAR / "grades" / f"{lab}.csv", lab, source_ids, results)
     return results
 
 
@@ -177,13 +167,15 @@ def _timeouts(root: Path, lab: str, student: str) -> list[str]:
     return lines
 
 
-def _write_csv(path: Path, lab: str, results: list[StudentResult]) -> None:
+def _write_csv(path: Path, lab: str, cells: list[str], results: list[StudentResult]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
-        writer.writerow(["lab", "student", "score", "max_score", "status", "feedback"])
+        writer.writerow(["lab", "student", "score", "max_score", "status", *cells, "feedback"])
         for r in results:
-            writer.writerow([lab, r.student, f"{r.score:g}", f"{r.max_score:g}", r.status, " | ".join(r.feedback)])
+            scores = [f"{r.cells.get(cell, 0):g}" for cell in cells]
+            row = [lab, r.student, f"{r.score:g}", f"{r.max_score:g}", r.status, *scores, " | ".join(r.feedback)]
+            writer.writerow(row)
 
 
 def report(results: list[StudentResult]) -> str:

@@ -1,0 +1,124 @@
+"""The instructor flow on a demo class: real nbgrader, real gradebook, one run per lab."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+
+import pytest
+from conftest import LABS, tool
+from demo_class import RECIPES
+
+from mlep.grading import notebooks
+from mlep.grading.nbgrader import VAR, start_course_dir, submit
+
+pytestmark = pytest.mark.slow
+CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
+
+
+@pytest.fixture(scope="module", params=LABS)
+def graded(request, tmp_path_factory):
+    lab = request.param
+    root = tmp_path_factory.mktemp(f"class_{lab}")
+    start_course_dir(root)
+    released = subprocess.run([tool("mlep"), "release", lab, "--root", str(root)], capture_output=True, text=True)
+    assert released.returncode == 0, released.stderr
+    for recipe in RECIPES:
+        content = recipe(lab)
+        target = submit(root, recipe.__name__, lab, None)
+        if isinstance(content, dict):
+            target.write_text(json.dumps(content), encoding="utf-8")
+        elif isinstance(content, str):
+            target.write_text(content, encoding="utf-8")
+    env = dict(os.environ, MLEP_CELL_TIMEOUT=str(CELL_TIMEOUT))
+    run = subprocess.run([tool("mlep"), "grade", lab, "--root", str(root)], capture_output=True, text=True, env=env,
+                         timeout=1800)
+    assert run.returncode == 0, run.stdout + run.stderr
+    with open(root / VAR / "grades" / f"{lab}.csv", newline="") as handle:
+        rows = {row["student"]: row for row in csv.DictReader(handle)}
+    exercises = notebooks.exercises(notebooks.read(notebooks.source_notebook(lab)))
+    return lab, root, rows, exercises, run.stdout
+
+
+def _cells(row, exercises):
+    return {e.function: float(row[e.grade_id + "_tests"]) for e in exercises}
+
+
+def test_every_student_gets_a_row_and_the_report_lists_them(graded):
+    _, _, rows, _, report = graded
+    assert sorted(rows) == sorted(r.__name__ for r in RECIPES)
+    for student in rows:
+        assert student in report
+
+
+def test_solution_scores_full_marks(graded):
+    _, _, rows, exercises, _ = graded
+    perfect = rows["perfect"]
+    assert perfect["status"] == "graded"
+    assert float(perfect["score"]) == float(perfect["max_score"]) == sum(e.points for e in exercises)
+
+
+def test_released_notebook_scores_zero_on_every_graded_cell(graded):
+    _, _, rows, exercises, _ = graded
+    assert _cells(rows["unsolved"], exercises) == {e.function: 0.0 for e in exercises}
+
+
+def test_partial_submission_scores_exactly_its_solved_exercises(graded):
+    _, _, rows, exercises, _ = graded
+    half = len(exercises) // 2
+    expected = {e.function: (e.points if i < half else 0.0) for i, e in enumerate(exercises)}
+    assert _cells(rows["partial"], exercises) == expected
+
+
+def test_syntax_error_costs_only_its_exercise(graded):
+    _, _, rows, exercises, _ = graded
+    cells = _cells(rows["broken"], exercises)
+    assert cells[exercises[1].function] == 0
+    assert all(cells[e.function] == e.points for i, e in enumerate(exercises) if i != 1)
+
+
+def test_endless_loop_is_stopped_and_the_lab_goes_on(graded):
+    _, _, rows, exercises, _ = graded
+    row = rows["endless"]
+    cells = _cells(row, exercises)
+    assert cells[exercises[0].function] == 0
+    assert cells[exercises[-1].function] == exercises[-1].points
+    assert "time limit" in row["feedback"]
+
+
+def test_dead_kernel_gets_feedback_and_does_not_stop_the_batch(graded):
+    _, _, rows, _, _ = graded
+    assert float(rows["dies"]["score"]) == 0
+    assert "kernel died" in rows["dies"]["feedback"]
+    assert rows["edited_tests"]["status"] == "graded"  # graded after it, alphabetically
+
+
+def test_edited_test_cells_are_restored_from_the_gradebook(graded):
+    _, _, rows, _, _ = graded
+    assert float(rows["edited_tests"]["score"]) == 0
+
+
+def test_deleted_test_cell_scores_zero_with_a_line_saying_so(graded):
+    _, _, rows, exercises, _ = graded
+    row = rows["deleted_test"]
+    first = exercises[0]
+    assert _cells(row, exercises)[first.function] == 0
+    assert f"test cell {first.grade_id}_tests was deleted" in row["feedback"]
+    assert float(row["score"]) == sum(e.points for e in exercises[1:])
+
+
+def test_invalid_json_and_missing_notebook_get_a_clear_line(graded):
+    lab, _, rows, _, _ = graded
+    assert rows["invalid_json"]["status"] == "not graded"
+    assert "not valid notebook JSON" in rows["invalid_json"]["feedback"]
+    assert rows["missing"]["status"] == "not graded"
+    assert f"no notebook named {lab}.ipynb" in rows["missing"]["feedback"]
+
+
+def test_feedback_pages_are_written_for_graded_students(graded):
+    lab, root, _, _, _ = graded
+    page = root / VAR / "feedback" / "perfect" / lab / f"{lab}.html"
+    assert page.is_file()
+    assert "BEGIN HIDDEN TESTS" not in page.read_text()

@@ -1,0 +1,86 @@
+import shutil
+
+import pandas as pd
+import pytest
+
+from mlep.data import datasets, generators
+
+
+def test_unknown_dataset_lists_the_known_names():
+    with pytest.raises(datasets.UnknownDatasetError, match="available: chicago_taxi, hospital_readmission"):
+        datasets.load("diabetes")
+
+
+def test_unknown_split_lists_the_splits():
+    with pytest.raises(datasets.UnknownDatasetError, match="no split 'test'; available: train, eval, serving"):
+        datasets.path("hospital_readmission", "test")
+
+
+@pytest.fixture
+def copied_registry(tmp_path, monkeypatch):
+    shutil.copytree(datasets.data_dir(), tmp_path / "datasets")
+    monkeypatch.setattr(datasets, "data_dir", lambda: tmp_path / "datasets")
+    datasets._sheets.cache_clear()
+    yield tmp_path / "datasets"
+    datasets._sheets.cache_clear()
+
+
+def test_corrupted_file_fails_its_checksum_naming_it(copied_registry):
+    file = copied_registry / "hospital_readmission" / "eval.csv"
+    file.write_text(file.read_text().replace("Caucasian", "Caucasain", 1))
+    with pytest.raises(datasets.ChecksumError, match=r"'hospital_readmission' split 'eval'.*eval\.csv"):
+        datasets.load("hospital_readmission", "eval")
+    datasets.load("hospital_readmission", "train")  # the other splits still load
+
+
+def test_missing_file_says_which(copied_registry):
+    (copied_registry / "hospital_readmission" / "serving.csv").unlink()
+    with pytest.raises(FileNotFoundError, match="split 'serving': missing file"):
+        datasets.path("hospital_readmission", "serving")
+
+
+def test_every_dataset_verifies_and_matches_its_datasheet():
+    for name in datasets.list_datasets():
+        sheet = datasets.datasheet(name)
+        assert sheet.source and sheet.licence and sheet.schema
+        for split, spec in sheet.splits.items():
+            frame = datasets.load(name, split)
+            assert len(frame) == spec.rows, (name, split)
+            assert set(frame.columns) <= set(sheet.schema), (name, split)
+
+
+def test_chicago_taxi_comes_from_the_tfx_wheel():
+    assert "site-packages/tfx/examples/chicago_taxi_pipeline" in str(datasets.path("chicago_taxi"))
+
+
+def test_generator_reproduces_the_shipped_files_byte_for_byte(tmp_path):
+    sheet = datasets.datasheet("hospital_readmission")
+    for split, frame in generators.hospital_readmission(sheet.seed).items():
+        out = tmp_path / f"{split}.csv"
+        frame.to_csv(out, index=False, lineterminator="\n")
+        assert datasets.sha256(out) == sheet.splits[split].sha256, split
+
+
+def test_planted_problems_are_there():
+    train = datasets.load("hospital_readmission", "train")
+    eval_ = datasets.load("hospital_readmission", "eval")
+    serving = datasets.load("hospital_readmission", "serving")
+    assert "readmitted" not in serving and "readmitted" in train
+    assert "Dermatology" in set(eval_["medical_specialty"]) - set(train["medical_specialty"])
+    assert "ZZ" in set(serving["payer_code"]) - set(train["payer_code"])
+    assert eval_["time_in_hospital"].mean() > train["time_in_hospital"].mean() + 1
+    assert serving["num_lab_procedures"].mean() > train["num_lab_procedures"].mean() + 8
+    older = lambda df: df["age"].isin(["[70-80)", "[80-90)", "[90-100)"]).mean()  # noqa: E731
+    assert older(serving) > older(train) + 0.15
+
+
+def test_seed_changes_the_data():
+    a = generators.hospital_readmission(1, rows=(50, 10, 10))["train"]
+    b = generators.hospital_readmission(2, rows=(50, 10, 10))["train"]
+    assert not a.equals(b)
+    pd.testing.assert_frame_equal(a, generators.hospital_readmission(1, rows=(50, 10, 10))["train"])
+
+
+def test_describe_prints_the_datasheet():
+    text = datasets.datasheet("hospital_readmission").describe()
+    assert "licence:" in text and "readmitted" in text and "planted" in text

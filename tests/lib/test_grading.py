@@ -1,0 +1,54 @@
+import json
+
+import pytest
+
+from mlep.grading import expect, notebooks
+
+
+def test_failures_name_the_exercise_and_what_was_got():
+    with pytest.raises(expect.ExerciseFailure, match=r"^Exercise 4: the domain should be \['a'\], but got \['b'\]$"):
+        expect.equal(["b"], ["a"], "Exercise 4", what="the domain")
+    with pytest.raises(expect.ExerciseFailure, match="did you forget to `return` it"):
+        expect.instance(None, dict, "Exercise 2")
+    with pytest.raises(expect.ExerciseFailure, match="should be about 0.5, but got 0.4"):
+        expect.close(0.4, 0.5, "Exercise 6")
+
+
+def test_columns_lists_what_is_missing():
+    import pandas as pd
+
+    with pytest.raises(expect.ExerciseFailure, match=r"missing column\(s\) \['alarm'\]"):
+        expect.columns(pd.DataFrame({"feature": []}), ["feature", "alarm"], "Exercise 6")
+
+
+def test_passed_never_says_all_tests(capsys):
+    expect.passed("Exercise 1")
+    out = capsys.readouterr().out
+    assert "public tests passed" in out and "all tests" not in out
+
+
+def test_read_rejects_broken_files(tmp_path):
+    bad = tmp_path / "bad.ipynb"
+    bad.write_text("{not json")
+    with pytest.raises(notebooks.NotebookError, match="bad.ipynb is not valid notebook JSON"):
+        notebooks.read(bad)
+    bad.write_text(json.dumps({"cells": "nope"}))
+    with pytest.raises(notebooks.NotebookError, match="not a notebook"):
+        notebooks.read(bad)
+    with pytest.raises(notebooks.NotebookError, match="no notebook at"):
+        notebooks.read(tmp_path / "missing.ipynb")
+
+
+def test_exercises_pair_solution_and_test_cells():
+    lab = notebooks.read(notebooks.source_notebook("c2w1_data_validation"))
+    exercises = notebooks.exercises(lab)
+    assert [e.number for e in exercises] == list(range(1, len(exercises) + 1))
+    for e in exercises:
+        assert e.test_index > e.solution_index
+        assert notebooks.nbgrader_meta(lab["cells"][e.test_index])["grade_id"] == e.grade_id + "_tests"
+
+
+def test_exercise_without_test_cell_is_an_error():
+    cell = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {"grade_id": "ex1_f", "solution": True}}}
+    with pytest.raises(notebooks.NotebookError, match="ex1_f has no test cell ex1_f_tests"):
+        notebooks.exercises({"cells": [cell]})

@@ -1,0 +1,49 @@
+import json
+import subprocess
+import sys
+
+from mlep import kernel, runtime
+
+LIGHT_MODULES = ["mlep", "mlep.data.datasets", "mlep.data.validation", "mlep.grading.expect",
+                 "mlep.grading.notebooks", "mlep.cli"]
+
+
+def test_import_mlep_pulls_in_no_heavy_framework():
+    code = (
+        "import sys\n"
+        f"for name in {LIGHT_MODULES!r}: __import__(name)\n"
+        "from mlep.runtime import heavy_modules_loaded\n"
+        "print(','.join(heavy_modules_loaded()))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
+
+
+def test_heavy_modules_loaded_sees_tensorflow():
+    code = "import mlep.runtime as r; r.tensorflow(); print(r.heavy_modules_loaded())"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert "tensorflow" in out.stdout
+
+
+def test_configure_keeps_existing_values():
+    env = runtime.configure({"TF_USE_LEGACY_KERAS": "0"})
+    assert env["TF_USE_LEGACY_KERAS"] == "0"
+    assert env["TF_CPP_MIN_LOG_LEVEL"] == "3"
+
+
+def test_tensorflow_uses_keras_2_and_skips_autograph_for_tf_keras():
+    code = (
+        "import mlep.runtime as r\n"
+        "tf = r.tensorflow()\n"
+        "from tensorflow.python.autograph.core import config\n"
+        "print(tf.keras.__name__.split('.')[0], config.CONVERSION_RULES[0]._prefix)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["tf_keras", "tf_keras"]
+
+
+def test_kernel_spec_runs_this_interpreter_with_course_settings(tmp_path):
+    spec = json.loads(kernel.install(tmp_path).read_text())
+    assert spec["argv"][:3] == [sys.executable, "-m", "mlep.kernel"]
+    assert spec["env"]["TF_USE_LEGACY_KERAS"] == "1"
+    assert (tmp_path / "share/jupyter/kernels/mlep/kernel.json").is_file()
