@@ -120,11 +120,13 @@ def _start(args) -> int:
         subprocess.Popen(
             [str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={args.lab_port}",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'labs'}",
-             "--MappingKernelManager.default_kernel_name=mlep"],
+             "--MappingKernelManager.default_kernel_name=mlep",
+             *(["--allow-root"] if os.geteuid() == 0 else [])],
             cwd=root / "labs", stdout=quiet, stderr=quiet, start_new_session=True,
         ),
     ]
     print(f"course site:  {site_url}\nJupyterLab:   {lab_url}\n(Ctrl-C stops both)", flush=True)
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both too
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

@@ -1,0 +1,81 @@
+"""The `mlep` command as people use it (tools environment)."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import time
+import urllib.request
+
+import pytest
+from conftest import tool
+
+
+def _mlep(*args, **kwargs):
+    return subprocess.run([tool("mlep"), *args], capture_output=True, text=True, timeout=120, **kwargs)
+
+
+def test_labs_lists_each_lab_with_its_exercises():
+    run = _mlep("labs")
+    assert run.returncode == 0
+    assert re.search(r"c2w1_data_validation\s+7 exercises, 12 points\s+labs/c2w1_data_validation/", run.stdout)
+
+
+def test_datasets_list_and_describe():
+    listing = _mlep("datasets")
+    assert "hospital_readmission" in listing.stdout and "chicago_taxi" in listing.stdout
+    sheet = _mlep("datasets", "describe", "hospital_readmission")
+    assert sheet.returncode == 0 and "licence:" in sheet.stdout and "sha256" not in sheet.stdout
+    unknown = _mlep("datasets", "describe", "mnist")
+    assert unknown.returncode == 2
+    assert "unknown dataset 'mnist'; available: chicago_taxi, hospital_readmission" in unknown.stderr
+    assert "Traceback" not in unknown.stderr
+
+
+def test_grade_without_submissions_says_where_they_go(tmp_path):
+    run = _mlep("grade", "c2w1_data_validation", "--root", str(tmp_path))
+    assert run.returncode == 2 and "no submissions under" in run.stderr and "Traceback" not in run.stderr
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait_for(url: str, deadline: float) -> int:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status
+        except OSError:
+            time.sleep(0.5)
+    raise AssertionError(f"{url} did not answer in time")
+
+
+@pytest.mark.slow
+def test_start_serves_site_and_jupyterlab_and_stops_both_on_ctrl_c():
+    site_port, lab_port = _free_port(), _free_port()
+    process = subprocess.Popen(
+        [tool("mlep"), "start", "--site-port", str(site_port), "--lab-port", str(lab_port)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )
+    try:
+        first = process.stdout.readline() + process.stdout.readline()
+        assert f"http://127.0.0.1:{site_port}/" in first
+        token = re.search(r"token=(\w+)", first)[1]
+        deadline = time.monotonic() + 90
+        assert _wait_for(f"http://127.0.0.1:{site_port}/", deadline) == 200
+        assert _wait_for(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}", deadline) == 200
+        with urllib.request.urlopen(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}") as r:
+            assert b'"mlep"' in r.read()
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        out, _ = process.communicate(timeout=30)
+    assert process.returncode == 0
+    for port in (site_port, lab_port):
+        with socket.socket() as s:
+            assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served after Ctrl-C"
