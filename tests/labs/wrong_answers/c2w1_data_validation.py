@@ -39,20 +39,29 @@ def summarize(stats):
 """,
     ],
     "curated_schema": [
-        # forgets to require the label
+        # forgets that medical_specialty may be missing
         """
 def curated_schema(stats):
     schema = dv.infer_schema(stats)
-    dv.set_domain(schema, "age", AGE_BRACKETS)
     dv.set_range(schema, "time_in_hospital", 1, 14)
+    dv.set_range(schema, "admission_type_id", 1, 8)
     return schema
 """,
-        # keeps only the age brackets seen in training
+        # counts days from 0
+        """
+def curated_schema(stats):
+    schema = dv.infer_schema(stats)
+    dv.set_range(schema, "time_in_hospital", 0, 14)
+    dv.set_range(schema, "admission_type_id", 1, 8)
+    dv.set_required(schema, "medical_specialty", False)
+    return schema
+""",
+        # trusts the inferred schema for the admission codes
         """
 def curated_schema(stats):
     schema = dv.infer_schema(stats)
     dv.set_range(schema, "time_in_hospital", 1, 14)
-    dv.set_required(schema, "readmitted")
+    dv.set_required(schema, "medical_specialty", False)
     return schema
 """,
     ],
@@ -66,9 +75,9 @@ def accept_new_values(schema, stats):
         # replaces each domain with the values seen now, dropping the curated ones
         """
 def accept_new_values(schema, stats):
-    for feature in schema.feature:
-        if dv.domain_values(schema, feature.name) is not None:
-            dv.set_domain(schema, feature.name, sorted(dv.category_frequencies(stats, feature.name)))
+    for feature in dv.feature_table(stats)["feature"]:
+        if dv.domain_values(schema, feature) is not None:
+            dv.set_domain(schema, feature, sorted(dv.category_frequencies(stats, feature)))
     return schema
 """,
     ],
@@ -101,9 +110,9 @@ def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
         """
 def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
     for feature in ["time_in_hospital", "payer_code"]:
-        dv.set_drift_threshold(schema, feature, 0.1)
+        dv.set_drift_threshold(schema, feature, 0.05)
     for feature in ["age", "num_lab_procedures"]:
-        dv.set_skew_threshold(schema, feature, 0.1)
+        dv.set_skew_threshold(schema, feature, 0.05)
     return (dv.drift_table(train_stats, eval_stats, schema),
             dv.skew_table(train_stats, serving_stats, schema))
 """,
