@@ -1,0 +1,223 @@
+"""MkDocs hook for the MLEP Companion site (registered in ``mkdocs.yml`` under ``hooks:``).
+
+1. **API pages, one per module that exists.** Every ``.py`` file under ``lib/mlep`` (public
+   names only) gets a generated page ``reference/<dotted/path>.md`` holding a mkdocstrings
+   ``::: mlep.x.y`` directive, and the "API reference" section of the nav is filled with them,
+   grouped by subpackage. Modules are found by walking the folder: nothing is imported, so
+   building the site never imports TensorFlow. A new module appears on the site by itself.
+2. **Sphinx roles in docstrings.** ``:mod:`mlep.data```, ``:func:`load``` and friends are
+   Sphinx syntax; mkdocstrings shows them literally. They become optional cross-references
+   (a link when the target is documented, plain code otherwise).
+3. **Offline notebooks.** nbconvert's HTML template loads MathJax from a CDN; the labs need no
+   maths rendering, so that script tag is dropped and a page never asks the network for it.
+4. **Links inside notebooks.** MkDocs rewrites ``page.md`` links in Markdown pages only; a lab's
+   markdown cell linking to ``../../course/c2w1.md`` would point nowhere on the site. Such
+   relative links are resolved like MkDocs does for Markdown, and a link to a missing page is a
+   warning (so ``mkdocs build --strict`` fails on it).
+"""
+
+from __future__ import annotations
+
+import ast
+import html
+import logging
+import posixpath
+import re
+import tomllib
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+log = logging.getLogger("mkdocs.hooks.mlep_site")
+
+API_SECTION = "API reference"
+PACKAGE = "mlep"
+REFERENCE_DIR = "reference"
+
+
+def _library_root(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent / "lib" / PACKAGE
+
+
+def discover_modules(root: Path) -> list[str]:
+    """Dotted names of the public modules and packages under ``root``, sorted.
+
+    A file or folder whose name starts with ``_`` (other than ``__init__.py``) is private and
+    skipped, and so is ``__main__.py``.
+    """
+    names = []
+    for file in sorted(root.rglob("*.py")):
+        parts = file.relative_to(root.parent).with_suffix("").parts
+        if any(p.startswith("_") and p != "__init__" for p in parts) or "__pycache__" in parts:
+            continue
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        names.append(".".join(parts))
+    return sorted(names)
+
+
+def page_path(dotted: str, packages: set[str]) -> str:
+    """Docs path of the API page of ``dotted`` (a package gets the ``index.md`` of its folder)."""
+    parts = dotted.split(".")
+    if dotted in packages:
+        return "/".join([REFERENCE_DIR, *parts, "index.md"])
+    return "/".join([REFERENCE_DIR, *parts]) + ".md"
+
+
+def _packages(root: Path) -> set[str]:
+    return {
+        ".".join(init.parent.relative_to(root.parent).parts) for init in root.rglob("__init__.py")
+    }
+
+
+def api_nav(modules: list[str], packages: set[str]) -> list:
+    """The nav entries of the API section.
+
+    Top-level modules are plain entries; a subpackage with modules becomes a section whose
+    first page (its ``index.md``, the section's own link) documents the package itself; a
+    subpackage without modules yet is a plain entry.
+    """
+    children: dict[str, list[str]] = {}
+    for dotted in modules:
+        parts = dotted.split(".")
+        if len(parts) > 2 and ".".join(parts[:2]) in packages:
+            children.setdefault(".".join(parts[:2]), []).append(dotted)
+    nav: list = []
+    for dotted in modules:
+        parts = dotted.split(".")
+        if len(parts) > 2 and ".".join(parts[:2]) in packages:
+            continue  # listed inside its subpackage's section
+        if dotted in children:
+            section = [page_path(dotted, packages)]
+            section += [{child: page_path(child, packages)} for child in children[dotted]]
+            nav.append({dotted: section})
+        else:
+            nav.append({dotted: page_path(dotted, packages)})
+    return nav
+
+
+def _summary(file: Path) -> str:
+    """First line of a module's docstring, read with ``ast`` (no import)."""
+    try:
+        doc = ast.get_docstring(ast.parse(file.read_text(encoding="utf-8")))
+    except (SyntaxError, UnicodeDecodeError):
+        return ""
+    return (doc or "").strip().splitlines()[0] if doc else ""
+
+
+def on_config(config: MkDocsConfig) -> MkDocsConfig:
+    root = _library_root(config)
+    modules = discover_modules(root)
+    packages = _packages(root)
+    for item in config.nav or []:
+        if isinstance(item, dict) and API_SECTION in item:
+            entries = item[API_SECTION]
+            overview = [e for e in entries if isinstance(e, str)] or []
+            item[API_SECTION] = overview + api_nav(modules, packages)
+    return config
+
+
+def on_files(files: Files, config: MkDocsConfig) -> Files:
+    root = _library_root(config)
+    packages = _packages(root)
+    modules = discover_modules(root)
+    for dotted in modules:
+        content = f"::: {dotted}\n"
+        files.append(File.generated(config, page_path(dotted, packages), content=content))
+    # The overview table, so the index page stays in step with the modules.
+    rows = []
+    for dotted in modules:
+        source = root.parent.joinpath(*dotted.split("."))
+        source = source / "__init__.py" if dotted in packages else source.with_suffix(".py")
+        link = page_path(dotted, packages).removeprefix(REFERENCE_DIR + "/")
+        summary = _summary(source).replace("|", "\\|")
+        rows.append(f"| [`{dotted}`]({link}) | {summary} |")
+    config.extra["mlep_api_table"] = "\n".join(["| module | what it is |", "|---|---|", *rows])
+    return files
+
+
+def datasets_table(datasets_dir: Path) -> str:
+    """A Markdown table of the registry, read from each ``datasheet.toml`` (no import)."""
+    rows = ["| name | what | rows per split | label | licence |", "|---|---|---|---|---|"]
+    for sheet_file in sorted(datasets_dir.glob("*/datasheet.toml")):
+        sheet = tomllib.loads(sheet_file.read_text(encoding="utf-8"))
+        splits = ", ".join(f"{name} {spec['rows']:,}" for name, spec in sheet["splits"].items())
+        cells = [
+            f"`{sheet['name']}`",
+            sheet["title"],
+            splits,
+            f"`{sheet.get('label', '')}`",
+            sheet["licence"],
+        ]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows)
+
+
+def on_page_markdown(markdown: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    # Markers in docs pages, replaced by tables generated from the repository.
+    if "{{ api_table }}" in markdown:
+        markdown = markdown.replace("{{ api_table }}", config.extra.get("mlep_api_table", ""))
+    if "{{ datasets_table }}" in markdown:
+        root = Path(config.config_file_path).resolve().parent
+        markdown = markdown.replace("{{ datasets_table }}", datasets_table(root / "datasets"))
+    return markdown
+
+
+_ROLE = re.compile(
+    r":(?:py:)?(?:mod|func|class|meth|attr|data|exc|obj|const):<code>(~?)([\w.]+)(\(\))?</code>"
+)
+# The MathJax loader: a CDN URL, or an empty src when no URL is configured.
+_MATHJAX = re.compile(
+    r'<!-- Load mathjax -->\s*<script[^>]*src="(?:[^"]*mathjax[^"]*)?"[^>]*>\s*</script>',
+    re.IGNORECASE,
+)
+_MATHJAX_CONFIG = re.compile(
+    r'<script type="text/x-mathjax-config">.*?</script>', re.IGNORECASE | re.DOTALL
+)
+
+
+def _role_to_autoref(match: re.Match) -> str:
+    tilde, target, call = match.groups()
+    shown = (target.rsplit(".", 1)[-1] if tilde else target) + (call or "")
+    return (
+        f'<autoref identifier="{html.escape(target)}" optional>'
+        f"<code>{html.escape(shown)}</code></autoref>"
+    )
+
+
+_HREF = re.compile(r'(<a\s[^>]*?href=")([^"]+)(")')
+
+
+def _notebook_links(html_text: str, page: Page, files: Files) -> str:
+    def fix(match: re.Match) -> str:
+        href = html.unescape(match.group(2))
+        if href.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+            return match.group(0)  # anchor, absolute path, or a URL with a scheme
+        path, _, fragment = href.partition("#")
+        if not path.endswith((".md", ".ipynb")):
+            return match.group(0)
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path))
+        file = files.get_file_from_path(target)
+        if file is None:
+            log.warning(
+                "Notebook '%s' links to '%s', but '%s' is not among the documentation files.",
+                page.file.src_uri,
+                href,
+                target,
+            )
+            return match.group(0)
+        url = file.url_relative_to(page.file) + (f"#{fragment}" if fragment else "")
+        return f"{match.group(1)}{html.escape(url)}{match.group(3)}"
+
+    return _HREF.sub(fix, html_text)
+
+
+def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
+    html_text = _ROLE.sub(_role_to_autoref, html_text)
+    if page.file.src_uri.endswith(".ipynb"):
+        html_text = _MATHJAX.sub("", html_text)
+        html_text = _MATHJAX_CONFIG.sub("", html_text)
+        html_text = _notebook_links(html_text, page, files)
+    return html_text
