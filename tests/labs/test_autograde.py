@@ -14,7 +14,8 @@ from demo_class import RECIPES
 from mlep.grading import notebooks
 from mlep.grading.nbgrader import VAR, start_course_dir, submit
 
-pytestmark = pytest.mark.slow
+# One demo class per lab, graded once: keep its tests on one xdist worker.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
 
 
@@ -121,4 +122,7 @@ def test_feedback_pages_are_written_for_graded_students(graded):
     lab, root, _, _, _ = graded
     page = root / VAR / "feedback" / "perfect" / lab / f"{lab}.html"
     assert page.is_file()
-    assert "BEGIN HIDDEN TESTS" not in page.read_text()
+    html = page.read_text()
+    assert "BEGIN HIDDEN TESTS" not in html and "public tests passed" in html
+    unsolved = (root / VAR / "feedback" / "unsolved" / lab / f"{lab}.html").read_text()
+    assert "NotImplementedError" in unsolved

@@ -74,6 +74,7 @@ def ran_lab(request):
 
 
 @pytest.mark.slow
+@pytest.mark.xdist_group("harness")
 def test_wrong_answers_lose_points_and_solutions_keep_them(ran_lab):
     lab_id, lab = ran_lab
     failures = []
