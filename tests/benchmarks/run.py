@@ -7,7 +7,6 @@ one submission with real nbgrader.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import statistics
@@ -51,9 +50,9 @@ def import_row() -> tuple[str, str]:
 
 
 def lab_rows() -> list[tuple[str, str]]:
-    from submissions import solved, write
-
     from mlep.grading.nbgrader import start_course_dir, submit
+
+    from submissions import solved, write
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)

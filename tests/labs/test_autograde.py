@@ -8,11 +8,12 @@ import os
 import subprocess
 
 import pytest
-from conftest import LABS, tool
-from demo_class import RECIPES
 
 from mlep.grading import notebooks
 from mlep.grading.nbgrader import VAR, start_course_dir, submit
+
+from conftest import LABS, tool
+from demo_class import RECIPES
 
 # One demo class per lab, graded once: keep its tests on one xdist worker.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]

@@ -5,10 +5,11 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import tool
-from submissions import solved, write
 
 from mlep.grading import notebooks
+
+from conftest import tool
+from submissions import solved, write
 
 LAB = "c2w1_data_validation"
 

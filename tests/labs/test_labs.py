@@ -7,9 +7,10 @@ import json
 import subprocess
 
 import pytest
-from conftest import LABS, ROOT, tool
 
 from mlep.grading import harness, notebooks
+
+from conftest import LABS, ROOT, tool
 
 
 def _git_notebooks() -> list[str]:

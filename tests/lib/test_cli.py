@@ -11,6 +11,7 @@ import time
 import urllib.request
 
 import pytest
+
 from conftest import tool
 
 

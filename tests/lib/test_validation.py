@@ -11,9 +11,10 @@ import textwrap
 import numpy as np
 import pandas as pd
 import pytest
+from tensorflow_metadata.proto.v0 import anomalies_pb2, schema_pb2, statistics_pb2
+
 from mlep.data import validation as V
 from mlep.data.generators import hospital_readmission
-from tensorflow_metadata.proto.v0 import anomalies_pb2, schema_pb2, statistics_pb2
 
 # Features whose drift/skew is planted, and thresholds chosen from the measured values below.
 JSD_THRESHOLD = 0.05  # time_in_hospital drift 0.088, num_lab_procedures skew 0.080; clean <= 0.03

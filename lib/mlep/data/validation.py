@@ -322,15 +322,16 @@ def _rectangular_header(rows: Iterator[list[str]], file: Path) -> list[str]:
     duplicates = sorted({name for name in header if header.count(name) > 1})
     if duplicates:
         raise DataReadError(f"{file}: the header repeats column(s) {', '.join(duplicates)}")
-    count = 0
-    for count, row in enumerate(rows, start=1):
+    has_rows = False
+    for row in rows:
+        has_rows = True
         if len(row) != len(header):
             line = rows.line_num
             raise DataReadError(
                 f"{file} is corrupt: line {line} has {len(row)} fields but the header has "
                 f"{len(header)} ({', '.join(header)}); fix or drop that row"
             )
-    if count == 0:
+    if not has_rows:
         raise DataReadError(f"{file} has a header but no rows: nothing to describe")
     return header
 

@@ -42,7 +42,7 @@ class Lab:
             if cell.get("cell_type") == "code":
                 yield index, notebooks.source(cell)
 
-    def run(self) -> "Lab":
+    def run(self) -> Lab:
         """Execute every code cell in order (from the notebook's folder, plots off-screen)."""
         import matplotlib
 
