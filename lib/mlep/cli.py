@@ -74,7 +74,7 @@ def _grade(args) -> int:
 
     root = Path(args.root) if args.root else None
     try:
-        results = nbgrader.grade(args.lab, root=root)
+        results = nbgrader.grade(args.lab, root=root, progress=_progress)
     except nbgrader.GradingError as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
@@ -83,6 +83,10 @@ def _grade(args) -> int:
     print(f"\ngrades: {base / nbgrader.VAR / 'grades' / (args.lab + '.csv')}")
     print(f"feedback pages: {base / nbgrader.VAR / 'feedback'}")
     return 0
+
+
+def _progress(done: int, total: int, student: str) -> None:
+    print(f"[{done + 1}/{total}] grading {student} ...", file=sys.stderr, flush=True)
 
 
 def _datasets(args) -> int:

@@ -38,6 +38,7 @@ def graded(request, tmp_path_factory):
     run = subprocess.run([tool("mlep"), "grade", lab, "--root", str(root)], capture_output=True, text=True, env=env,
                          timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
+    assert f"[{len(RECIPES)}/{len(RECIPES)}] grading" in run.stderr  # progress for the instructor
     with open(root / VAR / "grades" / f"{lab}.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     exercises = notebooks.exercises(notebooks.read(notebooks.source_notebook(lab)))
