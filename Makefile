@@ -21,13 +21,13 @@ setup: $(COURSE)/.ok $(TOOLS)/.ok $(KERNEL)
 
 # The course environment: TF/TFX 1.16 family and the reference suite (see README).
 $(COURSE)/.ok: requirements/course.txt requirements/course-constraints.txt requirements/course-nodeps.txt pyproject.toml
-	@echo "== course environment ($(COURSE)): about 4 minutes on first run"
+	@echo "== course environment ($(COURSE)): about 6 minutes on first run"
 	@test -x $(COURSE_PY) || $(PYTHON) -m venv $(COURSE)
 	@date +%s > $(COURSE)/.install-start
 	$(COURSE_PY) -m pip install $(PIP_QUIET) -r requirements/course.txt -c requirements/course-constraints.txt $(QUIET_NOTES)
 	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --ignore-requires-python -r requirements/course-nodeps.txt $(QUIET_NOTES)
-	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . $(QUIET_NOTES)
-	$(COURSE_PY) -c "import tensorflow_data_validation, tfx, nbformat, mlep"
+	$(COURSE_PY) -m pip install $(PIP_QUIET) --no-deps -e . $(QUIET_NOTES)
+	TF_CPP_MIN_LOG_LEVEL=3 $(COURSE_PY) -c "import mlep, nbformat, tensorflow_data_validation, tfx"
 	@echo $$(( $$(date +%s) - $$(cat $(COURSE)/.install-start) )) > $(COURSE)/.install-seconds
 	@touch $@
 
@@ -37,7 +37,7 @@ $(TOOLS)/.ok: requirements/tools.txt requirements/tools-constraints.txt pyprojec
 	@test -x $(TOOLS_BIN)/python || $(PYTHON) -m venv $(TOOLS)
 	@date +%s > $(TOOLS)/.install-start
 	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) -r requirements/tools.txt -c requirements/tools-constraints.txt $(QUIET_NOTES)
-	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) --no-deps --no-build-isolation -e . $(QUIET_NOTES)
+	$(TOOLS_BIN)/python -m pip install $(PIP_QUIET) --no-deps -e . $(QUIET_NOTES)
 	$(TOOLS_BIN)/python -c "import nbgrader, mkdocs, mlep"
 	@echo $$(( $$(date +%s) - $$(cat $(TOOLS)/.install-start) )) > $(TOOLS)/.install-seconds
 	@touch $@
