@@ -20,7 +20,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
 
 
-@pytest.fixture(scope="module", params=LABS)
+# session scope: xdist may run other modules' tests in between, which would tear a
+# module-scoped fixture down and rebuild it
+@pytest.fixture(scope="session", params=LABS)
 def graded(request, tmp_path_factory):
     lab = request.param
     root = tmp_path_factory.mktemp(f"class_{lab}")

@@ -69,7 +69,9 @@ def test_every_exercise_has_a_wrong_answer_fixture(lab):
     assert all(wrong[f] for f in functions)
 
 
-@pytest.fixture(scope="module", params=LABS)
+# session scope: xdist may run other modules' tests in between, which would tear a
+# module-scoped fixture down and rebuild it
+@pytest.fixture(scope="session", params=LABS)
 def ran_lab(request):
     return request.param, harness.Lab(notebooks.source_notebook(request.param)).run()
 
