@@ -15,14 +15,15 @@ from mlep.grading.nbgrader import VAR, start_course_dir, submit
 from conftest import LABS, tool
 from demo_class import RECIPES
 
-# One demo class per lab, graded once: keep its tests on one xdist worker.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("autograde")]
+pytestmark = pytest.mark.slow
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
 
 
-# session scope: xdist may run other modules' tests in between, which would tear a
-# module-scoped fixture down and rebuild it
-@pytest.fixture(scope="session", params=LABS)
+# One demo class per lab, graded once: session scope (xdist may run other modules' tests in
+# between, which would tear a module-scoped fixture down), and each lab's tests stay on one
+# xdist worker (different labs may run on different workers).
+@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}"))
+                                         for lab in LABS])
 def graded(request, tmp_path_factory):
     lab = request.param
     root = tmp_path_factory.mktemp(f"class_{lab}")
