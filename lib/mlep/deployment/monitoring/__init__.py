@@ -1,0 +1,70 @@
+"""Monitoring a deployed model: metrics and alarms, data drift, concept drift.
+
+- :mod:`~mlep.deployment.monitoring.metrics` — :class:`Monitor`: named software, input and
+  output metrics with bounds; ``update(**values)`` returns :class:`Alarm` objects.
+- :mod:`~mlep.deployment.monitoring.drift` — data-drift measures on raw samples:
+  :func:`psi`, :func:`ks`, :func:`jensen_shannon` and :func:`l_infinity` (the last two are
+  TFDV's measures, computed by :mod:`mlep.data.validation`).
+- :mod:`~mlep.deployment.monitoring.detectors` — concept-drift detectors (river's ADWIN,
+  Page-Hinkley, DDM) behind one API: ``detector(name).update(x) -> bool``.
+- :mod:`~mlep.deployment.monitoring.streams` — seeded streams with known change points
+  (:func:`abrupt_stream`, :func:`gradual_stream`) to test detectors against the truth.
+
+Course 4 adds prediction logging and privacy tools here. Importing this package is light:
+river and scipy are imported when a detector or a KS test is first used.
+
+Examples
+--------
+>>> stream = abrupt_stream(3000, change_at=2000, before=0.1, after=0.4, kind="binary", seed=7)
+>>> detector("ddm", warm_start=500, drift_threshold=4).run(stream)
+[2232]
+"""
+
+from mlep.deployment.monitoring.detectors import (
+    DETECTORS,
+    Detector,
+    detection_delay,
+    detector,
+    false_alarms,
+)
+from mlep.deployment.monitoring.drift import (
+    KSResult,
+    jensen_shannon,
+    ks,
+    l_infinity,
+    psi,
+    value_counts,
+)
+from mlep.deployment.monitoring.metrics import (
+    GROUPS,
+    Alarm,
+    Metric,
+    Monitor,
+    error_rate,
+    missing_rate,
+    prediction_rate,
+)
+from mlep.deployment.monitoring.streams import abrupt_stream, gradual_stream
+
+__all__ = [
+    "DETECTORS",
+    "GROUPS",
+    "Alarm",
+    "Detector",
+    "KSResult",
+    "Metric",
+    "Monitor",
+    "abrupt_stream",
+    "detection_delay",
+    "detector",
+    "error_rate",
+    "false_alarms",
+    "gradual_stream",
+    "jensen_shannon",
+    "ks",
+    "l_infinity",
+    "missing_rate",
+    "prediction_rate",
+    "psi",
+    "value_counts",
+]
