@@ -51,7 +51,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mlep.deployment.monitoring._checks import (
+from mlep._checks import (
     count,
     non_negative,
     numbers_array,

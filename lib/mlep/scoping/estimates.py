@@ -32,7 +32,7 @@ import numbers
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mlep.scoping._checks import real
+from mlep._checks import real
 
 __all__ = ["Estimate", "EstimateLike", "business_value", "fermi", "fermi_table", "product"]
 

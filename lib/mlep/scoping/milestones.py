@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mlep.scoping._checks import real
+from mlep._checks import real
 
 __all__ = ["DIRECTIONS", "KINDS", "Milestone", "guess_direction"]
 

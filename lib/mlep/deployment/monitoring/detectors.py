@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from mlep.deployment.monitoring._checks import count, numbers_array, real
+from mlep._checks import count, numbers_array, real
 
 __all__ = ["DETECTORS", "Detector", "detection_delay", "detector", "false_alarms"]
 

@@ -43,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from mlep.deployment.monitoring._checks import count, non_negative, numbers_array
+from mlep._checks import count, non_negative, numbers_array
 
 __all__ = ["KSResult", "jensen_shannon", "ks", "l_infinity", "psi", "value_counts"]
 

@@ -41,7 +41,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep.deployment.monitoring._checks import real, same_length
+from mlep._checks import real, same_length
 
 __all__ = [
     "GROUPS",

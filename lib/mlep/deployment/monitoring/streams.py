@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlep.deployment.monitoring._checks import count, non_negative, probability, real
+from mlep._checks import count, non_negative, probability, real
 
 __all__ = ["KINDS", "abrupt_stream", "gradual_stream"]
 

@@ -1,4 +1,4 @@
-"""Input checks shared by rollout and monitoring: say what was expected and what was got."""
+"""Input checks shared across mlep: say what was expected and what was got."""
 
 from __future__ import annotations
 
