@@ -7,7 +7,7 @@ from mlep.data import datasets, generators
 
 
 def test_unknown_dataset_lists_the_known_names():
-    with pytest.raises(datasets.UnknownDatasetError, match="available: chicago_taxi, hospital_readmission"):
+    with pytest.raises(datasets.UnknownDatasetError, match="available: chicago_taxi, hospital_readmission, video_comments"):
         datasets.load("diabetes")
 
 
@@ -53,9 +53,11 @@ def test_chicago_taxi_comes_from_the_tfx_wheel():
     assert "site-packages/tfx/examples/chicago_taxi_pipeline" in str(datasets.path("chicago_taxi"))
 
 
-def test_generator_reproduces_the_shipped_files_byte_for_byte(tmp_path):
-    sheet = datasets.datasheet("hospital_readmission")
-    for split, frame in generators.hospital_readmission(sheet.seed).items():
+@pytest.mark.parametrize("name", sorted(generators.GENERATORS))
+def test_generator_reproduces_the_shipped_files_byte_for_byte(name, tmp_path):
+    sheet = datasets.datasheet(name)
+    assert sheet.generator == f"mlep.data.generators.{name}"
+    for split, frame in generators.GENERATORS[name](sheet.seed).items():
         out = tmp_path / f"{split}.csv"
         frame.to_csv(out, index=False, lineterminator="\n")
         assert datasets.sha256(out) == sheet.splits[split].sha256, split
@@ -72,6 +74,14 @@ def test_planted_problems_are_there():
     assert serving["num_lab_procedures"].mean() > train["num_lab_procedures"].mean() + 8
     older = lambda df: df["age"].isin(["[70-80)", "[80-90)", "[90-100)"]).mean()  # noqa: E731
     assert older(serving) > older(train) + 0.15
+
+
+def test_video_comments_train_is_unlabeled_and_keywords_are_imperfect():
+    train = datasets.load("video_comments", "train")
+    test = datasets.load("video_comments", "test")
+    assert "label" not in train and set(test["label"]) == {0, 1}
+    says_check_out = test["text"].str.lower().str.contains("check out")
+    assert set(test.loc[says_check_out, "label"]) == {0, 1}  # a keyword rule that errs
 
 
 def test_seed_changes_the_data():

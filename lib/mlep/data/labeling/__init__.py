@@ -1,9 +1,14 @@
-"""Labeling: consistent labels, and (later) labeling less with active learning and weak supervision.
+"""Labeling: consistent labels, and fewer hand labels.
 
 :mod:`mlep.data.labeling.consistency` measures labeler agreement (Cohen's and Fleiss'
 kappa), finds ambiguous items and confusable classes, fixes them by merging classes or
 adding a borderline class, and estimates human-level performance. Its public API is
 re-exported here.
+
+Labeling less (C2W4), imported from their own modules:
+:mod:`~mlep.data.labeling.propagation` (semi-supervised label spreading),
+:mod:`~mlep.data.labeling.active` (active learning with modAL) and
+:mod:`~mlep.data.labeling.weak` (weak supervision with Snorkel).
 
 Examples
 --------
