@@ -83,6 +83,7 @@ check: setup
 bench: setup
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) tests/benchmarks/run.py
 	$(COURSE_PY) tests/benchmarks/drift_detectors.py
+	$(COURSE_PY) tests/benchmarks/labeling.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder
