@@ -15,7 +15,7 @@ QUIET_NOTES := 2>&1 | { grep -v "^WARNING: Location" || true; }
 # pytest workers: both cores by default
 WORKERS ?= 2
 
-.PHONY: setup start test test-fast docs serve-docs grade check bench lint clean browser labs
+.PHONY: setup start test test-fast docs serve-docs grade check bench lint clean browser redis labs
 
 setup: $(COURSE)/.ok $(TOOLS)/.ok $(KERNEL)
 
@@ -52,10 +52,17 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || echo "could not install chromium: the browser test will be skipped"; }
 
+# Debian's redis-server for the feature store's Redis online-store test (tests start and stop
+# their own server on a loopback port; the package's service is not used).
+redis:
+	@command -v redis-server >/dev/null || test -x /usr/bin/redis-server || { echo "== installing Debian's redis-server"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
+	  || echo "could not install redis-server: the Redis test will be skipped"; }
+
 start: setup
 	$(TOOLS_BIN)/mlep start
 
-test: setup browser
+test: setup browser redis
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 # Everything but notebook runs and the browser (seconds, for the edit loop).
