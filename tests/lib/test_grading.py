@@ -52,3 +52,18 @@ def test_exercise_without_test_cell_is_an_error():
     cell = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {"grade_id": "ex1_f", "solution": True}}}
     with pytest.raises(notebooks.NotebookError, match="ex1_f has no test cell ex1_f_tests"):
         notebooks.exercises({"cells": [cell]})
+
+
+def test_harness_runs_cells_as_a_notebook_would(tmp_path):
+    """Cells do not inherit the harness's `from __future__ import annotations` (a dataclass in a
+    lab cell would look its string annotations up in a module that does not exist)."""
+    from mlep.grading import harness
+
+    cells = [
+        {"cell_type": "code", "source": "from dataclasses import dataclass\n\n@dataclass\nclass Box:\n"
+         "    size: int = 1\n\nkind = type(Box.__annotations__['size']).__name__"},
+    ]
+    path = tmp_path / "lab.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    lab = harness.Lab(path).run()
+    assert lab.namespace_["kind"] == "type" and lab.namespace_["Box"]().size == 1

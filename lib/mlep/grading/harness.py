@@ -3,7 +3,8 @@
 Autograding a whole notebook per wrong answer would cost minutes; the honesty tests instead
 execute the source notebook once, then for each exercise swap in another implementation and
 run that exercise's test cell (hidden tests included). Labs avoid IPython magics, so their
-cells are plain Python.
+cells are plain Python, compiled as a notebook would compile them (without this module's
+``from __future__`` flags, so e.g. a lab's dataclass sees real annotations).
 """
 
 from __future__ import annotations
@@ -51,7 +52,7 @@ class Lab:
         with _cwd(self.path.parent), contextlib.redirect_stdout(io.StringIO()):
             for index, code in self._cells():
                 try:
-                    exec(compile(code, f"{self.path.name}[cell {index}]", "exec"), namespace)
+                    exec(_compile(code, f"{self.path.name}[cell {index}]"), namespace)
                 except Exception as error:
                     raise RuntimeError(f"{self.path.name} cell {index} failed: {error!r}") from error
         self.namespace_ = namespace
@@ -72,11 +73,16 @@ class Lab:
         with _cwd(self.path.parent), contextlib.redirect_stdout(output):
             try:
                 if implementation is not None:
-                    exec(compile(implementation, f"<{function} under test>", "exec"), namespace)
-                exec(compile(test_code, f"<{exercise.grade_id}>", "exec"), namespace)
+                    exec(_compile(implementation, f"<{function} under test>"), namespace)
+                exec(_compile(test_code, f"<{exercise.grade_id}>"), namespace)
             except Exception as error:  # any failure is a lost point in nbgrader
                 return Outcome(False, f"{type(error).__name__}: {error}")
         return Outcome(True, output.getvalue().strip())
+
+
+def _compile(code: str, name: str):
+    """Compile a cell as Jupyter would: without this module's ``from __future__`` flags."""
+    return compile(code, name, "exec", dont_inherit=True)
 
 
 @contextlib.contextmanager
