@@ -1,0 +1,176 @@
+"""ML Metadata lineage: record by hand, query parents/children/ancestry, reopen, read a TFX run's store."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlep.data.lineage import LineageError, LineageStore
+
+
+def _record(store: LineageStore) -> dict:
+    """raw → clean → (statistics → schema) and clean + schema → model, in one experiment."""
+    run = store.context("Experiment", "readmission-v1")
+    a = {
+        "raw": store.record_artifact("Dataset", "data/raw.csv", name="raw", rows=6000),
+        "clean": store.record_artifact("Dataset", "data/clean.csv", name="clean", rows=5800),
+        "stats": store.record_artifact("ExampleStatistics", "stats/clean.pb", name="stats"),
+        "schema": store.record_artifact("Schema", "schema/schema.pbtxt", name="schema", version=2),
+        "model": store.record_artifact("Model", "models/1", name="model", accuracy=0.81),
+    }
+    store.record_execution(
+        "Cleaner", inputs={"raw": [a["raw"]]}, outputs={"clean": [a["clean"]]}, contexts=[run]
+    )
+    store.record_execution(
+        "StatisticsGen", inputs={"examples": [a["clean"]]}, outputs={"statistics": [a["stats"]]}
+    )
+    store.record_execution(
+        "SchemaGen", inputs={"statistics": [a["stats"]]}, outputs={"schema": [a["schema"]]}
+    )
+    store.record_execution(
+        "Trainer",
+        inputs={"examples": [a["clean"]], "schema": [a["schema"]]},
+        outputs={"model": [a["model"]]},
+        contexts=[run],
+        epochs=5,
+    )
+    return a
+
+
+@pytest.fixture
+def recorded(tmp_path):
+    store = LineageStore(tmp_path / "metadata.sqlite")
+    return store, _record(store)
+
+
+def test_parents_and_children_follow_the_events(recorded):
+    store, a = recorded
+    assert [x.name for x in store.parents(a["model"])] == ["clean", "schema"]
+    assert [x.name for x in store.parents(a["raw"])] == []
+    assert [x.name for x in store.children(a["clean"])] == ["stats", "model"]
+    assert [x.name for x in store.children(a["model"].id)] == []  # ids work too
+
+
+def test_lineage_walks_the_whole_history_nearest_first(recorded):
+    store, a = recorded
+    up = store.lineage(a["model"])
+    assert list(zip(up["name"], up["distance"], strict=True)) == [
+        ("clean", 1),
+        ("schema", 1),
+        ("raw", 2),
+        ("stats", 2),
+    ]
+    down = store.lineage(a["raw"], direction="downstream")
+    assert down.set_index("name")["distance"].to_dict() == {
+        "clean": 1,
+        "stats": 2,
+        "model": 2,
+        "schema": 3,
+    }
+    assert store.lineage(a["model"], depth=1)["name"].tolist() == ["clean", "schema"]
+
+
+def test_tables_show_types_properties_and_events(recorded):
+    store, a = recorded
+    artifacts = store.artifacts()
+    assert artifacts["type"].tolist() == [
+        "Dataset",
+        "Dataset",
+        "ExampleStatistics",
+        "Schema",
+        "Model",
+    ]
+    assert store.artifacts("Schema")["version"].tolist() == [2]
+    assert store.artifacts("Model")["accuracy"].tolist() == [0.81]
+    executions = store.executions()
+    assert executions["type"].tolist() == ["Cleaner", "StatisticsGen", "SchemaGen", "Trainer"]
+    trainer = executions.iloc[-1]
+    assert trainer["inputs"] == sorted([a["clean"].id, a["schema"].id]) and trainer["outputs"] == [
+        a["model"].id
+    ]
+    assert set(executions["state"]) == {"COMPLETE"}
+    in_run = store.store.get_executions_by_context(store.context("Experiment", "readmission-v1").id)
+    assert len(in_run) == 2
+
+
+def test_the_store_survives_reopening(recorded, tmp_path):
+    store, a = recorded
+    again = LineageStore(tmp_path / "metadata.sqlite")
+    assert (
+        again.lineage(a["model"].id)["name"].tolist() == store.lineage(a["model"])["name"].tolist()
+    )
+
+
+def test_the_graph_is_drawn(recorded):
+    store, a = recorded
+    figure = store.plot()
+    labels = {t.get_text() for t in figure.axes[0].texts}
+    assert {"Trainer", "Model\nmodel", "Dataset\nraw"} <= labels
+    other = store.record_artifact("Dataset", "data/other.csv", name="other")
+    store.record_execution(
+        "Sampler",
+        inputs={"raw": [other]},
+        outputs={"sample": [store.record_artifact("Dataset", "data/sample.csv", name="sample")]},
+    )
+    related = {t.get_text() for t in store.plot(a["model"]).axes[0].texts}
+    assert "Cleaner" in related and "Sampler" not in related and "Dataset\nother" not in related
+
+
+def test_bad_requests_get_specific_messages(recorded):
+    store, a = recorded
+    with pytest.raises(LineageError, match="no artifact with id 999"):
+        store.parents(999)
+    with pytest.raises(
+        LineageError, match="no artifact type 'Tensor'.*types: Dataset, ExampleStatistics"
+    ):
+        store.artifacts("Tensor")
+    with pytest.raises(LineageError, match="direction must be 'upstream' or 'downstream'"):
+        store.lineage(a["raw"], direction="up")
+    from ml_metadata.proto import metadata_store_pb2
+
+    with pytest.raises(LineageError, match="record the artifact with record_artifact"):
+        store.record_execution("Cleaner", inputs={"raw": [metadata_store_pb2.Artifact(uri="x")]})
+    with pytest.raises(
+        LineageError, match="type 'Dataset' already stores a property with another value type"
+    ):
+        store.record_artifact("Dataset", "data/x.csv", rows="many")
+    with pytest.raises(LineageError, match="nothing to draw"):
+        LineageStore().plot()
+
+
+@pytest.mark.slow
+def test_reads_the_store_a_tfx_pipeline_run_leaves_behind(tmp_path):
+    from mlep.runtime import configure
+
+    configure()
+    from tfx import v1 as tfx
+
+    from mlep.data import datasets
+
+    data = tmp_path / "data"
+    data.mkdir()
+    datasets.load("hospital_readmission", "train").head(300).to_csv(data / "train.csv", index=False)
+    example_gen = tfx.components.CsvExampleGen(input_base=str(data))
+    statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
+    schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
+    metadata = tmp_path / "metadata.sqlite"
+    pipeline = tfx.dsl.Pipeline(
+        pipeline_name="lineage_test",
+        pipeline_root=str(tmp_path / "root"),
+        components=[example_gen, statistics_gen, schema_gen],
+        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
+            str(metadata)
+        ),
+    )
+    tfx.orchestration.LocalDagRunner().run(pipeline)
+
+    store = LineageStore(metadata)
+    [schema_id] = store.artifacts("Schema")["id"]
+    assert [store._type_names()[p.type_id] for p in store.parents(schema_id)] == [
+        "ExampleStatistics"
+    ]
+    ancestry = store.lineage(schema_id)
+    assert ancestry["type"].tolist() == ["ExampleStatistics", "Examples"]
+    assert store.artifacts("Examples")["split_names"].iloc[0] == '["train", "eval"]'
+    assert {"CsvExampleGen", "StatisticsGen", "SchemaGen"} <= {
+        t.rsplit(".", 1)[-1] for t in store.executions()["type"]
+    }
