@@ -323,6 +323,20 @@ def test_prioritize_sorts_by_priority_and_accepts_a_dataframe():
     assert table.loc[0, "priority"] == pytest.approx(0.02 * 0.30 * 2 * 2)
 
 
+def test_prioritize_recomputes_derived_columns_such_as_error_analysis_ones():
+    from mlep.modeling.analysis import error_analysis
+
+    tags = pd.DataFrame({"blurry": [1, 1, 0, 0], "dark": [0, 1, 1, 1]})
+    analysis = error_analysis(tags, [0, 1, 1, 0], [0, 0, 1, 0], hlp={"blurry": 0.9, "dark": 0.95})
+    stale = analysis.assign(potential_gain=9.0, priority=9.0, ease=[1, 4])
+    table = prioritize(stale).set_index("tag")
+    assert table.loc["blurry", "gap_to_hlp"] == pytest.approx(0.9 - 0.5)
+    assert table.loc["blurry", "potential_gain"] == pytest.approx(0.4 * 0.5)
+    assert table.loc["blurry", "priority"] == pytest.approx(0.4 * 0.5 * 4)
+    assert list(table.columns).count("potential_gain") == 1
+    assert table.index[0] == "blurry" and "errors" in table.columns  # extra columns kept
+
+
 def test_negative_gap_sorts_last():
     tags = SPEECH + [{"tag": "kids", "accuracy": 0.9, "hlp": 0.8, "fraction_of_data": 0.1}]
     table = prioritize(tags)

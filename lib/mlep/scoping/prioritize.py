@@ -38,6 +38,7 @@ __all__ = ["prioritize"]
 
 REQUIRED = ("tag", "accuracy", "hlp", "fraction_of_data")
 OPTIONAL = ("ease", "importance")  # default 1: "no preference"
+DERIVED = ("gap_to_hlp", "potential_gain", "priority")  # recomputed if the input has them
 _SHARE = "a share between 0 and 1 ({example} for {percent})"
 
 
@@ -50,7 +51,10 @@ def prioritize(tags: pd.DataFrame | Iterable[Mapping]) -> pd.DataFrame:
         A DataFrame or a list of dicts with columns ``tag``, ``accuracy``, ``hlp`` and
         ``fraction_of_data`` (all three shares between 0 and 1), and optionally ``ease`` and
         ``importance`` (default 1). ``ease`` is rated either 0–1 or 1–5, the same scale for
-        every tag; ``importance`` is any non-negative weight. Extra columns are kept.
+        every tag; ``importance`` is any non-negative weight. Extra columns are kept, except
+        ``gap_to_hlp``, ``potential_gain`` and ``priority``, which are recomputed — so the
+        table of :func:`mlep.modeling.analysis.error_analysis` (with ``ease`` and
+        ``importance`` added) can be passed as it is.
 
     Returns
     -------
@@ -98,6 +102,7 @@ def _frame(tags) -> pd.DataFrame:
         )
     else:
         frame = pd.DataFrame(list(tags))
+    frame = frame.drop(columns=[c for c in DERIVED if c in frame.columns])
     if frame.empty:
         raise ValueError("prioritize needs at least one tag, but got an empty table")
     missing = [c for c in REQUIRED if c not in frame.columns]
