@@ -396,9 +396,14 @@ def transform_pipeline(
     *,
     pipeline_root: str | Path,
     metadata_path: str | Path | None = None,
+    schema_file: str | Path | None = None,
     name: str = "features",
 ) -> PipelineRun:
     """Run CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator → Transform.
+
+    With ``schema_file`` (a curated ``schema.pbtxt``, e.g. a :class:`~mlep.data.schema_versions.SchemaVersions`
+    version) the pipeline imports that schema with ``ImportSchemaGen`` instead of inferring one,
+    so validation and Transform use the reviewed schema.
 
     ``data_dir`` holds the CSV file(s); ``module_file`` is a Python file that defines
     ``preprocessing_fn`` (typically ``preprocessing_fn = for_tfx(spec)``). The run is recorded
@@ -414,6 +419,8 @@ def transform_pipeline(
         encoding="utf-8"
     ):
         raise FeatureError(f"{module_file} must be a Python file that defines preprocessing_fn")
+    if schema_file is not None and not Path(schema_file).is_file():
+        raise FeatureError(f"no schema file at {schema_file}")
     from mlep.runtime import tensorflow
 
     tensorflow()
@@ -422,7 +429,10 @@ def transform_pipeline(
     metadata_path = Path(metadata_path) if metadata_path else pipeline_root / "metadata.sqlite"
     example_gen = tfx.components.CsvExampleGen(input_base=str(data_dir))
     statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
-    schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
+    if schema_file is None:
+        schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
+    else:
+        schema_gen = tfx.components.ImportSchemaGen(schema_file=str(Path(schema_file).resolve()))
     validator = tfx.components.ExampleValidator(
         statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"]
     )
