@@ -2,6 +2,11 @@
 
 Each recipe turns the lab's released notebook into a learner's submission (a dict, raw text,
 or None for a missing notebook). The recipes are generic over labs.
+
+:data:`LAB_RECIPES` check properties of each lab (full marks, zero when unsolved, each exercise
+graded on its own) and run for every lab; :data:`GRADER_RECIPES` check the grading machinery
+(time limit, dead kernel, edited tests, broken files), which is the same for every lab, so they
+run once, on :data:`REFERENCE_LAB` (the quickest lab).
 """
 
 from __future__ import annotations
@@ -28,17 +33,6 @@ def unsolved(lab):
     return notebooks.read(notebooks.released_notebook(lab))
 
 
-def partial(lab):
-    first_half = {e.function for e in _exercises(lab)[: len(_exercises(lab)) // 2]}
-    return solved(lab, first_half)
-
-
-def broken(lab):
-    """Everything solved, but the second exercise has a syntax error."""
-    second = _exercises(lab)[1].function
-    return solved(lab, replace={second: f"def {second}(:\n    return None\n"})
-
-
 def endless(lab):
     """The first exercise never returns: the per-cell timeout must stop it."""
     first = _exercises(lab)[0].function
@@ -58,11 +52,26 @@ def edited_tests(lab):
     return notebook
 
 
-def deleted_test(lab):
-    """Everything solved, but the first test cell deleted."""
-    notebook = solved(lab)
-    del notebook["cells"][_exercises(lab)[0].test_index]
+def patchy(lab):
+    """A realistic half-finished lab: exercise 1 solved but its test cell deleted, exercise 2
+    with a syntax error, the last third not attempted, the rest solved."""
+    exercises = _exercises(lab)
+    untouched = {e.function for e in exercises[len(exercises) - max(1, len(exercises) // 3):]}
+    second = exercises[1].function
+    notebook = solved(
+        lab,
+        {e.function for e in exercises} - untouched,
+        replace={second: f"def {second}(:\n    return None\n"},
+    )
+    del notebook["cells"][exercises[0].test_index]
     return notebook
+
+
+def patchy_expected(lab) -> dict[str, float]:
+    """Per-exercise points :func:`patchy` should get."""
+    exercises = _exercises(lab)
+    untouched = len(exercises) - max(1, len(exercises) // 3)
+    return {e.function: (e.points if 1 < i < untouched else 0.0) for i, e in enumerate(exercises)}
 
 
 def invalid_json(lab):
@@ -73,4 +82,6 @@ def missing(lab):
     return None
 
 
-RECIPES = [perfect, unsolved, partial, broken, endless, dies, edited_tests, deleted_test, invalid_json, missing]
+REFERENCE_LAB = "c1w3_data_definition"
+LAB_RECIPES = [perfect, unsolved, patchy]
+GRADER_RECIPES = [perfect, endless, dies, edited_tests, invalid_json, missing]

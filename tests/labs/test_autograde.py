@@ -13,24 +13,17 @@ from mlep.grading import notebooks
 from mlep.grading.nbgrader import VAR, start_course_dir, submit
 
 from conftest import LABS, tool
-from demo_class import RECIPES
+from demo_class import GRADER_RECIPES, LAB_RECIPES, REFERENCE_LAB, patchy_expected
 
 pytestmark = pytest.mark.slow
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
 
 
-# One demo class per lab, graded once: session scope (xdist may run other modules' tests in
-# between, which would tear a module-scoped fixture down), and each lab's tests stay on one
-# xdist worker (different labs may run on different workers).
-@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}"))
-                                         for lab in LABS])
-def graded(request, tmp_path_factory):
-    lab = request.param
-    root = tmp_path_factory.mktemp(f"class_{lab}")
+def _grade_class(lab: str, recipes, root) -> tuple:
     start_course_dir(root)
     released = subprocess.run([tool("mlep"), "release", lab, "--root", str(root)], capture_output=True, text=True)
     assert released.returncode == 0, released.stderr
-    for recipe in RECIPES:
+    for recipe in recipes:
         content = recipe(lab)
         target = submit(root, recipe.__name__, lab, None)
         if isinstance(content, dict):
@@ -41,11 +34,26 @@ def graded(request, tmp_path_factory):
     run = subprocess.run([tool("mlep"), "grade", lab, "--root", str(root)], capture_output=True, text=True, env=env,
                          timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"[{len(RECIPES)}/{len(RECIPES)}] grading" in run.stderr  # progress for the instructor
+    assert f"[{len(recipes)}/{len(recipes)}] grading" in run.stderr  # progress for the instructor
     with open(root / VAR / "grades" / f"{lab}.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     exercises = notebooks.exercises(notebooks.read(notebooks.source_notebook(lab)))
     return lab, root, rows, exercises, run.stdout
+
+
+# One demo class per lab, graded once: session scope (xdist may run other modules' tests in
+# between, which would tear a module-scoped fixture down), and each lab's tests stay on one
+# xdist worker (different labs may run on different workers).
+@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}"))
+                                         for lab in LABS])
+def graded(request, tmp_path_factory):
+    return _grade_class(request.param, LAB_RECIPES, tmp_path_factory.mktemp(f"class_{request.param}"))
+
+
+# The grading machinery's edge cases, once, on the quickest lab.
+@pytest.fixture(scope="session")
+def grader(tmp_path_factory):
+    return _grade_class(REFERENCE_LAB, GRADER_RECIPES, tmp_path_factory.mktemp("grader_class"))
 
 
 def _cells(row, exercises):
@@ -54,7 +62,7 @@ def _cells(row, exercises):
 
 def test_every_student_gets_a_row_and_the_report_lists_them(graded):
     _, _, rows, _, report = graded
-    assert sorted(rows) == sorted(r.__name__ for r in RECIPES)
+    assert sorted(rows) == sorted(r.__name__ for r in LAB_RECIPES)
     for student in rows:
         assert student in report
 
@@ -71,22 +79,21 @@ def test_released_notebook_scores_zero_on_every_graded_cell(graded):
     assert _cells(rows["unsolved"], exercises) == {e.function: 0.0 for e in exercises}
 
 
-def test_partial_submission_scores_exactly_its_solved_exercises(graded):
-    _, _, rows, exercises, _ = graded
-    half = len(exercises) // 2
-    expected = {e.function: (e.points if i < half else 0.0) for i, e in enumerate(exercises)}
-    assert _cells(rows["partial"], exercises) == expected
+def test_each_exercise_is_graded_on_its_own(graded):
+    """A deleted test cell, a syntax error and unattempted exercises cost only their own points."""
+    lab, _, rows, exercises, _ = graded
+    row = rows["patchy"]
+    assert _cells(row, exercises) == patchy_expected(lab)
+    assert f"test cell {exercises[0].grade_id}_tests was deleted" in row["feedback"]
 
 
-def test_syntax_error_costs_only_its_exercise(graded):
-    _, _, rows, exercises, _ = graded
-    cells = _cells(rows["broken"], exercises)
-    assert cells[exercises[1].function] == 0
-    assert all(cells[e.function] == e.points for i, e in enumerate(exercises) if i != 1)
+def test_the_reference_lab_is_a_lab():
+    assert REFERENCE_LAB in LABS
 
 
-def test_endless_loop_is_stopped_and_the_lab_goes_on(graded):
-    _, _, rows, exercises, _ = graded
+@pytest.mark.xdist_group("autograde-grader")
+def test_endless_loop_is_stopped_and_the_lab_goes_on(grader):
+    _, _, rows, exercises, _ = grader
     row = rows["endless"]
     cells = _cells(row, exercises)
     assert cells[exercises[0].function] == 0
@@ -94,29 +101,24 @@ def test_endless_loop_is_stopped_and_the_lab_goes_on(graded):
     assert "time limit" in row["feedback"]
 
 
-def test_dead_kernel_gets_feedback_and_does_not_stop_the_batch(graded):
-    _, _, rows, _, _ = graded
+@pytest.mark.xdist_group("autograde-grader")
+def test_dead_kernel_gets_feedback_and_does_not_stop_the_batch(grader):
+    _, _, rows, _, _ = grader
     assert float(rows["dies"]["score"]) == 0
     assert "kernel died" in rows["dies"]["feedback"]
     assert rows["edited_tests"]["status"] == "graded"  # graded after it, alphabetically
+    assert rows["perfect"]["status"] == "graded"
 
 
-def test_edited_test_cells_are_restored_from_the_gradebook(graded):
-    _, _, rows, _, _ = graded
+@pytest.mark.xdist_group("autograde-grader")
+def test_edited_test_cells_are_restored_from_the_gradebook(grader):
+    _, _, rows, _, _ = grader
     assert float(rows["edited_tests"]["score"]) == 0
 
 
-def test_deleted_test_cell_scores_zero_with_a_line_saying_so(graded):
-    _, _, rows, exercises, _ = graded
-    row = rows["deleted_test"]
-    first = exercises[0]
-    assert _cells(row, exercises)[first.function] == 0
-    assert f"test cell {first.grade_id}_tests was deleted" in row["feedback"]
-    assert float(row["score"]) == sum(e.points for e in exercises[1:])
-
-
-def test_invalid_json_and_missing_notebook_get_a_clear_line(graded):
-    lab, _, rows, _, _ = graded
+@pytest.mark.xdist_group("autograde-grader")
+def test_invalid_json_and_missing_notebook_get_a_clear_line(grader):
+    lab, _, rows, _, _ = grader
     assert rows["invalid_json"]["status"] == "not graded"
     assert "not valid notebook JSON" in rows["invalid_json"]["feedback"]
     assert rows["missing"]["status"] == "not graded"
