@@ -1,8 +1,8 @@
 """Benchmarks for the foundation: prints a table (``make bench``); not part of pass/fail.
 
 Measures: environment set-up (recorded by make on first install) and disk use, the cost of
-``import mlep``, running the C2W1 solution end to end in the course kernel, and autograding
-one submission with real nbgrader.
+``import mlep``, and for every lab: its solution end to end in the course kernel (``mlep
+check``) and autograding one submission with real nbgrader.
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests" / "labs"))
 TOOLS_BIN = ROOT / ".envs" / "tools" / "bin"
-LAB = "c2w1_data_validation"
 
 
 def _seconds(command: list[str], **kwargs) -> float:
@@ -54,22 +53,27 @@ def import_rows() -> list[tuple[str, str]]:
 
 def lab_rows() -> list[tuple[str, str]]:
     from mlep.grading.nbgrader import start_course_dir, submit
+    from mlep.grading.notebooks import lab_ids
 
     from submissions import solved, write
 
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        notebook = write(solved(LAB), tmp / f"{LAB}.ipynb")
-        run = _seconds([str(TOOLS_BIN / "mlep"), "check", str(notebook)])
-        root = tmp / "class"
-        start_course_dir(root)
-        subprocess.run([str(TOOLS_BIN / "mlep"), "release", LAB, "--root", str(root)], check=True, capture_output=True)
-        shutil.copyfile(notebook, submit(root, "learner", LAB, None))
-        grade = _seconds([str(TOOLS_BIN / "mlep"), "grade", LAB, "--root", str(root)])
-    return [
-        (f"{LAB} solution, end to end in the course kernel", f"{run:.1f} s"),
-        (f"autograde one {LAB} submission (nbgrader + feedback)", f"{grade:.1f} s"),
-    ]
+    rows = []
+    for lab in lab_ids(ROOT):
+        with tempfile.TemporaryDirectory() as tmp:
+            tmp = Path(tmp)
+            notebook = write(solved(lab), tmp / f"{lab}.ipynb")
+            run = _seconds([str(TOOLS_BIN / "mlep"), "check", str(notebook)])
+            root = tmp / "class"
+            start_course_dir(root)
+            subprocess.run([str(TOOLS_BIN / "mlep"), "release", lab, "--root", str(root)], check=True,
+                           capture_output=True)
+            shutil.copyfile(notebook, submit(root, "learner", lab, None))
+            grade = _seconds([str(TOOLS_BIN / "mlep"), "grade", lab, "--root", str(root)])
+        rows += [
+            (f"{lab} solution, end to end in the course kernel", f"{run:.1f} s"),
+            (f"autograde one {lab} submission (nbgrader + feedback)", f"{grade:.1f} s"),
+        ]
+    return rows
 
 
 def main() -> None:
