@@ -91,6 +91,7 @@ bench: setup
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) tests/benchmarks/run.py
 	$(COURSE_PY) tests/benchmarks/drift_detectors.py
 	$(COURSE_PY) tests/benchmarks/labeling.py
+	$(COURSE_PY) tests/benchmarks/data_pipeline.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder
