@@ -1,0 +1,291 @@
+"""Explaining a model: which features matter overall, how they act, and why one prediction.
+
+The course's interpretability toolbox (C3W5, *Interpretability*), model-agnostic, for any fitted
+scikit-learn-style model:
+
+* **global**: :func:`permutation_importance` — how much the score drops when one feature's
+  values are shuffled (written here as the course teaches it and checked against
+  scikit-learn's); :func:`partial_dependence` — the average prediction as one feature sweeps a
+  grid (equal to scikit-learn's brute-force method);
+* **local**: :func:`shap_values` — Shapley values from the ``shap`` library, which add up to
+  the prediction; :func:`local_surrogate` — a LIME-style weighted linear model fitted around
+  one row.
+
+Plots: :func:`plot_importance`, :func:`plot_partial_dependence`, :func:`plot_local`.
+
+Examples
+--------
+>>> import numpy as np, pandas as pd
+>>> from sklearn.linear_model import LinearRegression
+>>> rng = np.random.default_rng(0)
+>>> X = pd.DataFrame({"signal": rng.normal(size=300), "noise": rng.normal(size=300)})
+>>> y = 3 * X["signal"] + 0.1 * rng.normal(size=300)
+>>> model = LinearRegression().fit(X, y)
+>>> permutation_importance(model, X, y, n_repeats=5, seed=0)["feature"].tolist()
+['signal', 'noise']
+>>> local = local_surrogate(model, X, X.iloc[0], seed=0)  # a linear model is its own surrogate
+>>> bool(np.isclose(local.loc["signal", "weight"], model.coef_[0]))
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "local_surrogate",
+    "partial_dependence",
+    "permutation_importance",
+    "plot_importance",
+    "plot_local",
+    "plot_partial_dependence",
+    "shap_values",
+]
+
+
+def _frame(X: Any) -> pd.DataFrame:
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError("X must be a pandas DataFrame, so explanations can name the features")
+    if X.empty:
+        raise ValueError("X is empty: there is nothing to explain")
+    return X
+
+
+def _scorer(model: Any, scoring: str | Callable | None) -> Callable:
+    from sklearn.metrics import get_scorer
+
+    if scoring is None:
+        return lambda m, X, y: m.score(X, y)
+    return get_scorer(scoring) if isinstance(scoring, str) else scoring
+
+
+def permutation_importance(
+    model: Any,
+    X: pd.DataFrame,
+    y: Any,
+    *,
+    n_repeats: int = 10,
+    scoring: str | Callable | None = None,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Drop in score when each feature is shuffled, ``n_repeats`` times (most important first).
+
+    Shuffling one column breaks its link to the target but keeps its distribution; the larger
+    the drop, the more the model relies on it. Computed on held-out data it says what the
+    model *uses*, not what is causal. ``scoring`` is a scikit-learn scorer name or callable
+    (default: the model's ``score``). Returns ``feature, importance, std``.
+    """
+    X = _frame(X)
+    y = np.asarray(y)
+    if len(y) != len(X):
+        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+    score = _scorer(model, scoring)
+    baseline = score(model, X, y)
+    rng = np.random.default_rng(seed)
+    rows = []
+    for column in X.columns:
+        drops = []
+        for _ in range(n_repeats):
+            shuffled = X.copy()
+            shuffled[column] = rng.permutation(shuffled[column].to_numpy())
+            drops.append(baseline - score(model, shuffled, y))
+        rows.append(
+            {"feature": column, "importance": float(np.mean(drops)), "std": float(np.std(drops))}
+        )
+    table = pd.DataFrame(rows)
+    return table.sort_values("importance", ascending=False, kind="stable").reset_index(drop=True)
+
+
+def _grid(values: np.ndarray, grid_resolution: int, percentiles: tuple[float, float]) -> np.ndarray:
+    from scipy.stats.mstats import mquantiles
+
+    uniques = np.unique(values)
+    if uniques.shape[0] < grid_resolution:
+        return uniques
+    low, high = mquantiles(values, prob=percentiles)
+    return np.linspace(low, high, num=grid_resolution)
+
+
+def partial_dependence(
+    model: Any,
+    X: pd.DataFrame,
+    feature: str,
+    *,
+    grid_resolution: int = 20,
+    percentiles: tuple[float, float] = (0.05, 0.95),
+    ice: bool = False,
+) -> pd.DataFrame:
+    """Average prediction as ``feature`` is set to each grid value for every row.
+
+    The grid spans the 5th–95th percentiles (or the feature's unique values if fewer), as
+    scikit-learn's. Classifiers are explained by the probability of their last class. With
+    ``ice=True`` the table also holds one column per row: the individual conditional
+    expectation curves whose average is the partial dependence.
+    """
+    X = _frame(X)
+    if feature not in X.columns:
+        raise ValueError(f"unknown feature {feature!r}; X has: {', '.join(map(str, X.columns))}")
+    predict = _prediction(model)
+    grid = _grid(X[feature].to_numpy(), grid_resolution, percentiles)
+    curves = []
+    for value in grid:
+        changed = X.copy()
+        changed[feature] = value
+        curves.append(predict(changed))
+    curves = np.asarray(curves)
+    table = pd.DataFrame({feature: grid, "average": curves.mean(axis=1)})
+    if ice:
+        table = pd.concat(
+            [table, pd.DataFrame(curves, columns=[f"row_{i}" for i in range(len(X))])], axis=1
+        )
+    return table
+
+
+def _prediction(model: Any) -> Callable[[pd.DataFrame], np.ndarray]:
+    if hasattr(model, "predict_proba"):
+        return lambda X: model.predict_proba(X)[:, -1]
+    return lambda X: np.asarray(model.predict(X), dtype=float)
+
+
+def shap_values(
+    model: Any, X: pd.DataFrame, *, background: pd.DataFrame | None = None, seed: int = 0
+) -> pd.DataFrame:
+    """Shapley values of each feature for each row (same shape as ``X``), from ``shap``.
+
+    Each row's values add up to its prediction minus the expected prediction (stored in the
+    table's ``attrs["expected_value"]``). Tree models use the exact TreeExplainer; other models
+    the model-agnostic explainer with ``background`` rows (default: up to 100 rows of ``X``).
+    Classifiers are explained by the probability of their last class.
+    """
+    import warnings
+
+    with warnings.catch_warnings():  # shap's import warns about matplotlib deprecations
+        warnings.simplefilter("ignore")
+        import shap
+        from shap.utils._exceptions import InvalidModelError
+
+    X = _frame(X)
+    background = X.sample(min(100, len(X)), random_state=seed) if background is None else background
+    predict = _prediction(model)
+    try:
+        explainer = shap.TreeExplainer(
+            model,
+            background,
+            model_output="probability" if hasattr(model, "predict_proba") else "raw",
+        )
+        values = explainer.shap_values(X, check_additivity=False)
+        base = explainer.expected_value
+    except InvalidModelError:  # not a tree model shap knows: the model-agnostic explainer
+        explainer = shap.Explainer(predict, background, seed=seed)
+        explanation = explainer(X)
+        values, base = explanation.values, explanation.base_values
+    values = np.asarray(values)
+    if values.ndim == 3:  # (rows, features, classes): keep the last class, like _prediction
+        values = values[:, :, -1]
+    base = np.ravel(base)[-1] if np.ndim(base) else float(base)
+    table = pd.DataFrame(values, columns=X.columns, index=X.index)
+    table.attrs["expected_value"] = float(base)
+    return table
+
+
+def local_surrogate(
+    model: Any,
+    X: pd.DataFrame,
+    row: pd.Series,
+    *,
+    n_samples: int = 1000,
+    kernel_width: float = 0.75,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """A LIME-style explanation of one prediction: a weighted linear model fitted near ``row``.
+
+    Samples around ``row`` with the spread of ``X``'s features, weights them by closeness
+    (an exponential kernel on standardised distance, ``kernel_width`` in standard deviations
+    × √features), and fits a weighted ridge regression to the model's predictions. Returns
+    ``weight`` (change of prediction per unit of the feature, near this row) and
+    ``contribution`` (weight × the row's offset from the data mean) per feature, largest
+    contribution first, with the surrogate's local fit in ``attrs["r2"]``.
+    """
+    from sklearn.linear_model import Ridge
+
+    X = _frame(X)
+    missing = [c for c in X.columns if c not in row.index]
+    if missing:
+        raise ValueError(f"the row lacks feature(s) {', '.join(missing)}")
+    row = row[X.columns].astype(float)
+    scale = X.std(ddof=0).replace(0, 1).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = row.to_numpy() + rng.normal(size=(n_samples, X.shape[1])) * scale
+    distance = np.sqrt((((samples - row.to_numpy()) / scale) ** 2).sum(axis=1))
+    width = kernel_width * np.sqrt(X.shape[1])
+    weights = np.exp(-(distance**2) / width**2)
+    target = _prediction(model)(pd.DataFrame(samples, columns=X.columns))
+    surrogate = Ridge(alpha=1e-6).fit(samples, target, sample_weight=weights)
+    offset = row.to_numpy() - X.mean().to_numpy()
+    table = pd.DataFrame(
+        {"weight": surrogate.coef_, "contribution": surrogate.coef_ * offset}, index=X.columns
+    )
+    table = table.reindex(
+        table["contribution"].abs().sort_values(ascending=False, kind="stable").index
+    )
+    table.attrs["r2"] = float(surrogate.score(samples, target, sample_weight=weights))
+    return table
+
+
+# -- plots -----------------------------------------------------------------------------------
+
+
+def plot_importance(table: pd.DataFrame, *, top: int = 15):
+    """Horizontal bars of :func:`permutation_importance` (with its spread)."""
+    import matplotlib.pyplot as plt
+
+    shown = table.head(top).iloc[::-1]
+    figure, axes = plt.subplots(figsize=(6, 0.35 * len(shown) + 1.2))
+    axes.barh(
+        shown["feature"].astype(str), shown["importance"], xerr=shown.get("std"), color="#4c78a8"
+    )
+    axes.axvline(0, color="grey", linewidth=0.8)
+    axes.set(xlabel="drop in score when shuffled", title="Permutation importance")
+    figure.tight_layout()
+    return figure
+
+
+def plot_partial_dependence(table: pd.DataFrame):
+    """The partial dependence line, over its ICE curves when the table has them."""
+    import matplotlib.pyplot as plt
+
+    feature = table.columns[0]
+    figure, axes = plt.subplots(figsize=(6, 4))
+    ice = [c for c in table.columns if str(c).startswith("row_")]
+    for column in ice[:200]:
+        axes.plot(table[feature], table[column], color="#bbbbbb", linewidth=0.5)
+    axes.plot(
+        table[feature],
+        table["average"],
+        color="#d62728",
+        linewidth=2.5,
+        label="average (partial dependence)",
+    )
+    axes.set(xlabel=str(feature), ylabel="prediction", title=f"Partial dependence on {feature}")
+    axes.legend()
+    figure.tight_layout()
+    return figure
+
+
+def plot_local(table: pd.DataFrame, *, column: str = "contribution", top: int = 10):
+    """Signed bars of one prediction's explanation (a :func:`local_surrogate` table, or one
+    row of :func:`shap_values` as a DataFrame with a ``contribution`` column)."""
+    import matplotlib.pyplot as plt
+
+    shown = table.head(top).iloc[::-1]
+    colors = ["#d62728" if v > 0 else "#1f77b4" for v in shown[column]]
+    figure, axes = plt.subplots(figsize=(6, 0.35 * len(shown) + 1.2))
+    axes.barh([str(i) for i in shown.index], shown[column], color=colors)
+    axes.axvline(0, color="grey", linewidth=0.8)
+    axes.set(xlabel=column, title="Why this prediction")
+    figure.tight_layout()
+    return figure
