@@ -1,0 +1,290 @@
+"""The TF-Serving-compatible model server over real HTTP on loopback: status, metadata, predict in
+both formats, versions and labels from a real models.config, hot-loading without dropped
+requests, dynamic batching, classify/regress, and every bad request answered with a 4xx."""
+
+from __future__ import annotations
+
+import concurrent.futures
+import json
+import subprocess
+import sys
+import threading
+import time
+
+import httpx
+import numpy as np
+import pytest
+
+from mlep.deployment import serving as S
+
+
+def _model(weight: float):
+    from mlep.runtime import tensorflow
+
+    tensorflow()
+    import tf_keras as keras
+
+    inputs = keras.Input(shape=(3,), name="features")
+    dense = keras.layers.Dense(
+        1,
+        activation="sigmoid",
+        kernel_initializer=keras.initializers.Constant(weight),
+        bias_initializer="zeros",
+    )
+    return keras.Model(inputs, dense(inputs))
+
+
+def _expected(weight: float, rows) -> list[float]:
+    return [1 / (1 + np.exp(-weight * sum(r))) for r in rows]
+
+
+@pytest.fixture(scope="module")
+def base(tmp_path_factory):
+    path = tmp_path_factory.mktemp("models") / "risk"
+    S.export_model(_model(0.1), path, 1)
+    S.export_model(_model(-0.1), path, 2)
+    return path
+
+
+@pytest.fixture(scope="module")
+def running(base, tmp_path_factory):
+    config = tmp_path_factory.mktemp("config") / "models.config"
+    config.write_text(
+        "model_config_list {\n"
+        f'  config {{ name: "risk" base_path: "{base}" model_platform: "tensorflow"\n'
+        "    model_version_policy { specific { versions: 1 versions: 2 } }\n"
+        '    version_labels { key: "stable" value: 1 } version_labels { key: "canary" value: 2 } }\n'
+        "}\n"
+    )
+    server = S.ModelServer.from_config_file(config, poll_seconds=0)
+    with S.serve(server, port=0) as run:
+        yield run
+
+
+def test_status_lists_each_version_like_tf_serving(running):
+    status = S.ServingClient(running.url, "risk").status()
+    assert [v["version"] for v in status["model_version_status"]] == ["2", "1"]
+    assert {v["state"] for v in status["model_version_status"]} == {"AVAILABLE"}
+    assert (
+        S.ServingClient(running.url, "risk").status(label="stable")["model_version_status"][0][
+            "version"
+        ]
+        == "1"
+    )
+
+
+def test_metadata_describes_the_signature(running):
+    meta = S.ServingClient(running.url, "risk").metadata(version=2)
+    assert meta["model_spec"] == {"name": "risk", "signature_name": "", "version": "2"}
+    signature = meta["metadata"]["signature_def"]["signature_def"]["serving_default"]
+    assert signature["inputs"]["features"]["dtype"] == "DT_FLOAT"
+    assert signature["inputs"]["features"]["tensor_shape"]["dim"] == [{"size": "-1"}, {"size": "3"}]
+
+
+def test_predict_in_row_and_columnar_format_by_version_and_label(running):
+    client = S.ServingClient(running.url, "risk")
+    rows = [[1, 2, 3], [0, 0, 0]]
+    np.testing.assert_allclose(
+        np.ravel(client.predict(rows)), _expected(-0.1, rows), rtol=1e-6
+    )  # latest: 2
+    np.testing.assert_allclose(
+        np.ravel(client.predict(rows, label="stable")), _expected(0.1, rows), rtol=1e-6
+    )
+    np.testing.assert_allclose(
+        np.ravel(client.predict(rows, version=2)), _expected(-0.1, rows), rtol=1e-6
+    )
+    named = client.predict([{"features": r} for r in rows], version=1)
+    np.testing.assert_allclose(np.ravel(named), _expected(0.1, rows), rtol=1e-6)
+    columnar = httpx.post(
+        f"{running.url}/v1/models/risk/labels/canary:predict", json={"inputs": {"features": rows}}
+    )
+    np.testing.assert_allclose(
+        np.ravel(columnar.json()["outputs"]), _expected(-0.1, rows), rtol=1e-6
+    )
+
+
+def test_classify_and_regress_answer_in_tf_servings_result_format(running):
+    url = f"{running.url}/v1/models/risk/versions/1"
+    classified = httpx.post(url + ":classify", json={"examples": [{"features": [1, 2, 3]}]}).json()[
+        "results"
+    ]
+    p = _expected(0.1, [[1, 2, 3]])[0]
+    assert classified[0][0][0] == "0" and classified[0][1][0] == "1"
+    assert classified[0][1][1] == pytest.approx(p, rel=1e-6) and classified[0][0][
+        1
+    ] == pytest.approx(1 - p, rel=1e-6)
+    regressed = httpx.post(url + ":regress", json={"examples": [{"features": [1, 2, 3]}]}).json()[
+        "results"
+    ]
+    assert regressed == [pytest.approx(p, rel=1e-6)]
+
+
+@pytest.mark.parametrize(
+    ("path", "body", "status", "message"),
+    [
+        ("risk:predict", "{bad", 400, "JSON Parse error"),
+        ("risk:predict", '{"rows": [[1, 2, 3]]}', 400, 'Missing "instances" or "inputs"'),
+        ("risk:predict", '{"instances": [[1,2,3]], "inputs": [[1,2,3]]}', 400, "both"),
+        (
+            "risk:predict",
+            '{"instances": [[1, 2]]}',
+            400,
+            "has shape [1, 2], but the signature expects [None, 3]",
+        ),
+        (
+            "risk:predict",
+            '{"instances": [["a", "b", "c"]]}',
+            400,
+            "expected float32 values, got strings",
+        ),
+        ("risk:predict", '{"instances": [[1, 2, 3], [1, 2]]}', 400, "ragged"),
+        ("risk:predict", '{"instances": []}', 400, "is empty"),
+        (
+            "risk:predict",
+            '{"instances": [{"age": [1, 2, 3]}]}',
+            400,
+            "missing ['features'], unexpected ['age']",
+        ),
+        (
+            "risk:predict",
+            '{"instances": [[1,2,3]], "signature_name": "other"}',
+            400,
+            'signature name: "other" not found',
+        ),
+        (
+            "nope:predict",
+            '{"instances": [[1, 2, 3]]}',
+            404,
+            "Servable not found for request: Latest(nope)",
+        ),
+        ("risk/versions/7:predict", '{"instances": [[1, 2, 3]]}', 404, "Specific(risk, 7)"),
+        (
+            "risk/labels/beta:predict",
+            '{"instances": [[1, 2, 3]]}',
+            404,
+            "Unrecognized servable version label: beta",
+        ),
+        ("risk:explain", '{"instances": [[1, 2, 3]]}', 400, "use :predict, :classify or :regress"),
+        ("risk:classify", '{"instances": [[1, 2, 3]]}', 400, '"examples" list'),
+    ],
+)
+def test_bad_requests_get_a_4xx_and_a_tf_serving_style_error(running, path, body, status, message):
+    response = httpx.post(f"{running.url}/v1/models/{path}", content=body)
+    assert response.status_code == status
+    assert message in response.json()["error"]
+
+
+def test_a_new_version_is_hot_loaded_without_dropping_requests(tmp_path):
+    base = tmp_path / "live"
+    S.export_model(_model(0.1), base, 1)
+    server = S.ModelServer([S.ModelConfig("live", str(base))], poll_seconds=0.1)
+    failures, answers, stop = [], [], threading.Event()
+    with S.serve(server, port=0) as run:
+        client = S.ServingClient(run.url, "live")
+
+        def hammer():
+            while not stop.is_set():
+                try:
+                    answers.append(client.predict([[1, 1, 1]])[0][0])
+                except Exception as error:  # noqa: BLE001 - any failure is a dropped request
+                    failures.append(error)
+
+        thread = threading.Thread(target=hammer)
+        thread.start()
+        time.sleep(0.5)
+        S.export_model(_model(-0.1), base, 2)
+        deadline = time.monotonic() + 30
+        while (
+            client.status()["model_version_status"][0]["version"] != "2"
+            and time.monotonic() < deadline
+        ):
+            time.sleep(0.1)
+        time.sleep(0.3)
+        stop.set()
+        thread.join()
+    assert not failures
+    assert answers[0] == pytest.approx(_expected(0.1, [[1, 1, 1]])[0], rel=1e-6)
+    assert answers[-1] == pytest.approx(_expected(-0.1, [[1, 1, 1]])[0], rel=1e-6)
+    assert [v["version"] for v in client_status(server)] == [
+        "2"
+    ]  # latest-1 policy unloads version 1
+
+
+def client_status(server):
+    return server.status("live")["model_version_status"]
+
+
+def test_dynamic_batching_merges_concurrent_requests_and_keeps_answers_apart(base):
+    server = S.ModelServer(
+        [S.ModelConfig("risk", str(base))], poll_seconds=0, max_batch_size=16, batch_timeout_ms=50
+    )
+    with S.serve(server, port=0) as run:
+        client = S.ServingClient(run.url, "risk")
+        with concurrent.futures.ThreadPoolExecutor(16) as pool:
+            answers = list(pool.map(lambda i: client.predict([[i, 0, 0]])[0][0], range(32)))
+    np.testing.assert_allclose(answers, _expected(-0.1, [[i, 0, 0] for i in range(32)]), rtol=1e-6)
+    assert server.batches_run < 32  # some requests shared a model call
+
+
+def test_only_savedmodel_version_folders_are_loaded(tmp_path):
+    base = tmp_path / "m"
+    S.export_model(_model(0.1), base, 3)
+    (base / "latest.pkl").write_bytes(b"not a model")
+    (base / "notes").mkdir()
+    server = S.ModelServer([S.ModelConfig("m", str(base))], poll_seconds=0)
+    assert [v["version"] for v in server.status("m")["model_version_status"]] == ["3"]
+    with pytest.raises(FileExistsError, match="versions are immutable"):
+        S.export_model(_model(0.2), base, 3)
+
+
+def test_models_config_errors_are_explained():
+    with pytest.raises(ValueError, match="not a valid TF Serving model config"):
+        S.parse_model_config("model_config_list { config { nme: 'x' } }")
+    with pytest.raises(ValueError, match="needs a name and a base_path"):
+        S.parse_model_config("model_config_list { config { name: 'x' } }")
+    with pytest.raises(ValueError, match="lists no model"):
+        S.parse_model_config("")
+
+
+def test_command_line_server_binds_loopback_and_serves(base, tmp_path):
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "mlep.deployment.serving",
+            "--rest_api_port",
+            str(port),
+            "--model_name",
+            "risk",
+            "--model_base_path",
+            str(base),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                status = httpx.get(f"http://127.0.0.1:{port}/v1/models/risk", timeout=1).json()
+                break
+            except httpx.HTTPError:
+                assert process.poll() is None and time.monotonic() < deadline, process.stderr.read()
+                time.sleep(0.2)
+        assert status["model_version_status"][0]["version"] == "2"
+        listening = subprocess.run(["ss", "-ltn"], capture_output=True, text=True).stdout
+        assert f"127.0.0.1:{port}" in listening and f"0.0.0.0:{port}" not in listening
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+    bad = subprocess.run(
+        [sys.executable, "-m", "mlep.deployment.serving"], capture_output=True, text=True
+    )
+    assert bad.returncode == 2 and "give either --model_config_file" in bad.stderr
+    assert json.loads(json.dumps(status))  # plain JSON
