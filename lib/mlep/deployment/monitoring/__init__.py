@@ -10,7 +10,16 @@
 - :mod:`~mlep.deployment.monitoring.streams` — seeded streams with known change points
   (:func:`abrupt_stream`, :func:`gradual_stream`) to test detectors against the truth.
 
-Course 4 adds prediction logging and privacy tools here. Importing this package is light:
+Production (Course 4, week 4):
+
+- :mod:`~mlep.deployment.monitoring.prediction_log` — :class:`PredictionLogger`: sampled,
+  redacted JSON-lines prediction logs; :func:`read_log`.
+- :mod:`~mlep.deployment.monitoring.privacy` — :func:`scan`, :func:`redact` and
+  :func:`pseudonymize` personal data in payloads.
+- :mod:`~mlep.deployment.monitoring.retraining` — retraining policies (:class:`Schedule`,
+  :class:`DataVolume`, :class:`PerformanceDrop`, :class:`DriftTrigger`) and :func:`simulate`.
+
+Importing this package is light:
 river and scipy are imported when a detector or a KS test is first used.
 
 Examples
@@ -44,16 +53,30 @@ from mlep.deployment.monitoring.metrics import (
     missing_rate,
     prediction_rate,
 )
+from mlep.deployment.monitoring.prediction_log import PredictionLogger, read_log
+from mlep.deployment.monitoring.privacy import pseudonymize, redact, scan
+from mlep.deployment.monitoring.retraining import (
+    DataVolume,
+    DriftTrigger,
+    PerformanceDrop,
+    Schedule,
+    simulate,
+)
 from mlep.deployment.monitoring.streams import abrupt_stream, gradual_stream
 
 __all__ = [
     "DETECTORS",
     "GROUPS",
     "Alarm",
+    "DataVolume",
     "Detector",
+    "DriftTrigger",
     "KSResult",
     "Metric",
     "Monitor",
+    "PerformanceDrop",
+    "PredictionLogger",
+    "Schedule",
     "abrupt_stream",
     "detection_delay",
     "detector",
@@ -66,5 +89,10 @@ __all__ = [
     "missing_rate",
     "prediction_rate",
     "psi",
+    "pseudonymize",
+    "read_log",
+    "redact",
+    "scan",
+    "simulate",
     "value_counts",
 ]

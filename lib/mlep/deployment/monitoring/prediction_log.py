@@ -1,0 +1,134 @@
+"""Prediction logging: a sampled, privacy-safe JSON-lines record of what the model saw and said.
+
+The log is what monitoring reads (input drift, output drift, performance once labels arrive)
+and what the next training set is built from (C4W4, *Model monitoring and logging*). Each line
+holds the time, the model and version, the request's features and the prediction. Logging
+every request is costly at scale, so :class:`PredictionLogger` keeps a deterministic sample
+(the same request id is always in or out), and redacts personal data before anything is written
+(:mod:`~mlep.deployment.monitoring.privacy`).
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> path = pathlib.Path(tempfile.mkdtemp()) / "predictions.jsonl"
+>>> log = PredictionLogger(path, model="risk", version=2, sample_rate=1.0)
+>>> log.log("r1", {"age": 71, "email": "ann@example.org"}, 0.82)
+True
+>>> read_log(path)[["request_id", "age", "email", "prediction"]]
+  request_id  age    email  prediction
+0         r1   71  [EMAIL]        0.82
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from mlep._checks import probability
+from mlep.deployment.monitoring.privacy import redact
+
+__all__ = ["PredictionLogger", "read_log"]
+
+
+class PredictionLogger:
+    """Append sampled, redacted predictions to a JSON-lines file (thread-safe).
+
+    Parameters
+    ----------
+    path : the log file (created, with its folder, if missing; appended to otherwise).
+    model, version : recorded on every line.
+    sample_rate : share of requests kept, decided by a hash of the request id (deterministic).
+    redact_personal_data : replace e-mails, phone numbers, card numbers … before writing.
+    """
+
+    def __init__(
+        self,
+        path: str | Path,
+        *,
+        model: str,
+        version: int | str,
+        sample_rate: float = 1.0,
+        redact_personal_data: bool = True,
+    ):
+        self.path = Path(path)
+        self.model, self.version = model, str(version)
+        self.sample_rate = probability(sample_rate, "sample_rate")
+        self.redact_personal_data = redact_personal_data
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.seen_ = 0
+        self.logged_ = 0
+        self._lock = threading.Lock()
+
+    def sampled(self, request_id: str) -> bool:
+        """Whether ``request_id`` falls in the sample (the same answer every time)."""
+        digest = hashlib.sha256(str(request_id).encode()).digest()
+        return int.from_bytes(digest[:8], "big") / 2**64 < self.sample_rate
+
+    def log(
+        self,
+        request_id: str,
+        features: dict[str, Any],
+        prediction: Any,
+        *,
+        time: datetime | None = None,
+    ) -> bool:
+        """Record one prediction if sampled; return whether it was written."""
+        if not isinstance(features, dict):
+            raise TypeError(
+                f"features must be a dict of feature name → value, got {type(features).__name__}"
+            )
+        with self._lock:
+            self.seen_ += 1
+            if not self.sampled(request_id):
+                return False
+            record = {
+                "time": (time or datetime.now(UTC)).isoformat(),
+                "model": self.model,
+                "version": self.version,
+                "request_id": str(request_id),
+                "features": redact(features) if self.redact_personal_data else features,
+                "prediction": prediction,
+            }
+            with open(self.path, "a", encoding="utf-8") as handle:
+                handle.write(json.dumps(record, default=_plain) + "\n")
+            self.logged_ += 1
+            return True
+
+
+def _plain(value: Any) -> Any:
+    if hasattr(value, "tolist"):
+        return value.tolist()
+    raise TypeError(f"cannot log a {type(value).__name__}")
+
+
+def read_log(path: str | Path) -> pd.DataFrame:
+    """The log as a table: one row per prediction, one column per feature.
+
+    A damaged line (a crash mid-write) is skipped and counted in ``attrs["skipped_lines"]``
+    rather than losing the whole log.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no prediction log at {path}")
+    rows, skipped = [], 0
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError:
+            skipped += 1
+            continue
+        features = record.pop("features", {})
+        rows.append({**record, **features})
+    frame = pd.DataFrame(rows)
+    if "time" in frame:
+        frame["time"] = pd.to_datetime(frame["time"], utc=True)
+    frame.attrs["skipped_lines"] = skipped
+    return frame

@@ -1,0 +1,144 @@
+"""When to retrain: policies that read the monitoring signals and say "retrain now, because …".
+
+The course's three triggers (C4W4, *Model decay and retraining*): on a **schedule**, after
+enough **new data** has arrived, or when **performance drops** below a baseline — plus a
+**drift** trigger that acts before labels arrive. Each policy is a tiny state machine:
+``update(...)`` with what happened, and it returns a :class:`Decision` (river style).
+:func:`simulate` replays a day-by-day history through several policies and tabulates when
+each would have retrained.
+
+Examples
+--------
+>>> policy = PerformanceDrop(metric="accuracy", baseline=0.90, tolerance=0.03, window=3)
+>>> [policy.update(day=d, accuracy=a).retrain for d, a in enumerate([0.9, 0.88, 0.86, 0.85, 0.84])]
+[False, False, False, True, True]
+>>> policy.update(day=5, accuracy=0.84).reason
+'accuracy 0.843 (mean of the last 3) is below 0.870 = baseline 0.900 - tolerance 0.030'
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from mlep._checks import count, non_negative, real
+
+__all__ = ["DataVolume", "Decision", "DriftTrigger", "PerformanceDrop", "Schedule", "simulate"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    retrain: bool
+    reason: str
+
+
+_KEEP = Decision(False, "")
+
+
+class Schedule:
+    """Retrain every ``every_days`` days, whatever the data says."""
+
+    def __init__(self, *, every_days: int):
+        self.every_days = count(every_days, "every_days", minimum=1)
+        self.last_ = 0
+
+    def update(self, *, day: int, **_: Any) -> Decision:
+        if day - self.last_ >= self.every_days:
+            self.last_ = day
+            return Decision(True, f"{self.every_days} days since the last training")
+        return _KEEP
+
+
+class DataVolume:
+    """Retrain once ``min_new_rows`` new labelled rows have arrived since the last training."""
+
+    def __init__(self, *, min_new_rows: int):
+        self.min_new_rows = count(min_new_rows, "min_new_rows", minimum=1)
+        self.new_rows_ = 0
+
+    def update(self, *, new_rows: int = 0, **_: Any) -> Decision:
+        self.new_rows_ += count(new_rows, "new_rows")
+        if self.new_rows_ >= self.min_new_rows:
+            reason = f"{self.new_rows_} new labelled rows (threshold {self.min_new_rows})"
+            self.new_rows_ = 0
+            return Decision(True, reason)
+        return _KEEP
+
+
+class PerformanceDrop:
+    """Retrain when the mean of ``metric`` over the last ``window`` updates falls below
+    ``baseline - tolerance`` (for a metric where higher is better)."""
+
+    def __init__(self, *, metric: str, baseline: float, tolerance: float, window: int = 1):
+        self.metric = metric
+        self.baseline = real(baseline, "baseline")
+        self.tolerance = non_negative(tolerance, "tolerance")
+        self.window = count(window, "window", minimum=1)
+        self.recent_: deque[float] = deque(maxlen=self.window)
+
+    def update(self, **signals: Any) -> Decision:
+        value = signals.get(self.metric)
+        if value is None:
+            return _KEEP  # no labels yet for this period
+        self.recent_.append(real(value, self.metric))
+        if len(self.recent_) < self.window:
+            return _KEEP
+        mean = sum(self.recent_) / len(self.recent_)
+        floor = self.baseline - self.tolerance
+        if mean < floor:
+            return Decision(
+                True,
+                f"{self.metric} {mean:.3f} (mean of the last {self.window}) is below {floor:.3f} = "
+                f"baseline {self.baseline:.3f} - tolerance {self.tolerance:.3f}",
+            )
+        return _KEEP
+
+
+class DriftTrigger:
+    """Retrain when a drift score (e.g. PSI of an input) exceeds ``threshold`` for
+    ``patience`` updates in a row — a signal that does not wait for labels."""
+
+    def __init__(self, *, signal: str, threshold: float, patience: int = 1):
+        self.signal = signal
+        self.threshold = non_negative(threshold, "threshold")
+        self.patience = count(patience, "patience", minimum=1)
+        self.streak_ = 0
+
+    def update(self, **signals: Any) -> Decision:
+        value = signals.get(self.signal)
+        if value is None:
+            return _KEEP
+        self.streak_ = self.streak_ + 1 if real(value, self.signal) > self.threshold else 0
+        if self.streak_ >= self.patience:
+            self.streak_ = 0
+            return Decision(
+                True, f"{self.signal} above {self.threshold} for {self.patience} update(s) in a row"
+            )
+        return _KEEP
+
+
+def simulate(
+    history: pd.DataFrame | Iterable[Mapping[str, Any]], policies: Mapping[str, Any]
+) -> pd.DataFrame:
+    """Replay ``history`` (one row per day: ``day`` and any signals) through each policy.
+
+    Returns one row per retraining decision: ``policy, day, reason``. Policies are updated in
+    place (give fresh ones to compare from the start).
+    """
+    frame = history if isinstance(history, pd.DataFrame) else pd.DataFrame(list(history))
+    if "day" not in frame.columns:
+        raise ValueError("history needs a 'day' column (0, 1, 2, ...)")
+    rows = []
+    for record in frame.to_dict("records"):
+        signals = {
+            k: v for k, v in record.items() if not (isinstance(v, float) and v != v)
+        }  # NaN = not measured
+        for name, policy in policies.items():
+            decision = policy.update(**signals)
+            if decision.retrain:
+                rows.append({"policy": name, "day": int(record["day"]), "reason": decision.reason})
+    return pd.DataFrame(rows, columns=["policy", "day", "reason"])
