@@ -288,3 +288,64 @@ def test_command_line_server_binds_loopback_and_serves(base, tmp_path):
     )
     assert bad.returncode == 2 and "give either --model_config_file" in bad.stderr
     assert json.loads(json.dumps(status))  # plain JSON
+
+
+def test_cache_answers_repeated_requests_without_the_model(base):
+    server = S.ModelServer([S.ModelConfig("risk", str(base))], poll_seconds=0, cache_size=2)
+    with S.serve(server, port=0) as run:
+        client = S.ServingClient(run.url, "risk")
+        first = client.predict([[1, 2, 3]])
+        assert client.predict([[1, 2, 3]]) == first
+        client.predict([[3, 2, 1]])
+        client.predict([[0, 0, 1]])  # evicts [[1, 2, 3]] (least recently used)
+        client.predict([[1, 2, 3]])
+    assert (server.cache_hits, server.cache_misses) == (1, 4)
+
+
+def test_traffic_split_sends_the_canary_its_share_and_keeps_clients_sticky(base):
+    server = S.ModelServer(
+        [S.ModelConfig("risk", str(base), policy=("all",))],
+        poll_seconds=0,
+        traffic_split={"risk": {1: 90, 2: 10}},
+    )
+    versions = [server.split_version("risk", f"user-{i}") for i in range(4000)]
+    assert 0.08 < versions.count(2) / 4000 < 0.12
+    assert all(server.split_version("risk", f"user-{i}") == versions[i] for i in range(100))
+    with S.serve(server, port=0) as run:
+        client = S.ServingClient(run.url, "risk")
+        canary_user = next(f"user-{i}" for i, v in enumerate(versions) if v == 2)
+        stable_user = next(f"user-{i}" for i, v in enumerate(versions) if v == 1)
+        rows = [[1, 2, 3]]
+        assert client.predict(rows, request_id=canary_user)[0][0] == pytest.approx(
+            _expected(-0.1, rows)[0], rel=1e-6
+        )
+        assert client.predict(rows, request_id=stable_user)[0][0] == pytest.approx(
+            _expected(0.1, rows)[0], rel=1e-6
+        )
+        assert client.predict(rows, version=2, request_id=stable_user)[0][0] == pytest.approx(
+            _expected(-0.1, rows)[0], rel=1e-6
+        )  # an explicit version wins over the split
+    with pytest.raises(ValueError, match="unknown model 'other'"):
+        S.ModelServer([S.ModelConfig("risk", str(base))], traffic_split={"other": {1: 1}})
+    with pytest.raises(ValueError, match="non-negative weights"):
+        S.ModelServer([S.ModelConfig("risk", str(base))], traffic_split={"risk": {1: -1, 2: 2}})
+
+
+def test_a_full_server_answers_503_instead_of_queueing(base):
+    server = S.ModelServer([S.ModelConfig("risk", str(base))], poll_seconds=0, max_in_flight=4)
+    with S.serve(server, port=0) as run:
+        url = f"{run.url}/v1/models/risk:predict"
+        server.in_flight = 4  # as if four slow requests were being served
+        busy = httpx.post(url, json={"instances": [[1, 2, 3]]})
+        assert busy.status_code == 503 and "server overloaded" in busy.json()["error"]
+        server.in_flight = 0
+        assert httpx.post(url, json={"instances": [[1, 2, 3]]}).status_code == 200
+        with concurrent.futures.ThreadPoolExecutor(32) as pool:
+            codes = list(
+                pool.map(
+                    lambda _: httpx.post(url, json={"instances": [[1, 2, 3]]}).status_code,
+                    range(200),
+                )
+            )
+    assert set(codes) <= {200, 503} and codes.count(503) == server.rejected - 1
+    assert server.in_flight == 0

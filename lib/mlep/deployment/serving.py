@@ -32,9 +32,11 @@ Examples
 """
 
 import asyncio
+import hashlib
 import json
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -270,6 +272,12 @@ class ModelServer:
     models : the :class:`ModelConfig` of each model (or use :meth:`from_config_file`).
     poll_seconds : how often to look for new version folders (0: only at start).
     max_batch_size, batch_timeout_ms : dynamic batching; ``max_batch_size=0`` turns it off.
+    cache_size : answers to remember (LRU) for repeated identical predict requests; 0 = off.
+    traffic_split : per model, version → weight (e.g. ``{"risk": {1: 90, 2: 10}}``): requests
+        that name no version or label go to a version drawn by these weights, by a hash of the
+        request's ``X-Request-Id`` header (or its body), so a client keeps its version — a canary.
+    max_in_flight : requests handled at once; beyond it the server answers 503 at once instead
+        of queueing without bound (0 = no limit).
     """
 
     def __init__(
@@ -279,6 +287,9 @@ class ModelServer:
         poll_seconds: float = 1.0,
         max_batch_size: int = 0,
         batch_timeout_ms: float = 5.0,
+        cache_size: int = 0,
+        traffic_split: Mapping[str, Mapping[int, float]] | None = None,
+        max_in_flight: int = 0,
     ):
         if not models:
             raise ValueError("a model server needs at least one model")
@@ -286,9 +297,22 @@ class ModelServer:
         self.poll_seconds = poll_seconds
         self.max_batch_size = max_batch_size
         self.batch_timeout_ms = batch_timeout_ms
-        self.batches_run = (
-            0  # how many model calls served batched requests (for tests and benchmarks)
-        )
+        self.cache_size = cache_size
+        self.max_in_flight = max_in_flight
+        self.traffic_split = {
+            name: dict(weights) for name, weights in (traffic_split or {}).items()
+        }
+        for name, weights in self.traffic_split.items():
+            if name not in self.models:
+                raise ValueError(f"traffic_split names an unknown model {name!r}")
+            if not weights or min(weights.values()) < 0 or sum(weights.values()) <= 0:
+                raise ValueError(
+                    f"traffic_split[{name!r}] needs non-negative weights that sum to more than 0"
+                )
+        self.batches_run = 0  # model calls that served batched requests
+        self.cache_hits = self.cache_misses = self.rejected = 0
+        self.in_flight = 0
+        self._cache: OrderedDict[tuple, dict] = OrderedDict()
         for model in self.models.values():
             model.refresh()
         self._stop = threading.Event()
@@ -340,10 +364,41 @@ class ModelServer:
             "metadata": servable.metadata(),
         }
 
+    def split_version(self, name: str, key: str) -> int | None:
+        """The version the traffic split sends request ``key`` to (None: no split for ``name``)."""
+        weights = self.traffic_split.get(name)
+        if not weights:
+            return None
+        point = (
+            int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+            / 2**64
+            * sum(weights.values())
+        )
+        for version, weight in sorted(weights.items()):
+            point -= weight
+            if point < 0:
+                return version
+        return max(weights)
+
     async def predict(
         self, name: str, body: Any, version: int | None = None, label: str | None = None
     ) -> dict:
         servable = self.model(name).get(version, label)
+        if not self.cache_size:
+            return await self._predict(servable, body)
+        key = (name, servable.version, json.dumps(body, sort_keys=True))
+        if key in self._cache:
+            self.cache_hits += 1
+            self._cache.move_to_end(key)
+            return self._cache[key]
+        self.cache_misses += 1
+        answer = await self._predict(servable, body)
+        self._cache[key] = answer
+        if len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+        return answer
+
+    async def _predict(self, servable: _Servable, body: Any) -> dict:
         signature = body.get("signature_name") if isinstance(body, dict) else None
         rows, inputs, row_format = _parse_predict(body)
         _, function = servable.signature(signature)
@@ -433,18 +488,40 @@ class ModelServer:
 
         @app.post("/v1/models/{rest:path}")
         async def post(rest: str, request: Request):
-            name, version, label, method = _route(rest)
+            if self.max_in_flight and self.in_flight >= self.max_in_flight:
+                self.rejected += 1
+                raise ServingError(
+                    f"server overloaded: {self.in_flight} requests in flight (limit {self.max_in_flight}); retry later",
+                    503,
+                )
+            self.in_flight += 1
             try:
-                body = json.loads(await request.body() or b"null")
-            except json.JSONDecodeError as error:
-                raise ServingError(f"JSON Parse error: {error.msg} at offset {error.pos}") from None
-            if method == "predict":
-                return await self.predict(name, body, version, label)
-            if method in ("classify", "regress"):
-                return await self.classify_or_regress(name, body, method, version, label)
-            raise ServingError(
-                f"Malformed request: POST with method {method!r}; use :predict, :classify or :regress"
+                return await self._post(rest, request)
+            finally:
+                self.in_flight -= 1
+
+        return self._lifecycle(app)
+
+    async def _post(self, rest: str, request) -> dict:
+        name, version, label, method = _route(rest)
+        raw = await request.body()
+        try:
+            body = json.loads(raw or b"null")
+        except json.JSONDecodeError as error:
+            raise ServingError(f"JSON Parse error: {error.msg} at offset {error.pos}") from None
+        if version is None and label is None:
+            version = self.split_version(
+                name, request.headers.get("x-request-id") or raw.decode("utf-8", "replace")
             )
+        if method == "predict":
+            return await self.predict(name, body, version, label)
+        if method in ("classify", "regress"):
+            return await self.classify_or_regress(name, body, method, version, label)
+        raise ServingError(
+            f"Malformed request: POST with method {method!r}; use :predict, :classify or :regress"
+        )
+
+    def _lifecycle(self, app):
 
         @app.on_event("startup")
         async def start_polling():
@@ -642,10 +719,10 @@ class ServingClient:
             path += f"/labels/{label}"
         return path
 
-    def _call(self, method: str, url: str, body: Any = None) -> Any:
+    def _call(self, method: str, url: str, body: Any = None, headers: dict | None = None) -> Any:
         import httpx
 
-        response = httpx.request(method, url, json=body, timeout=self.timeout)
+        response = httpx.request(method, url, json=body, timeout=self.timeout, headers=headers)
         payload = response.json()
         if response.status_code >= 400:
             raise ServingError(payload.get("error", response.text), response.status_code)
@@ -664,11 +741,17 @@ class ServingClient:
         version: int | None = None,
         label: str | None = None,
         signature: str | None = None,
+        request_id: str | None = None,
     ) -> list:
+        """Predictions for row-format ``instances``; ``request_id`` keeps a client on one
+        side of a traffic split."""
         body: dict[str, Any] = {"instances": instances}
         if signature:
             body["signature_name"] = signature
-        return self._call("POST", self._path(version, label) + ":predict", body)["predictions"]
+        headers = {"X-Request-Id": request_id} if request_id else None
+        return self._call("POST", self._path(version, label) + ":predict", body, headers)[
+            "predictions"
+        ]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
