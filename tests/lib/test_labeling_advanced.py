@@ -47,6 +47,7 @@ def test_propagation_beats_a_model_trained_on_the_few_labels(digits, method):
         )
     assert np.mean(spread) > np.mean(nearest) + 0.03, (spread, nearest)
     assert result.confidence.shape == y.shape
+    assert isinstance(result.converged, bool)
     assert ((0 <= result.confidence) & (result.confidence <= 1)).all()
 
 

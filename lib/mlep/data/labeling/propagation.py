@@ -31,10 +31,12 @@ UNLABELED = -1  # scikit-learn's marker for an unlabeled example
 
 
 class Propagated(NamedTuple):
-    """Labels for every example and how sure the graph is of each (0–1)."""
+    """Labels for every example, how sure the graph is of each (0–1), and whether the
+    iteration settled within ``max_iter`` (scikit-learn would warn on stderr otherwise)."""
 
     labels: np.ndarray
     confidence: np.ndarray
+    converged: bool
 
 
 def hide_labels(y: Any, *, keep: int, seed: int = 0) -> np.ndarray:
@@ -72,7 +74,9 @@ def propagate(
 
     ``method`` is ``"spreading"`` (``LabelSpreading``, known labels may change by
     ``alpha``) or ``"propagation"`` (``LabelPropagation``, known labels are clamped); both
-    use a k-nearest-neighbour graph with ``n_neighbors``.
+    use a k-nearest-neighbour graph with ``n_neighbors``. ``converged`` in the result says
+    whether the labels settled; on a k-NN graph propagation can oscillate — raise
+    ``max_iter`` or use spreading.
     """
     from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 
@@ -89,5 +93,12 @@ def propagate(
         model = LabelPropagation(kernel="knn", n_neighbors=n_neighbors, max_iter=max_iter)
     else:
         raise ValueError(f"unknown method {method!r}; choose 'spreading' or 'propagation'")
-    model.fit(X, y_partial)
-    return Propagated(model.transduction_, model.label_distributions_.max(axis=1))
+    import warnings
+
+    from sklearn.exceptions import ConvergenceWarning
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConvergenceWarning)
+        model.fit(X, y_partial)
+    converged = not any(issubclass(w.category, ConvergenceWarning) for w in caught)
+    return Propagated(model.transduction_, model.label_distributions_.max(axis=1), converged)
