@@ -1,0 +1,121 @@
+"""Compression: dimensionality reduction on scikit-learn, TFLite quantization modes, tfmot pruning
+and quantization-aware training, each variant run through the TFLite interpreter."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.datasets import load_digits
+from sklearn.decomposition import PCA
+
+from mlep.modeling import compression as C
+
+
+@pytest.fixture(scope="module")
+def digits():
+    X, y = load_digits(return_X_y=True)
+    X = (X / 16).astype("float32")
+    return X[:1400], y[:1400], X[1400:], y[1400:]
+
+
+@pytest.fixture(scope="module")
+def model(digits):
+    from mlep.runtime import tensorflow
+
+    tensorflow()
+    import tf_keras as keras
+
+    X, y, _, _ = digits
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential(
+        [
+            keras.Input((64,)),
+            keras.layers.Dense(256, activation="relu"),
+            keras.layers.Dense(128, activation="relu"),
+            keras.layers.Dense(10, activation="softmax"),
+        ]
+    )
+    net.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    net.fit(X, y, epochs=10, verbose=0)
+    return net
+
+
+def test_reduce_is_scikit_learns_and_nmf_needs_non_negative_data(digits):
+    X, _, _, _ = digits
+    ours, fitted = C.reduce(X, method="pca", n_components=10)
+    np.testing.assert_allclose(
+        ours, PCA(n_components=10, random_state=0).fit_transform(X), atol=1e-4
+    )
+    assert fitted.explained_variance_ratio_.sum() > 0.7
+    for method in ("svd", "ica", "nmf"):
+        assert C.reduce(X, method=method, n_components=5)[0].shape == (len(X), 5)
+    with pytest.raises(ValueError, match="NMF needs non-negative data"):
+        C.reduce(X - 0.5, method="nmf", n_components=3)
+    with pytest.raises(ValueError, match="unknown method 'lda'"):
+        C.reduce(X, method="lda", n_components=3)
+    with pytest.raises(ValueError, match="n_components=100 is more than"):
+        C.reduce(X[:50], method="pca", n_components=100)
+
+
+def test_distance_contrast_shrinks_as_dimensions_grow():
+    contrasts = [C.distance_contrast(d) for d in (2, 10, 100, 1000)]
+    assert contrasts == sorted(contrasts, reverse=True) and contrasts[-1] < 0.5 < 10 < contrasts[0]
+
+
+def test_quantized_models_are_smaller_and_about_as_accurate(model, digits):
+    X, _, X_test, y_test = digits
+    variants = {mode: C.to_tflite(model, mode=mode, representative=X) for mode in C.MODES}
+    table = C.compare(variants, X_test, y_test, repeats=1).set_index("variant")
+    reference = (model.predict(X_test, verbose=0).argmax(axis=1) == y_test).mean()
+    assert table.loc["none", "accuracy"] == pytest.approx(reference, abs=0.002)
+    assert (table["accuracy"] > reference - 0.02).all()
+    assert table.loc["dynamic", "size_kb"] < table.loc["none", "size_kb"] / 3.5  # 8-bit weights
+    assert table.loc["int8", "size_kb"] < table.loc["none", "size_kb"] / 3.5
+    assert (
+        table.loc["none", "size_kb"] / 2.2
+        < table.loc["float16", "size_kb"]
+        < table.loc["none", "size_kb"] / 1.8
+    )
+    np.testing.assert_allclose(
+        C.tflite_predict(variants["none"], X_test[:5]),
+        model.predict(X_test[:5], verbose=0),
+        atol=1e-5,
+    )
+
+
+@pytest.mark.slow
+def test_pruning_reaches_its_sparsity_and_compresses(model, digits):
+    X, y, X_test, y_test = digits
+    from mlep.runtime import tensorflow
+
+    tensorflow()
+    import tf_keras as keras
+
+    copy = keras.models.clone_model(model)
+    copy.set_weights(model.get_weights())
+    copy.compile("adam", "sparse_categorical_crossentropy", metrics=["accuracy"])
+    pruned = C.prune(copy, X, y, target_sparsity=0.8, epochs=2)
+    assert C.sparsity(pruned) == pytest.approx(0.8, abs=0.01)
+    plain, thin = C.to_tflite(model), C.to_tflite(pruned)
+    assert len(thin) == pytest.approx(len(plain), rel=0.01)  # zeros still take space ...
+    assert C.gzip_size(thin) < 0.45 * C.gzip_size(plain)  # ... until compressed
+    assert (C.tflite_predict(thin, X_test).argmax(axis=1) == y_test).mean() > 0.85
+    aware = C.quantization_aware(copy, X, y, epochs=1)
+    assert (
+        C.tflite_predict(C.to_tflite(aware, mode="int8", representative=X), X_test).argmax(axis=1)
+        == y_test
+    ).mean() > 0.85
+
+
+def test_bad_input_is_explained(model, digits):
+    X, y, _, _ = digits
+    with pytest.raises(ValueError, match="needs representative data"):
+        C.to_tflite(model, mode="int8")
+    with pytest.raises(ValueError, match="unknown mode 'int4'"):
+        C.to_tflite(model, mode="int4")
+    with pytest.raises(ValueError, match="takes inputs of shape \\[64\\], got \\[32\\]"):
+        C.tflite_predict(C.to_tflite(model), X[:3, :32])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        C.prune(model, X, y, target_sparsity=80)
+    with pytest.raises(TypeError, match="must be TFLite bytes"):
+        C.compare({"keras": model}, X, y)
