@@ -17,9 +17,10 @@ from demo_class import GRADER_RECIPES, LAB_RECIPES, REFERENCE_LAB, patchy_expect
 
 pytestmark = pytest.mark.slow
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
+LAB_CELL_TIMEOUT = 120  # the autograder's default, what learners get: a lab may run one TFX pipeline
 
 
-def _grade_class(lab: str, recipes, root) -> tuple:
+def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
     start_course_dir(root)
     released = subprocess.run([tool("mlep"), "release", lab, "--root", str(root)], capture_output=True, text=True)
     assert released.returncode == 0, released.stderr
@@ -30,7 +31,7 @@ def _grade_class(lab: str, recipes, root) -> tuple:
             target.write_text(json.dumps(content), encoding="utf-8")
         elif isinstance(content, str):
             target.write_text(content, encoding="utf-8")
-    env = dict(os.environ, MLEP_CELL_TIMEOUT=str(CELL_TIMEOUT))
+    env = dict(os.environ, MLEP_CELL_TIMEOUT=str(timeout))
     run = subprocess.run([tool("mlep"), "grade", lab, "--root", str(root)], capture_output=True, text=True, env=env,
                          timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
@@ -47,7 +48,8 @@ def _grade_class(lab: str, recipes, root) -> tuple:
 @pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}"))
                                          for lab in LABS])
 def graded(request, tmp_path_factory):
-    return _grade_class(request.param, LAB_RECIPES, tmp_path_factory.mktemp(f"class_{request.param}"))
+    return _grade_class(request.param, LAB_RECIPES, tmp_path_factory.mktemp(f"class_{request.param}"),
+                        LAB_CELL_TIMEOUT)
 
 
 # The grading machinery's edge cases, once, on the quickest lab.

@@ -113,6 +113,20 @@ def test_materialize_is_idempotent_and_serves_the_newest_values(repo):
     assert first.iloc[5][["conv_rate", "acc_rate"]].isna().all()  # unknown driver
 
 
+def test_materialize_is_silent(repo, capsys):
+    # a lab cell that writes to stderr (Feast's tqdm progress bar) fails under nbgrader
+    repo.materialize(START, END)
+    captured = capsys.readouterr()
+    assert captured.err == "" and captured.out == ""
+
+
+def test_materialize_takes_rows_from_start_up_to_but_excluding_end(tmp_path):
+    repo = _build(tmp_path)
+    repo.materialize("2026-03-03T06:00:00Z", "2026-03-03T07:00:00Z")
+    online = repo.online_features(["driver_stats:conv_rate"], [{"driver_id": 1001}])
+    assert online["conv_rate"].iloc[0] == pytest.approx(0.5)  # the corrected 06:00 row, not 07:00
+
+
 def test_online_store_and_registry_survive_a_restart(repo):
     repo.materialize(START, END)
     before = _online(repo)

@@ -1,0 +1,451 @@
+"""Plausible wrong answers for C2W3; each must lose its exercise's points.
+
+Each entry is the source a learner might write in the exercise's cell.
+"""
+
+WRONG_ANSWERS = {
+    "save_serving_version": [
+        # curates version 1 instead of the latest version
+        """
+def save_serving_version(versions, label, accept, note):
+    schema = versions.load(1)
+    dv.add_environments(schema, ["TRAINING", "SERVING"], exclude={"SERVING": [label]})
+    for feature, values in accept.items():
+        dv.add_to_domain(schema, feature, values)
+    return versions.save(schema, note)
+""",
+        # excludes the label from TRAINING instead of SERVING
+        """
+def save_serving_version(versions, label, accept, note):
+    schema = versions.load()
+    dv.add_environments(schema, ["TRAINING", "SERVING"], exclude={"TRAINING": [label]})
+    for feature, values in accept.items():
+        dv.add_to_domain(schema, feature, values)
+    return versions.save(schema, note)
+""",
+        # replaces the domain with the new values, so the training values become invalid
+        """
+def save_serving_version(versions, label, accept, note):
+    schema = versions.load()
+    dv.add_environments(schema, ["TRAINING", "SERVING"], exclude={"SERVING": [label]})
+    for feature, values in accept.items():
+        dv.set_domain(schema, feature, values)
+    return versions.save(schema, note)
+""",
+        # makes the label optional instead of declaring environments
+        """
+def save_serving_version(versions, label, accept, note):
+    schema = versions.load()
+    dv.set_required(schema, label, False)
+    for feature, values in accept.items():
+        dv.add_to_domain(schema, feature, values)
+    return versions.save(schema, note)
+""",
+        # hard-codes the visible test's label and accepted value
+        """
+def save_serving_version(versions, label, accept, note):
+    schema = versions.load()
+    dv.add_environments(schema, ["TRAINING", "SERVING"], exclude={"SERVING": ["readmitted"]})
+    dv.add_to_domain(schema, "payer_code", ["ZZ"])
+    return versions.save(schema, note)
+""",
+        # forgets to save and returns the number the version would get
+        """
+def save_serving_version(versions, label, accept, note):
+    schema = versions.load()
+    dv.add_environments(schema, ["TRAINING", "SERVING"], exclude={"SERVING": [label]})
+    for feature, values in accept.items():
+        dv.add_to_domain(schema, feature, values)
+    return len(versions.table()) + 1
+""",
+    ],
+    "breaking_changes": [
+        # every domain change counts as breaking, widening too
+        """
+def breaking_changes(versions, old, new):
+    presence = dv.schema_table(versions.load(new)).set_index("feature")["presence"]
+    breaking = set()
+    for row in versions.diff(old, new).itertuples():
+        if row.change in ("removed", "type changed", "domain changed"):
+            breaking.add(row.feature)
+        elif row.change == "added" and presence[row.feature] == "required":
+            breaking.add(row.feature)
+        elif row.change == "presence changed" and row.after == "required":
+            breaking.add(row.feature)
+    return sorted(breaking)
+""",
+        # looks at string domains only: numeric ranges never break
+        """
+def breaking_changes(versions, old, new):
+    presence = dv.schema_table(versions.load(new)).set_index("feature")["presence"]
+    breaking = set()
+    for row in versions.diff(old, new).itertuples():
+        if row.change in ("removed", "type changed"):
+            breaking.add(row.feature)
+        elif row.change == "added" and presence[row.feature] == "required":
+            breaking.add(row.feature)
+        elif row.change == "presence changed" and row.after == "required":
+            breaking.add(row.feature)
+        elif row.change == "domain changed" and isinstance(row.before, list) and isinstance(row.after, list):
+            if set(row.before) - set(row.after):
+                breaking.add(row.feature)
+    return sorted(breaking)
+""",
+        # the direction reversed: values added break, values removed do not
+        """
+def breaking_changes(versions, old, new):
+    presence = dv.schema_table(versions.load(new)).set_index("feature")["presence"]
+    breaking = set()
+    for row in versions.diff(old, new).itertuples():
+        if row.change in ("removed", "type changed"):
+            breaking.add(row.feature)
+        elif row.change == "added" and presence[row.feature] == "required":
+            breaking.add(row.feature)
+        elif row.change == "presence changed" and row.after == "required":
+            breaking.add(row.feature)
+        elif row.change == "domain changed":
+            if row.before is None or row.after is None or not isinstance(row.before, list):
+                breaking.add(row.feature)
+            elif set(row.after) - set(row.before):
+                breaking.add(row.feature)
+    return sorted(breaking)
+""",
+        # ignores added and removed features
+        """
+def breaking_changes(versions, old, new):
+    def bounds(text):
+        low, high = text.split("..")
+        return (float(low) if low else -math.inf, float(high) if high else math.inf)
+    breaking = set()
+    for row in versions.diff(old, new).itertuples():
+        if row.change == "type changed":
+            breaking.add(row.feature)
+        elif row.change == "presence changed" and row.after == "required":
+            breaking.add(row.feature)
+        elif row.change == "domain changed" and row.after is not None:
+            if row.before is None:
+                breaking.add(row.feature)
+            elif isinstance(row.before, list):
+                if set(row.before) - set(row.after):
+                    breaking.add(row.feature)
+            elif bounds(row.after)[0] > bounds(row.before)[0] or bounds(row.after)[1] < bounds(row.before)[1]:
+                breaking.add(row.feature)
+    return sorted(breaking)
+""",
+        # compares only the maximum of a range
+        """
+def breaking_changes(versions, old, new):
+    presence = dv.schema_table(versions.load(new)).set_index("feature")["presence"]
+    breaking = set()
+    for row in versions.diff(old, new).itertuples():
+        if row.change in ("removed", "type changed"):
+            breaking.add(row.feature)
+        elif row.change == "added" and presence[row.feature] == "required":
+            breaking.add(row.feature)
+        elif row.change == "presence changed" and row.after == "required":
+            breaking.add(row.feature)
+        elif row.change == "domain changed" and row.after is not None:
+            if row.before is None:
+                breaking.add(row.feature)
+            elif isinstance(row.before, list):
+                if set(row.before) - set(row.after):
+                    breaking.add(row.feature)
+            else:
+                high_before = float(row.before.split("..")[1] or math.inf)
+                high_after = float(row.after.split("..")[1] or math.inf)
+                if high_after < high_before:
+                    breaking.add(row.feature)
+    return sorted(breaking)
+""",
+        # every presence change counts, also required -> optional
+        """
+def breaking_changes(versions, old, new):
+    presence = dv.schema_table(versions.load(new)).set_index("feature")["presence"]
+    breaking = set()
+    for row in versions.diff(old, new).itertuples():
+        if row.change in ("removed", "type changed", "presence changed"):
+            breaking.add(row.feature)
+        elif row.change == "added" and presence[row.feature] == "required":
+            breaking.add(row.feature)
+        elif row.change == "domain changed" and row.after is not None:
+            if row.before is None or not isinstance(row.before, list) or set(row.before) - set(row.after):
+                breaking.add(row.feature)
+    return sorted(breaking)
+""",
+    ],
+    "transform_provenance": [
+        # takes the newest Examples artifact as the transformed examples
+        """
+def transform_provenance(store):
+    executions = store.executions()
+    component = executions["type"].str.rsplit(".", n=1).str[-1]
+    transformed = int(store.artifacts("Examples")["id"].max())
+    types = store.artifacts().set_index("id")["type"]
+    parents = store.parents(transformed)
+    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
+    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
+    return {"transformed_examples": transformed, "parents": sorted(types[p.id] for p in parents),
+            "schema_used_by": sorted(readers)}
+""",
+        # finds the transformed examples by a URI pattern TFX happens to use
+        """
+def transform_provenance(store):
+    executions = store.executions()
+    component = executions["type"].str.rsplit(".", n=1).str[-1]
+    examples = store.artifacts("Examples")
+    transformed = int(examples[examples["uri"].str.contains("transformed_examples")]["id"].iloc[0])
+    types = store.artifacts().set_index("id")["type"]
+    parents = store.parents(transformed)
+    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
+    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
+    return {"transformed_examples": transformed, "parents": sorted(types[p.id] for p in parents),
+            "schema_used_by": sorted(readers)}
+""",
+        # lists every ancestor instead of the parents
+        """
+def transform_provenance(store):
+    executions = store.executions()
+    component = executions["type"].str.rsplit(".", n=1).str[-1]
+    transform = executions[component == "Transform"].iloc[0]
+    examples = set(store.artifacts("Examples")["id"])
+    [transformed] = [i for i in transform["outputs"] if i in examples]
+    ancestors = store.lineage(transformed)
+    schema = int(ancestors[ancestors["type"] == "Schema"]["id"].iloc[0])
+    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
+    return {"transformed_examples": int(transformed), "parents": sorted(ancestors["type"]),
+            "schema_used_by": sorted(readers)}
+""",
+        # takes the first Schema in the store, not the one the transform read
+        """
+def transform_provenance(store):
+    executions = store.executions()
+    component = executions["type"].str.rsplit(".", n=1).str[-1]
+    transform = executions[component == "Transform"].iloc[0]
+    examples = set(store.artifacts("Examples")["id"])
+    [transformed] = [i for i in transform["outputs"] if i in examples]
+    types = store.artifacts().set_index("id")["type"]
+    schema = int(store.artifacts("Schema")["id"].iloc[0])
+    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
+    return {"transformed_examples": int(transformed),
+            "parents": sorted(types[p.id] for p in store.parents(transformed)), "schema_used_by": sorted(readers)}
+""",
+        # lists the executions that wrote the schema, not those that read it
+        """
+def transform_provenance(store):
+    executions = store.executions()
+    component = executions["type"].str.rsplit(".", n=1).str[-1]
+    transform = executions[component == "Transform"].iloc[0]
+    examples = set(store.artifacts("Examples")["id"])
+    [transformed] = [i for i in transform["outputs"] if i in examples]
+    types = store.artifacts().set_index("id")["type"]
+    parents = store.parents(transformed)
+    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
+    writers = component[executions["outputs"].apply(lambda ids: schema in ids)]
+    return {"transformed_examples": int(transformed), "parents": sorted(types[p.id] for p in parents),
+            "schema_used_by": sorted(writers)}
+""",
+        # keeps TFX's full execution type names
+        """
+def transform_provenance(store):
+    executions = store.executions()
+    component = executions["type"].str.rsplit(".", n=1).str[-1]
+    transform = executions[component == "Transform"].iloc[0]
+    examples = set(store.artifacts("Examples")["id"])
+    [transformed] = [i for i in transform["outputs"] if i in examples]
+    types = store.artifacts().set_index("id")["type"]
+    parents = store.parents(transformed)
+    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
+    readers = executions["type"][executions["inputs"].apply(lambda ids: schema in ids)]
+    return {"transformed_examples": int(transformed), "parents": sorted(types[p.id] for p in parents),
+            "schema_used_by": sorted(readers)}
+""",
+    ],
+    "affected_by": [
+        # records a new artifact every time a URI appears, so the steps never connect
+        """
+def affected_by(store, steps, bad_uri):
+    bad = None
+    for step in steps:
+        inputs = {role: [store.record_artifact(t, u)] for role, (t, u) in step["inputs"].items()}
+        outputs = {role: [store.record_artifact(t, u)] for role, (t, u) in step["outputs"].items()}
+        store.record_execution(step["component"], inputs=inputs, outputs=outputs)
+        for role, (t, u) in step["inputs"].items():
+            if u == bad_uri and bad is None:
+                bad = inputs[role][0]
+    return sorted(store.lineage(bad, direction="downstream")["uri"])
+""",
+        # walks upstream: what the bad dataset came from
+        """
+def affected_by(store, steps, bad_uri):
+    recorded = {}
+    def artifact(type_name, uri):
+        if uri not in recorded:
+            recorded[uri] = store.record_artifact(type_name, uri)
+        return recorded[uri]
+    for step in steps:
+        store.record_execution(step["component"],
+                               inputs={r: [artifact(*ref)] for r, ref in step["inputs"].items()},
+                               outputs={r: [artifact(*ref)] for r, ref in step["outputs"].items()})
+    return sorted(store.lineage(recorded[bad_uri], direction="upstream", depth=len(steps))["uri"])
+""",
+        # only the direct children
+        """
+def affected_by(store, steps, bad_uri):
+    recorded = {}
+    def artifact(type_name, uri):
+        if uri not in recorded:
+            recorded[uri] = store.record_artifact(type_name, uri)
+        return recorded[uri]
+    for step in steps:
+        store.record_execution(step["component"],
+                               inputs={r: [artifact(*ref)] for r, ref in step["inputs"].items()},
+                               outputs={r: [artifact(*ref)] for r, ref in step["outputs"].items()})
+    return sorted(a.uri for a in store.children(recorded[bad_uri]))
+""",
+        # keeps lineage's default depth of 10
+        """
+def affected_by(store, steps, bad_uri):
+    recorded = {}
+    def artifact(type_name, uri):
+        if uri not in recorded:
+            recorded[uri] = store.record_artifact(type_name, uri)
+        return recorded[uri]
+    for step in steps:
+        store.record_execution(step["component"],
+                               inputs={r: [artifact(*ref)] for r, ref in step["inputs"].items()},
+                               outputs={r: [artifact(*ref)] for r, ref in step["outputs"].items()})
+    return sorted(store.lineage(recorded[bad_uri], direction="downstream")["uri"])
+""",
+        # counts the bad dataset itself among what it affected
+        """
+def affected_by(store, steps, bad_uri):
+    recorded = {}
+    def artifact(type_name, uri):
+        if uri not in recorded:
+            recorded[uri] = store.record_artifact(type_name, uri)
+        return recorded[uri]
+    for step in steps:
+        store.record_execution(step["component"],
+                               inputs={r: [artifact(*ref)] for r, ref in step["inputs"].items()},
+                               outputs={r: [artifact(*ref)] for r, ref in step["outputs"].items()})
+    down = store.lineage(recorded[bad_uri], direction="downstream", depth=len(steps))
+    return sorted([bad_uri, *down["uri"]])
+""",
+        # records into a new store of its own instead of the one given
+        """
+def affected_by(store, steps, bad_uri):
+    store = LineageStore()
+    recorded = {}
+    def artifact(type_name, uri):
+        if uri not in recorded:
+            recorded[uri] = store.record_artifact(type_name, uri)
+        return recorded[uri]
+    for step in steps:
+        store.record_execution(step["component"],
+                               inputs={r: [artifact(*ref)] for r, ref in step["inputs"].items()},
+                               outputs={r: [artifact(*ref)] for r, ref in step["outputs"].items()})
+    return sorted(store.lineage(recorded[bad_uri], direction="downstream", depth=len(steps))["uri"])
+""",
+    ],
+    "point_in_time_training": [
+        # the naive join: each driver's latest statistics for every order
+        """
+def point_in_time_training(repo, orders, hourly, features):
+    columns = [f.split(":")[1] for f in features]
+    ordered = hourly.assign(stamp=to_utc(hourly["event_timestamp"])).sort_values("stamp")
+    latest = ordered.groupby("driver_id")[columns].last()
+    training = orders.join(latest, on="driver_id").reset_index(drop=True)
+    missing = int(training[columns].isna().any(axis=1).sum())
+    naive_time = orders["driver_id"].map(ordered.groupby("driver_id")["stamp"].last())
+    leaky = int((naive_time > to_utc(orders["event_timestamp"])).sum())
+    return {"training": training, "missing": missing, "leaky": leaky}
+""",
+        # counts only drivers without statistics as missing, forgetting the TTL
+        """
+def point_in_time_training(repo, orders, hourly, features):
+    training = repo.historical_features(orders, features)
+    missing = int((~orders["driver_id"].isin(hourly["driver_id"])).sum())
+    latest = to_utc(hourly["event_timestamp"]).groupby(hourly["driver_id"].to_numpy()).max()
+    leaky = int((orders["driver_id"].map(latest) > to_utc(orders["event_timestamp"])).sum())
+    return {"training": training, "missing": missing, "leaky": leaky}
+""",
+        # takes each driver's first row instead of the latest as the naive join
+        """
+def point_in_time_training(repo, orders, hourly, features):
+    training = repo.historical_features(orders, features)
+    columns = [f.split(":")[1] for f in features]
+    missing = int(training[columns].isna().any(axis=1).sum())
+    first = to_utc(hourly["event_timestamp"]).groupby(hourly["driver_id"].to_numpy()).min()
+    leaky = int((orders["driver_id"].map(first) > to_utc(orders["event_timestamp"])).sum())
+    return {"training": training, "missing": missing, "leaky": leaky}
+""",
+        # counts statistics rows stamped after the first order, not orders
+        """
+def point_in_time_training(repo, orders, hourly, features):
+    training = repo.historical_features(orders, features)
+    columns = [f.split(":")[1] for f in features]
+    missing = int(training[columns].isna().any(axis=1).sum())
+    leaky = int((to_utc(hourly["event_timestamp"]) > to_utc(orders["event_timestamp"]).min()).sum())
+    return {"training": training, "missing": missing, "leaky": leaky}
+""",
+        # uses the notebook's global hourly statistics instead of the argument
+        """
+def point_in_time_training(repo, orders, stats, features):
+    training = repo.historical_features(orders, features)
+    columns = [f.split(":")[1] for f in features]
+    missing = int(training[columns].isna().any(axis=1).sum())
+    latest = to_utc(hourly["event_timestamp"]).groupby(hourly["driver_id"].to_numpy()).max()
+    leaky = int((orders["driver_id"].map(latest) > to_utc(orders["event_timestamp"])).sum())
+    return {"training": training, "missing": missing, "leaky": leaky}
+""",
+        # sorts the training rows by time, losing the orders' order
+        """
+def point_in_time_training(repo, orders, hourly, features):
+    training = repo.historical_features(orders, features).sort_values("event_timestamp").reset_index(drop=True)
+    columns = [f.split(":")[1] for f in features]
+    missing = int(training[columns].isna().any(axis=1).sum())
+    latest = to_utc(hourly["event_timestamp"]).groupby(hourly["driver_id"].to_numpy()).max()
+    leaky = int((orders["driver_id"].map(latest) > to_utc(orders["event_timestamp"])).sum())
+    return {"training": training, "missing": missing, "leaky": leaky}
+""",
+    ],
+    "serve_features": [
+        # reads the online store without materializing first
+        """
+def serve_features(repo, feature, driver_ids, start, end, default):
+    online = repo.online_features([feature], [{"driver_id": d} for d in driver_ids])
+    column = feature.split(":")[1]
+    return {d: default if pd.isna(v) else float(v) for d, v in zip(driver_ids, online[column])}
+""",
+        # leaves NaN for an unknown driver
+        """
+def serve_features(repo, feature, driver_ids, start, end, default):
+    repo.materialize(start, end)
+    online = repo.online_features([feature], [{"driver_id": d} for d in driver_ids])
+    column = feature.split(":")[1]
+    return {d: float(v) for d, v in zip(driver_ids, online[column])}
+""",
+        # materializes the whole week whatever the interval asked
+        """
+def serve_features(repo, feature, driver_ids, start, end, default):
+    repo.materialize("2026-03-02T00:00Z", "2026-03-09T00:00Z")
+    online = repo.online_features([feature], [{"driver_id": d} for d in driver_ids])
+    column = feature.split(":")[1]
+    return {d: default if pd.isna(v) else float(v) for d, v in zip(driver_ids, online[column])}
+""",
+        # always reads conv_rate, whatever feature was asked
+        """
+def serve_features(repo, feature, driver_ids, start, end, default):
+    repo.materialize(start, end)
+    online = repo.online_features(["driver_stats:conv_rate"], [{"driver_id": d} for d in driver_ids])
+    return {d: default if pd.isna(v) else float(v) for d, v in zip(driver_ids, online["conv_rate"])}
+""",
+        # a point-in-time lookup at `end` instead of the online store: the TTL hides stale drivers
+        """
+def serve_features(repo, feature, driver_ids, start, end, default):
+    rows = pd.DataFrame({"driver_id": list(driver_ids), "event_timestamp": [end] * len(driver_ids)})
+    values = repo.historical_features(rows, [feature])[feature.split(":")[1]]
+    return {d: default if pd.isna(v) else float(v) for d, v in zip(driver_ids, values)}
+""",
+    ],
+}
