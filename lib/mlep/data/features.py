@@ -333,7 +333,8 @@ def transform_for_serving(output_dir: str | Path, rows: pd.DataFrame) -> pd.Data
             f"the rows lack raw feature(s) {', '.join(missing)} that the transform graph reads"
         )
     features = {name: _tensor(tf, rows[name], spec) for name, spec in raw_spec.items()}
-    transformed = output.transform_features_layer()(features)
+    with _quiet_beam():  # loading the graph logs "struct2tensor is not available." and the like
+        transformed = output.transform_features_layer()(features)
     return pd.DataFrame({k: _numpy(v) for k, v in sorted(transformed.items())})
 
 
