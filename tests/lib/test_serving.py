@@ -331,6 +331,15 @@ def test_traffic_split_sends_the_canary_its_share_and_keeps_clients_sticky(base)
         S.ModelServer([S.ModelConfig("risk", str(base))], traffic_split={"risk": {1: -1, 2: 2}})
 
 
+def test_an_oversized_body_is_refused_with_413_and_the_server_goes_on(base):
+    server = S.ModelServer([S.ModelConfig("risk", str(base))], poll_seconds=0, max_body_bytes=1000)
+    with S.serve(server, port=0) as run:
+        url = f"{run.url}/v1/models/risk:predict"
+        big = httpx.post(url, json={"instances": [[1.0, 2.0, 3.0]] * 200})
+        assert big.status_code == 413 and "over the 1000-byte limit" in big.json()["error"]
+        assert httpx.post(url, json={"instances": [[1, 2, 3]]}).status_code == 200
+
+
 def test_a_full_server_answers_503_instead_of_queueing(base):
     server = S.ModelServer([S.ModelConfig("risk", str(base))], poll_seconds=0, max_in_flight=4)
     with S.serve(server, port=0) as run:

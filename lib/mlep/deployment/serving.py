@@ -278,6 +278,7 @@ class ModelServer:
         request's ``X-Request-Id`` header (or its body), so a client keeps its version — a canary.
     max_in_flight : requests handled at once; beyond it the server answers 503 at once instead
         of queueing without bound (0 = no limit).
+    max_body_bytes : larger request bodies are refused with 413 before they are parsed.
     """
 
     def __init__(
@@ -290,6 +291,7 @@ class ModelServer:
         cache_size: int = 0,
         traffic_split: Mapping[str, Mapping[int, float]] | None = None,
         max_in_flight: int = 0,
+        max_body_bytes: int = 16 * 1024 * 1024,
     ):
         if not models:
             raise ValueError("a model server needs at least one model")
@@ -299,6 +301,7 @@ class ModelServer:
         self.batch_timeout_ms = batch_timeout_ms
         self.cache_size = cache_size
         self.max_in_flight = max_in_flight
+        self.max_body_bytes = max_body_bytes
         self.traffic_split = {
             name: dict(weights) for name, weights in (traffic_split or {}).items()
         }
@@ -504,7 +507,18 @@ class ModelServer:
 
     async def _post(self, rest: str, request) -> dict:
         name, version, label, method = _route(rest)
+        declared = int(request.headers.get("content-length") or 0)
+        if declared > self.max_body_bytes:
+            raise ServingError(
+                f"request body of {declared} bytes is over the {self.max_body_bytes}-byte limit",
+                413,
+            )
         raw = await request.body()
+        if len(raw) > self.max_body_bytes:
+            raise ServingError(
+                f"request body of {len(raw)} bytes is over the {self.max_body_bytes}-byte limit",
+                413,
+            )
         try:
             body = json.loads(raw or b"null")
         except json.JSONDecodeError as error:
