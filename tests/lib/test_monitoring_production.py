@@ -142,3 +142,25 @@ def test_policies_reject_impossible_settings():
         retraining.DataVolume(min_new_rows=10).update(new_rows=-5)
     with pytest.raises(ValueError, match="needs a 'day' column"):
         retraining.simulate([{"accuracy": 0.9}], {})
+
+
+def test_logged_requests_are_compared_with_the_training_data(tmp_path):
+    from mlep.data import datasets
+
+    train = datasets.load("hospital_readmission", "train")
+    serving = datasets.load("hospital_readmission", "serving")  # planted: older patients, more labs
+    logger = prediction_log.PredictionLogger(tmp_path / "p.jsonl", model="readmission", version=1)
+    for index, row in serving.head(500).iterrows():
+        logger.log(f"r{index}", {k: row[k] for k in ("age", "num_lab_procedures", "gender")}, 0)
+    table = prediction_log.skew_against_training(
+        prediction_log.read_log(tmp_path / "p.jsonl"), train, threshold=0.05
+    ).set_index("feature")
+    assert bool(table.loc["age", "alarm"]) and bool(table.loc["num_lab_procedures", "alarm"])
+    assert not bool(table.loc["gender", "alarm"])
+    with pytest.raises(ValueError, match="not in both the log and the training data"):
+        prediction_log.skew_against_training(
+            prediction_log.read_log(tmp_path / "p.jsonl"),
+            train,
+            threshold=0.05,
+            features=["weight"],
+        )

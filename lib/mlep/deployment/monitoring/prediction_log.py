@@ -33,7 +33,15 @@ import pandas as pd
 from mlep._checks import probability
 from mlep.deployment.monitoring.privacy import redact
 
-__all__ = ["PredictionLogger", "read_log"]
+__all__ = ["LOG_COLUMNS", "PredictionLogger", "read_log", "skew_against_training"]
+
+LOG_COLUMNS = (
+    "time",
+    "model",
+    "version",
+    "request_id",
+    "prediction",
+)  # everything else is a feature
 
 
 class PredictionLogger:
@@ -132,3 +140,35 @@ def read_log(path: str | Path) -> pd.DataFrame:
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
     frame.attrs["skipped_lines"] = skipped
     return frame
+
+
+def skew_against_training(
+    log: pd.DataFrame, training: pd.DataFrame, *, threshold: float, features=None
+) -> pd.DataFrame:
+    """Training/serving skew of the logged requests, measured by TFDV.
+
+    Computes statistics of the training data and of the logged features, infers a schema from
+    training, sets a skew threshold on each feature (L∞ for categorical, Jensen–Shannon for
+    numeric features, as TFDV does) and returns :func:`mlep.data.validation.skew_table`'s
+    ``feature, measure, value, threshold, alarm``. ``features`` defaults to every logged
+    feature that training also has.
+    """
+    from mlep.data import validation as dv
+
+    logged = [c for c in log.columns if c not in LOG_COLUMNS]
+    chosen = (
+        list(features) if features is not None else [c for c in logged if c in training.columns]
+    )
+    missing = [c for c in chosen if c not in log.columns or c not in training.columns]
+    if missing:
+        raise ValueError(
+            f"feature(s) {', '.join(missing)} are not in both the log and the training data"
+        )
+    if not chosen:
+        raise ValueError("the log and the training data share no feature to compare")
+    train_stats = dv.statistics(training[chosen])
+    serving_stats = dv.statistics(log[chosen])
+    schema = dv.infer_schema(train_stats)
+    for feature in chosen:
+        dv.set_skew_threshold(schema, feature, threshold)
+    return dv.skew_table(train_stats, serving_stats, schema, environment=None)
