@@ -92,6 +92,7 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/drift_detectors.py
 	$(COURSE_PY) tests/benchmarks/labeling.py
 	$(COURSE_PY) tests/benchmarks/data_pipeline.py
+	$(COURSE_PY) tests/benchmarks/serving.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder
