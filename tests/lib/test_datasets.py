@@ -7,7 +7,7 @@ from mlep.data import datasets, generators
 
 
 def test_unknown_dataset_lists_the_known_names():
-    with pytest.raises(datasets.UnknownDatasetError, match="available: chicago_taxi, driver_stats, hospital_readmission, metro_traffic, video_comments"):
+    with pytest.raises(datasets.UnknownDatasetError, match="available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, metro_traffic, video_comments"):
         datasets.load("diabetes")
 
 
@@ -94,3 +94,12 @@ def test_seed_changes_the_data():
 def test_describe_prints_the_datasheet():
     text = datasets.datasheet("hospital_readmission").describe()
     assert "licence:" in text and "readmitted" in text and "planted" in text
+
+
+def test_forest_cover_plants_a_new_soil_and_out_of_range_hillshade():
+    train = datasets.load("forest_cover", "train")
+    eval_ = datasets.load("forest_cover", "eval")
+    assert set(eval_["Soil_Type"]) - set(train["Soil_Type"]) == {"C8772"}
+    assert train["Hillshade_Noon"].between(0, 255).all()
+    assert (eval_["Hillshade_Noon"] > 255).mean() == 0.02
+    assert train["Cover_Type"].nunique() == 7

@@ -350,11 +350,63 @@ def metro_traffic(seed: int = 2026, *, rows=(2000, 500, 200)):
     return {"train": train, "eval": eval_, "serving": serving.drop(columns=["traffic_volume"])}
 
 
+SOIL_TYPES = [f"C{code}" for code in (2702, 2703, 2704, 2705, 2706, 2717, 4201, 4703, 4704, 4744, 7101, 7745)]
+WILDERNESS = ["Rawah", "Neota", "Comanche Peak", "Cache la Poudre"]
+COVER_TYPES = ["Spruce/Fir", "Lodgepole Pine", "Ponderosa Pine", "Cottonwood/Willow", "Aspen", "Douglas-fir",
+               "Krummholz"]
+
+
+def _forest(rng, n, *, soils, hillshade_max):
+    import pandas as pd
+
+    elevation = rng.normal(2960, 280, n).round().astype(int)
+    aspect = rng.integers(0, 360, n)
+    slope = np.clip(rng.gamma(2.5, 5.5, n), 0, 66).round().astype(int)
+    wilderness = _choice(rng, WILDERNESS, n, [45, 5, 44, 6])
+    soil = _choice(rng, soils, n, np.linspace(3, 1, len(soils)))
+    # the cover type follows elevation bands, shifted by wilderness and slope: learnable, not trivial
+    score = (elevation - 2960) / 280 + 0.4 * (wilderness == "Neota") - 0.5 * (wilderness == "Cache la Poudre")
+    score = score + 0.02 * (slope - 14) + rng.normal(0, 0.45, n)
+    bands = np.digitize(score, [-1.6, -1.0, -0.5, 0.0, 0.5, 1.2])  # 7 bands, low to high elevation
+    order = [3, 2, 5, 4, 1, 0, 6]  # cottonwood lowest ... krummholz highest
+    hillshade = lambda centre: np.clip(rng.normal(centre, 25, n), 0, hillshade_max).round().astype(int)  # noqa: E731
+    return pd.DataFrame({
+        "Elevation": elevation,
+        "Aspect": aspect,
+        "Slope": slope,
+        "Horizontal_Distance_To_Hydrology": np.clip(rng.gamma(1.6, 170, n), 0, 1400).round().astype(int),
+        "Vertical_Distance_To_Hydrology": rng.normal(46, 58, n).round().astype(int),
+        "Horizontal_Distance_To_Roadways": np.clip(rng.gamma(1.8, 1300, n), 0, 7100).round().astype(int),
+        "Hillshade_9am": hillshade(212),
+        "Hillshade_Noon": hillshade(223),
+        "Hillshade_3pm": hillshade(142),
+        "Horizontal_Distance_To_Fire_Points": np.clip(rng.gamma(1.8, 1100, n), 0, 7200).round().astype(int),
+        "Wilderness_Area": wilderness,
+        "Soil_Type": soil,
+        "Cover_Type": np.asarray(COVER_TYPES, dtype=object)[np.asarray(order)[bands]],
+    })
+
+
+def forest_cover(seed: int = 2026, *, rows=(3000, 1000)):
+    """Train and eval splits of a UCI-Covertype-style table (cartographic features → cover type).
+
+    Planted for schema work: eval holds a soil type training never saw (``C8772``) and
+    hillshade values above the sensor's 0–255 range (a unit bug upstream).
+    """
+    rng = np.random.default_rng(seed)
+    train = _forest(rng, rows[0], soils=SOIL_TYPES, hillshade_max=255)
+    eval_ = _forest(rng, rows[1], soils=SOIL_TYPES + ["C8772"], hillshade_max=255)
+    broken = rng.choice(rows[1], size=rows[1] // 50, replace=False)
+    eval_.loc[broken, "Hillshade_Noon"] = eval_.loc[broken, "Hillshade_Noon"] + 256
+    return {"train": train, "eval": eval_}
+
+
 GENERATORS = {
     "hospital_readmission": hospital_readmission,
     "video_comments": video_comments,
     "driver_stats": driver_stats,
     "metro_traffic": metro_traffic,
+    "forest_cover": forest_cover,
 }
 
 
