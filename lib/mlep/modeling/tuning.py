@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import random
 import tempfile
 import warnings
 from collections.abc import Callable, Mapping
@@ -144,7 +145,7 @@ def _kt_search(
     oracle = oracle_cls(
         objective=kt.Objective("score", direction="max"),
         max_trials=budget,
-        seed=seed,
+        seed=seed + 1,  # KerasTuner treats seed 0 as "no seed" and draws a random one
         hyperparameters=space.kt_hyperparameters(),
     )
     trials: list[dict] = []
@@ -156,6 +157,10 @@ def _kt_search(
             trials.append({**values, "score": score})
             return {"score": score}
 
+    # KerasTuner's oracles also draw from Python's and NumPy's global generators (the Bayesian
+    # one through scikit-learn's Gaussian process): seed them too, or runs differ
+    random.seed(seed)
+    np.random.seed(seed)
     with tempfile.TemporaryDirectory() as folder, warnings.catch_warnings():
         # the Bayesian oracle's Gaussian process warns when its optimiser stops early
         warnings.simplefilter("ignore")
@@ -257,7 +262,7 @@ def keras_search(
 
     common = dict(
         objective="val_accuracy",
-        seed=seed,
+        seed=seed + 1,  # KerasTuner treats seed 0 as "no seed"
         overwrite=True,
         project_name=f"{tuner}_search",
         directory=directory or tempfile.mkdtemp(),
