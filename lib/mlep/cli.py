@@ -131,6 +131,9 @@ def _start(args) -> int:
     ]
     print(f"course site:  {site_url}\nJupyterLab:   {lab_url}\n(Ctrl-C stops both)", flush=True)
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both too
+    # a parent that ignored SIGINT (a background job, nohup, some test runners) passes that on,
+    # and Python then installs no KeyboardInterrupt handler: Ctrl-C must still work
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(p.poll() is None for p in processes):
             time.sleep(0.5)

@@ -63,6 +63,8 @@ def test_start_serves_site_and_jupyterlab_and_stops_both_on_ctrl_c():
     process = subprocess.Popen(
         [tool("mlep"), "start", "--site-port", str(site_port), "--lab-port", str(lab_port)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        # started the way a background job is: with SIGINT ignored, which children inherit
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     try:
         first = process.stdout.readline() + process.stdout.readline()
