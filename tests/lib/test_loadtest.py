@@ -1,0 +1,92 @@
+"""Locust load tests against the model server on loopback: real Locust processes, bounded runs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from mlep.deployment import loadtest as L
+from mlep.deployment import serving as S
+
+BODY = {"instances": [[1.0, 2.0, 3.0]]}
+PATH = "/v1/models/m:predict"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    from mlep.runtime import tensorflow
+
+    tensorflow()
+    import tf_keras as keras
+
+    inputs = keras.Input(shape=(3,), name="features")
+    base = tmp_path_factory.mktemp("models") / "m"
+    S.export_model(keras.Model(inputs, keras.layers.Dense(1)(inputs)), base, 1)
+    with S.serve(S.ModelServer([S.ModelConfig("m", str(base))], poll_seconds=0), port=0) as run:
+        yield run.url
+
+
+def test_a_run_reports_locusts_own_counts_and_ordered_percentiles(server):
+    stats = L.locust_run(server, PATH, BODY, users=4, run_time_s=2)
+    assert stats["requests"] > 20 and stats["failures"] == 0
+    assert stats["p50_ms"] <= stats["p90_ms"] <= stats["p99_ms"] <= stats["p99.9_ms"]
+    assert stats["requests_per_s"] > 0
+
+
+def test_the_request_budget_stops_the_run_early(server):
+    stats = L.locust_run(server, PATH, BODY, users=4, run_time_s=30, max_requests=40)
+    assert stats["requests"] == 40  # and it did not wait out the 30 s (the timeout below would say)
+
+
+def test_failed_requests_are_counted_not_hidden(server):
+    stats = L.locust_run(
+        server, "/v1/models/unknown:predict", BODY, users=2, run_time_s=1, max_requests=30
+    )
+    assert stats["failures"] == stats["requests"] == 30
+
+
+@pytest.mark.parametrize(
+    "host, message",
+    [
+        ("http://example.com:8501", "loopback"),
+        ("http://10.0.0.5:8501", "loopback"),
+        ("127.0.0.1:8501", "URL like"),
+    ],
+)
+def test_only_loopback_hosts_are_load_tested(host, message):
+    with pytest.raises(ValueError, match=message):
+        L.locust_run(host, PATH, BODY, users=1)
+
+
+@pytest.mark.parametrize(
+    "options, message",
+    [
+        ({"users": 0}, "users"),
+        ({"users": 1, "max_requests": 0}, "max_requests"),
+        ({"users": 1, "run_time_s": 0}, "run_time_s"),
+    ],
+)
+def test_unbounded_or_empty_runs_are_refused(options, message):
+    with pytest.raises(ValueError, match=message):
+        L.locust_run("http://127.0.0.1:1", PATH, BODY, **options)
+
+
+def test_percentiles_from_the_histogram_match_numpy_on_the_same_samples():
+    rng = np.random.default_rng(0)
+    samples = rng.integers(1, 200, size=1000)
+    values, counts = np.unique(samples, return_counts=True)
+    histogram = {str(v): int(c) for v, c in zip(values, counts)}
+    for q in L.PERCENTILES:
+        assert L._percentile(histogram, q) == np.percentile(samples, q * 100, method="inverted_cdf")
+
+
+def test_compare_and_plot(server):
+    table = L.compare(
+        {"mlep": (server, PATH)}, BODY, concurrency=(1, 2), run_time_s=1, max_requests=20
+    )
+    assert table[["server", "concurrency", "requests"]].values.tolist() == [
+        ["mlep", 1, 20],
+        ["mlep", 2, 20],
+    ]
+    figure = L.plot_percentiles(table)
+    assert len(figure.axes) == 2
