@@ -499,7 +499,8 @@ class ModelServer:
                 )
             self.in_flight += 1
             try:
-                return await self._post(rest, request)
+                # a ready JSONResponse skips FastAPI's jsonable_encoder walk over every number
+                return JSONResponse(await self._post(rest, request))
             finally:
                 self.in_flight -= 1
 
