@@ -16,7 +16,7 @@ True
 >>> load("nope")
 Traceback (most recent call last):
 ...
-mlep.data.datasets.UnknownDatasetError: unknown dataset 'nope'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, metro_traffic, video_comments
+mlep.data.datasets.UnknownDatasetError: unknown dataset 'nope'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments
 """
 
 from __future__ import annotations

@@ -16,8 +16,8 @@ recall and F1 are computed by hand from :func:`confusion` and tested to equal
 scikit-learn's numbers.
 
 Only NumPy and pandas are imported at module level; scikit-learn and matplotlib are imported
-inside the functions that need them. (Course 3 adds TensorFlow Model Analysis to this
-namespace, also imported lazily.)
+inside the functions that need them. Everything here is re-exported by
+:mod:`mlep.modeling.analysis`, whose other modules serve Course 3's model analysis.
 
 Examples
 --------
