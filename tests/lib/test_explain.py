@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+from matplotlib.container import BarContainer
 from sklearn.ensemble import GradientBoostingClassifier, RandomForestRegressor
 from sklearn.inspection import partial_dependence as sk_partial_dependence
 from sklearn.inspection import permutation_importance as sk_permutation_importance
@@ -75,6 +76,32 @@ def test_local_surrogate_recovers_a_linear_model_and_fits_locally(regression):
     assert forest_local.index[0] == "a" or abs(forest_local.loc["a", "weight"]) > 1
 
 
+class _SiteEffect:
+    """Prediction = 0.8 at site 2, plus 0.1 per unit of ``a``: a step no line through codes fits."""
+
+    def predict(self, X):
+        return 0.8 * (X["site"].to_numpy() == 2) + 0.1 * X["a"].to_numpy()
+
+
+def test_local_surrogate_treats_codes_as_categories_like_lime():
+    rng = np.random.default_rng(5)
+    X = pd.DataFrame({"a": rng.normal(size=300), "site": rng.integers(0, 5, 300)})
+    row = X[X["site"] == 2].iloc[0]
+    local = explain.local_surrogate(_SiteEffect(), X, row, categorical=["site"], seed=0)
+    assert local.index[0] == "site"
+    np.testing.assert_allclose(local.loc[["site", "a"], "weight"], [0.8, 0.1], atol=1e-6)
+    share_at_site_2 = (X["site"] == 2).mean()
+    assert np.isclose(local.loc["site", "contribution"], 0.8 * (1 - share_at_site_2))
+    assert local.attrs["r2"] > 0.999
+    as_numbers = explain.local_surrogate(_SiteEffect(), X, row, seed=0)
+    # as numbers, samples near site 2 land between the codes: the surrogate misses the effect
+    assert abs(as_numbers.loc["site", "weight"]) < 0.05
+    with pytest.raises(TypeError, match=r"list of column names, e.g. \['site'\]"):
+        explain.local_surrogate(_SiteEffect(), X, row, categorical="site")
+    with pytest.raises(ValueError, match="categorical names unknown feature\\(s\\) ward"):
+        explain.local_surrogate(_SiteEffect(), X, row, categorical=["ward"])
+
+
 def test_a_planted_shortcut_dominates_every_explanation():
     rng = np.random.default_rng(3)
     n = 600
@@ -103,6 +130,26 @@ def test_plots_draw(regression):
     assert explain.plot_importance(explain.permutation_importance(model, X, y, n_repeats=3)).axes
     assert explain.plot_partial_dependence(explain.partial_dependence(model, X, "b", ice=True)).axes
     assert explain.plot_local(explain.local_surrogate(model, X, X.iloc[0])).axes
+
+
+def test_importance_plot_compares_datasets_in_the_first_tables_order(regression):
+    model, X, y = regression
+    held_out = explain.permutation_importance(model, X, y, n_repeats=3)
+    shifted = explain.permutation_importance(model, X.assign(a=X["a"] + 3), y, n_repeats=3)
+    axes = explain.plot_importance({"held out": held_out, "shifted": shifted}).axes[0]
+    assert [t.get_text() for t in axes.get_yticklabels()] == held_out["feature"].iloc[::-1].tolist()
+    assert [t.get_text() for t in axes.get_legend().get_texts()] == ["held out", "shifted"]
+    bars = {
+        c.get_label(): [p.get_width() for p in c]
+        for c in axes.containers
+        if isinstance(c, BarContainer)
+    }
+    np.testing.assert_allclose(
+        bars["shifted"],
+        shifted.set_index("feature")["importance"].loc[held_out["feature"].iloc[::-1]],
+    )
+    with pytest.raises(ValueError, match="empty dict"):
+        explain.plot_importance({})
 
 
 def test_bad_input_gets_specific_messages(regression):

@@ -197,6 +197,7 @@ def local_surrogate(
     X: pd.DataFrame,
     row: pd.Series,
     *,
+    categorical: list[str] | tuple[str, ...] = (),
     n_samples: int = 1000,
     kernel_width: float = 0.75,
     seed: int = 0,
@@ -209,6 +210,11 @@ def local_surrogate(
     ``weight`` (change of prediction per unit of the feature, near this row) and
     ``contribution`` (weight × the row's offset from the data mean) per feature, largest
     contribution first, with the surrogate's local fit in ``attrs["r2"]``.
+
+    Features named in ``categorical`` (codes whose order means nothing, like a site id) are
+    handled as LIME does: samples draw them from ``X``'s values, and the surrogate sees
+    whether a sample has the row's value (1) or not (0), at distance 1 when not. Their
+    ``weight`` is then the change of prediction for having the row's value.
     """
     from sklearn.linear_model import Ridge
 
@@ -216,40 +222,70 @@ def local_surrogate(
     missing = [c for c in X.columns if c not in row.index]
     if missing:
         raise ValueError(f"the row lacks feature(s) {', '.join(missing)}")
-    row = row[X.columns].astype(float)
+    if isinstance(categorical, str):
+        raise TypeError(f"categorical must be a list of column names, e.g. [{categorical!r}]")
+    unknown = [c for c in categorical if c not in X.columns]
+    if unknown:
+        raise ValueError(f"categorical names unknown feature(s) {', '.join(map(str, unknown))}")
+    is_code = X.columns.isin(list(categorical))
+    row = row[X.columns].astype(float).to_numpy()
     scale = X.std(ddof=0).replace(0, 1).to_numpy()
     rng = np.random.default_rng(seed)
-    samples = row.to_numpy() + rng.normal(size=(n_samples, X.shape[1])) * scale
-    distance = np.sqrt((((samples - row.to_numpy()) / scale) ** 2).sum(axis=1))
+    samples = row + rng.normal(size=(n_samples, X.shape[1])) * scale
+    for j in np.flatnonzero(is_code):
+        samples[:, j] = rng.choice(X.iloc[:, j].to_numpy(dtype=float), size=n_samples)
+    # the surrogate's inputs: numeric features as they are, codes as "same as the row"
+    design = np.where(is_code, (samples == row).astype(float), samples)
+    offset_from_row = np.where(is_code, 1 - design, (samples - row) / scale)
+    distance = np.sqrt((offset_from_row**2).sum(axis=1))
     width = kernel_width * np.sqrt(X.shape[1])
     weights = np.exp(-(distance**2) / width**2)
     target = _prediction(model)(pd.DataFrame(samples, columns=X.columns))
-    surrogate = Ridge(alpha=1e-6).fit(samples, target, sample_weight=weights)
-    offset = row.to_numpy() - X.mean().to_numpy()
+    surrogate = Ridge(alpha=1e-6).fit(design, target, sample_weight=weights)
+    mean = np.where(is_code, (X.to_numpy(dtype=float) == row).mean(axis=0), X.mean().to_numpy())
+    offset = np.where(is_code, 1.0, row) - mean
     table = pd.DataFrame(
         {"weight": surrogate.coef_, "contribution": surrogate.coef_ * offset}, index=X.columns
     )
     table = table.reindex(
         table["contribution"].abs().sort_values(ascending=False, kind="stable").index
     )
-    table.attrs["r2"] = float(surrogate.score(samples, target, sample_weight=weights))
+    table.attrs["r2"] = float(surrogate.score(design, target, sample_weight=weights))
     return table
 
 
 # -- plots -----------------------------------------------------------------------------------
 
 
-def plot_importance(table: pd.DataFrame, *, top: int = 15):
-    """Horizontal bars of :func:`permutation_importance` (with its spread)."""
+def plot_importance(table: pd.DataFrame | dict[str, pd.DataFrame], *, top: int = 15):
+    """Horizontal bars of :func:`permutation_importance` (with its spread).
+
+    Pass a dict of tables (label → table, e.g. ``{"test": ..., "deployment": ...}``) to compare
+    the same model's importances on several datasets side by side, in the first table's order.
+    """
     import matplotlib.pyplot as plt
 
-    shown = table.head(top).iloc[::-1]
-    figure, axes = plt.subplots(figsize=(6, 0.35 * len(shown) + 1.2))
-    axes.barh(
-        shown["feature"].astype(str), shown["importance"], xerr=shown.get("std"), color="#4c78a8"
-    )
+    tables = table if isinstance(table, dict) else {"": table}
+    if not tables:
+        raise ValueError("table is an empty dict: give at least one importance table")
+    first = next(iter(tables.values()))
+    features = first["feature"].head(top).iloc[::-1].tolist()
+    height = 0.8 / len(tables)
+    figure, axes = plt.subplots(figsize=(6, 0.35 * len(features) * len(tables) ** 0.5 + 1.2))
+    for index, (label, shown) in enumerate(tables.items()):
+        shown = shown.set_index("feature").reindex(features)
+        axes.barh(
+            np.arange(len(features)) + (index - (len(tables) - 1) / 2) * height,
+            shown["importance"],
+            height=height,
+            xerr=shown.get("std"),
+            label=label or None,
+        )
+    axes.set_yticks(np.arange(len(features)), [str(f) for f in features])
     axes.axvline(0, color="grey", linewidth=0.8)
     axes.set(xlabel="drop in score when shuffled", title="Permutation importance")
+    if len(tables) > 1:
+        axes.legend()
     figure.tight_layout()
     return figure
 
