@@ -93,6 +93,7 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/labeling.py
 	$(COURSE_PY) tests/benchmarks/data_pipeline.py
 	$(COURSE_PY) tests/benchmarks/serving.py
+	$(COURSE_PY) tests/benchmarks/compression.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder

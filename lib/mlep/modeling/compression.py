@@ -12,14 +12,22 @@
 * :func:`compare` runs every variant through the TFLite interpreter and reports size, gzip
   size, accuracy and latency in one table, so a variant can be chosen under a budget.
 
-TensorFlow and tfmot load only when a function that needs them runs.
+TensorFlow and tfmot load only when a function that needs them runs. The TFLite converter
+and interpreter log from C++ straight to the process's stderr, which nbgrader scores as a
+failed cell: every function here runs them inside :func:`quiet_tflite`, and lab tests wrap
+learners' own conversions in it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import logging
+import os
+import sys
 import time
-from collections.abc import Mapping
+import warnings
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -34,6 +42,7 @@ __all__ = [
     "gzip_size",
     "prune",
     "quantization_aware",
+    "quiet_tflite",
     "reduce",
     "sparsity",
     "tflite_predict",
@@ -98,6 +107,39 @@ def distance_contrast(dimensions: int, *, points: int = 500, seed: int = 0) -> f
 # -- TensorFlow Lite -------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def quiet_tflite() -> Iterator[None]:
+    """Silence TFLite's C++ logging (file descriptor 2), its Python warnings and TF's logger.
+
+    The converter writes lines such as ``W0000 ... Ignored output_format`` and the
+    interpreter ``INFO: Created TensorFlow Lite XNNPACK delegate`` below Python, so
+    ``contextlib.redirect_stderr`` cannot catch them; the descriptor is pointed at
+    ``/dev/null`` for the duration and restored after.
+
+    Examples
+    --------
+    >>> with quiet_tflite():
+    ...     _ = os.write(2, b"not shown\\n")
+    """
+    sys.stderr.flush()
+    saved = os.dup(2)
+    loggers = [logging.getLogger(name) for name in ("tensorflow", "absl")]
+    levels = [logger.level for logger in loggers]
+    try:
+        with open(os.devnull, "w") as sink, warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for logger in loggers:
+                logger.setLevel(logging.ERROR)
+            os.dup2(sink.fileno(), 2)
+            yield
+    finally:
+        sys.stderr.flush()
+        os.dup2(saved, 2)
+        os.close(saved)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
 def to_tflite(model: Any, *, mode: str = "none", representative: Any = None) -> bytes:
     """A TFLite flatbuffer of a Keras model; ``mode`` is one of :data:`MODES`.
 
@@ -128,7 +170,8 @@ def to_tflite(model: Any, *, mode: str = "none", representative: Any = None) -> 
 
         converter.representative_dataset = calibration
         converter.target_spec.supported_ops = [tf.lite.OpsSet.TFLITE_BUILTINS_INT8]
-    return converter.convert()
+    with quiet_tflite():
+        return converter.convert()
 
 
 def tflite_predict(flatbuffer: bytes, X: Any, *, batch_size: int = 256) -> np.ndarray:
@@ -137,21 +180,23 @@ def tflite_predict(flatbuffer: bytes, X: Any, *, batch_size: int = 256) -> np.nd
 
     tf = tensorflow()
     X = np.asarray(X, dtype=np.float32)
-    interpreter = tf.lite.Interpreter(model_content=flatbuffer)
-    [source] = interpreter.get_input_details()
-    [target] = interpreter.get_output_details()
-    if tuple(source["shape"][1:]) != X.shape[1:]:
-        raise ValueError(
-            f"the model takes inputs of shape {list(source['shape'][1:])}, got {list(X.shape[1:])}"
-        )
     outputs = []
-    for start in range(0, len(X), batch_size):
-        batch = X[start : start + batch_size]
-        interpreter.resize_tensor_input(source["index"], batch.shape)
-        interpreter.allocate_tensors()
-        interpreter.set_tensor(source["index"], batch)
-        interpreter.invoke()
-        outputs.append(interpreter.get_tensor(target["index"]).copy())
+    with quiet_tflite():  # "INFO: Created TensorFlow Lite XNNPACK delegate for CPU."
+        interpreter = tf.lite.Interpreter(model_content=flatbuffer)
+        [source] = interpreter.get_input_details()
+        [target] = interpreter.get_output_details()
+        if tuple(source["shape"][1:]) != X.shape[1:]:
+            raise ValueError(
+                f"the model takes inputs of shape {list(source['shape'][1:])}, "
+                f"got {list(X.shape[1:])}"
+            )
+        for start in range(0, len(X), batch_size):
+            batch = X[start : start + batch_size]
+            interpreter.resize_tensor_input(source["index"], batch.shape)
+            interpreter.allocate_tensors()
+            interpreter.set_tensor(source["index"], batch)
+            interpreter.invoke()
+            outputs.append(interpreter.get_tensor(target["index"]).copy())
     return np.concatenate(outputs)
 
 
