@@ -16,6 +16,8 @@ Production (Course 4, week 4):
   redacted JSON-lines prediction logs; :func:`read_log`.
 - :mod:`~mlep.deployment.monitoring.privacy` — :func:`scan`, :func:`redact` and
   :func:`pseudonymize` personal data in payloads.
+- :mod:`~mlep.deployment.monitoring.alerts` — alert rules as data (:class:`AlertRule`: a metric,
+  a statistic over a window, a threshold, a duration) and :func:`evaluate` over logged events.
 - :mod:`~mlep.deployment.monitoring.retraining` — retraining policies (:class:`Schedule`,
   :class:`DataVolume`, :class:`PerformanceDrop`, :class:`DriftTrigger`) and :func:`simulate`.
 
@@ -29,6 +31,7 @@ Examples
 [2232]
 """
 
+from mlep.deployment.monitoring.alerts import AlertRule, evaluate
 from mlep.deployment.monitoring.detectors import (
     DETECTORS,
     Detector,
@@ -68,6 +71,7 @@ __all__ = [
     "DETECTORS",
     "GROUPS",
     "Alarm",
+    "AlertRule",
     "DataVolume",
     "Detector",
     "DriftTrigger",
@@ -81,6 +85,7 @@ __all__ = [
     "detection_delay",
     "detector",
     "error_rate",
+    "evaluate",
     "false_alarms",
     "gradual_stream",
     "jensen_shannon",
