@@ -94,6 +94,8 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/data_pipeline.py
 	$(COURSE_PY) tests/benchmarks/serving.py
 	$(COURSE_PY) tests/benchmarks/compression.py
+	$(COURSE_PY) tests/benchmarks/distribution.py
+	$(COURSE_PY) tests/benchmarks/input_pipeline.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder

@@ -15,7 +15,15 @@ from mlep.modeling import distributed as D
 MIRRORED = r"""
 import json, numpy as np
 from mlep.modeling import distributed as D
-devices = D.logical_cpus(2)
+from mlep.runtime import tensorflow
+tensorflow().constant(1.0) + 1  # TensorFlow has started on one CPU device
+try:
+    D.logical_cpus(2)
+    raise SystemExit("logical_cpus(2) should refuse once TensorFlow runs")
+except RuntimeError as error:
+    assert "reset=True" in str(error)
+devices = D.logical_cpus(2, reset=True)  # restarts TensorFlow's runtime
+assert D.logical_cpus(2) == devices  # asking again for the same devices is fine
 import tf_keras as keras
 strategy = D.strategy("mirrored")
 with strategy.scope():
@@ -30,7 +38,7 @@ print(json.dumps({"devices": devices, "replicas": strategy.num_replicas_in_sync,
 
 
 @pytest.mark.slow
-def test_mirrored_strategy_trains_on_two_logical_cpus():
+def test_mirrored_strategy_trains_on_two_logical_cpus_even_after_a_reset():
     run = subprocess.run(
         [sys.executable, "-c", MIRRORED], capture_output=True, text=True, timeout=600
     )
@@ -48,6 +56,8 @@ def test_logical_cpus_after_tensorflow_started_says_what_to_do():
     present = len(tf.config.list_logical_devices("CPU"))
     with pytest.raises(RuntimeError, match="before any TensorFlow operation"):
         D.logical_cpus(present + 3)
+    with pytest.raises(ValueError, match="a positive int"):
+        D.logical_cpus(0)
     with pytest.raises(ValueError, match="unknown strategy 'tpu'"):
         D.strategy("tpu")
 
@@ -128,3 +138,20 @@ def test_distillation_helps_a_small_student():
     assert np.mean(accuracies["distilled"]) > np.mean(accuracies["alone"]), accuracies
     with pytest.raises(ValueError, match="alpha is a weight between 0 and 1"):
         D.Distiller(teacher, teacher, alpha=2)
+
+
+def test_slow_reader_and_parser_give_the_records_and_overlap_when_parallel():
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
+    read_file, parse = D.slow_reader(5, read_ms=1), D.slow_parser(parse_ms=50)
+    assert [int(r) for r in read_file(2)] == [10, 11, 12, 13, 14]
+    names = tf.data.Dataset.range(2)
+    serial = names.flat_map(read_file).map(parse)
+    parallel = names.flat_map(read_file).map(parse, num_parallel_calls=8, deterministic=True)
+    assert [float(v) for v in parallel] == [2.0 * r for r in range(10)]
+    # ten 50 ms waits: one after another at least 0.5 s; eight at a time clearly less (each
+    # call still passes through py_function and the GIL, so the overlap is partial)
+    serial_time = min(D.time_pipeline(serial) for _ in range(2))
+    assert serial_time >= 0.5
+    assert min(D.time_pipeline(parallel) for _ in range(2)) < 0.8 * serial_time

@@ -1,4 +1,6 @@
-"""Modeling pipelines: tuning, compression, distributed training, analysis, explainability.
+"""Modeling pipelines in production (Course 3): tuning and NAS, compression, distributed and
+high-performance training, model analysis and fairness, explainability.
 
-Coming with Course 3 (see the course site).
+Each submodule is imported on its own (``from mlep.modeling import compression``); none loads
+TensorFlow until one of its functions needs it.
 """

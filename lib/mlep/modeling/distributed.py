@@ -22,32 +22,49 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Distiller", "input_pipeline", "logical_cpus", "strategy", "time_pipeline"]
+__all__ = [
+    "Distiller",
+    "input_pipeline",
+    "logical_cpus",
+    "slow_parser",
+    "slow_reader",
+    "strategy",
+    "time_pipeline",
+]
 
 OPTIMISATIONS = ("prefetch", "parallel_map", "cache", "interleave")
 
 
-def logical_cpus(n: int) -> list[str]:
+def logical_cpus(n: int, *, reset: bool = False) -> list[str]:
     """Split the physical CPU into ``n`` logical devices; returns their names.
 
     TensorFlow fixes its devices when it first runs an operation, so call this first (in a
-    fresh process or kernel).
+    fresh process or kernel). If TensorFlow already runs on another number of devices, this
+    raises ``RuntimeError`` — unless ``reset=True``, which restarts TensorFlow's eager runtime
+    (as TensorFlow's own tests do) so the new devices take effect; models and tensors made
+    before may then stop working, so reset only at the start of a notebook or a script.
     """
+    if not isinstance(n, int) or n < 1:
+        raise ValueError(f"n is a number of devices, a positive int; got {n!r}")
     from mlep.runtime import tensorflow
 
     tf = tensorflow()
     cpu = tf.config.list_physical_devices("CPU")[0]
+    devices = [tf.config.LogicalDeviceConfiguration() for _ in range(n)]
     try:
-        tf.config.set_logical_device_configuration(
-            cpu, [tf.config.LogicalDeviceConfiguration() for _ in range(n)]
-        )
+        tf.config.set_logical_device_configuration(cpu, devices)
     except RuntimeError:
         existing = tf.config.list_logical_devices("CPU")
-        if len(existing) != n:
+        if len(existing) != n and not reset:
             raise RuntimeError(
                 f"TensorFlow already runs on {len(existing)} CPU device(s); call logical_cpus({n}) "
-                "before any TensorFlow operation (restart the kernel)"
+                "before any TensorFlow operation (restart the kernel), or pass reset=True"
             ) from None
+        if len(existing) != n:
+            from tensorflow.python.eager import context
+
+            context._reset_context()
+            tf.config.set_logical_device_configuration(cpu, devices)
     return [d.name for d in tf.config.list_logical_devices("CPU")]
 
 
@@ -65,6 +82,48 @@ def strategy(name: str = "mirrored"):
             devices, cross_device_ops=tf.distribute.ReductionToOneDevice()
         )
     raise ValueError(f"unknown strategy {name!r}; choose 'one_device' or 'mirrored'")
+
+
+def slow_reader(records_per_file: int, read_ms: float):
+    """``read_file(index)``: the records of simulated file ``index`` as a ``tf.data`` dataset
+    (``index * records_per_file`` up to the next file's first), each taking ``read_ms`` to arrive.
+
+    The delay is TF's own test helper, which waits in C++ without holding Python's GIL, like a
+    storage read: several reads in flight (``interleave``) overlap.
+    """
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
+    from tensorflow.python.data.experimental.ops.testing import sleep
+
+    def read_file(index):
+        first = tf.cast(index, tf.int64) * records_per_file
+        records = tf.data.Dataset.range(first, first + records_per_file)
+        return records.apply(sleep(int(read_ms * 1000)))
+
+    return read_file
+
+
+def slow_parser(parse_ms: float):
+    """``parse(record)``: the record as ``float32`` times 2, after ``parse_ms`` of waiting.
+
+    The wait (a Python sleep in ``tf.py_function``, which releases the GIL) stands for decoding
+    that threads can overlap, so ``map(parse, num_parallel_calls=...)`` shows a speed-up even on a
+    busy machine — a partial one: every call still passes through ``py_function`` and the GIL.
+    """
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
+
+    def wait(record):
+        time.sleep(parse_ms / 1000)
+        return record
+
+    def parse(record):
+        waited = tf.py_function(wait, [record], tf.int64)
+        return tf.reshape(tf.cast(waited, tf.float32) * 2, [])
+
+    return parse
 
 
 def input_pipeline(
@@ -87,13 +146,7 @@ def input_pipeline(
             f"unknown optimisation(s) {', '.join(unknown)}; choose from {', '.join(OPTIMISATIONS)}"
         )
 
-    # TF's own test helper delays each element in C++ without holding Python's GIL, like a
-    # real storage read; a sleep inside tf.numpy_function would serialise on the GIL lock
-    from tensorflow.python.data.experimental.ops.testing import sleep
-
-    def read_file(index):
-        records = tf.data.Dataset.range(index * records_per_file, (index + 1) * records_per_file)
-        return records.apply(sleep(int(read_ms * 1000)))
+    read_file = slow_reader(records_per_file, read_ms)
 
     work = tf.random.stateless_normal((64, 64), seed=(1, 2))
 
@@ -110,11 +163,10 @@ def input_pipeline(
         )
     else:
         data = names.flat_map(read_file)
-    data = data.map(
-        parse,
-        num_parallel_calls=tf.data.AUTOTUNE if "parallel_map" in optimisations else None,
-        deterministic=True,
-    )
+    if "parallel_map" in optimisations:
+        data = data.map(parse, num_parallel_calls=tf.data.AUTOTUNE, deterministic=True)
+    else:  # (``deterministic`` on a serial map only earns a warning)
+        data = data.map(parse)
     if "cache" in optimisations:
         data = data.cache()
     data = data.batch(batch_size)
@@ -158,6 +210,9 @@ class Distiller:
             raise ValueError(f"temperature must be positive, got {temperature}")
         if not 0 <= alpha <= 1:
             raise ValueError(f"alpha is a weight between 0 and 1, got {alpha}")
+        # configure TF here, not in loss(): loss runs inside tf.function, where AutoGraph would
+        # warn (on stderr) about tracing the os.environ look-ups
+        _distiller_base()
         self.teacher, self.student = teacher, student
         self.temperature, self.alpha = temperature, alpha
         self.history_: list[float] = []
@@ -165,8 +220,8 @@ class Distiller:
     def loss(self, x, y):
         """The blended distillation loss of one batch (a scalar tensor)."""
         import tensorflow as tf
+        import tf_keras as keras
 
-        keras = _distiller_base()
         t = self.temperature
         teacher_soft = tf.nn.softmax(self.teacher(x, training=False) / t)
         student_logits = self.student(x, training=True)
