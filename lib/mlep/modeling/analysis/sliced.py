@@ -456,7 +456,10 @@ def export_for_evaluator(
         The input columns in order; a list (all stored as floats) or a dict name → ``"float"``
         or ``"int"`` (how the examples store it: ``CsvExampleGen`` stores whole numbers as int).
 
-    Returns ``path``.
+    Returns
+    -------
+    str
+        ``path``.
     """
     from mlep.runtime import tensorflow
 
