@@ -237,6 +237,15 @@ def test_only_savedmodel_version_folders_are_loaded(tmp_path):
         S.export_model(_model(0.2), base, 3)
 
 
+def test_export_model_logs_nothing_a_lab_cell_would_print(tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.INFO)  # a Jupyter kernel's root logger lets INFO through
+    S.export_model(_model(0.3), tmp_path / "quiet", 1)
+    assert not [r.getMessage() for r in caplog.records if r.name in ("tensorflow", "absl")]
+    assert logging.getLogger("tensorflow").level == logging.NOTSET  # restored afterwards
+
+
 def test_models_config_errors_are_explained():
     with pytest.raises(ValueError, match="not a valid TF Serving model config"):
         S.parse_model_config("model_config_list { config { nme: 'x' } }")
