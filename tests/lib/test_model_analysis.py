@@ -171,3 +171,20 @@ def test_tfx_evaluator_blesses_a_better_candidate(tmp_path):
     assert table.loc[("Overall", "candidate"), "auc_change"] > 0
     assert result["blessed"]
     assert tf.io.gfile.exists(result["blessing_uri"] + "/BLESSED")
+
+
+def test_failed_threshold_text_follows_the_metric_direction():
+    import tensorflow_model_analysis as tfma
+
+    higher = tfma.MetricThreshold(
+        change_threshold=tfma.GenericChangeThreshold(
+            absolute={"value": -0.01}, direction=tfma.MetricDirection.HIGHER_IS_BETTER
+        )
+    )
+    lower = tfma.MetricThreshold(
+        change_threshold=tfma.GenericChangeThreshold(
+            absolute={"value": 0.5}, direction=tfma.MetricDirection.LOWER_IS_BETTER
+        )
+    )
+    assert sliced._bound(higher) == "change >= -0.01"
+    assert sliced._bound(lower) == "change <= 0.5"

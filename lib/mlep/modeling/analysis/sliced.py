@@ -289,7 +289,7 @@ def _bound(threshold) -> str:
             texts.append(f"<= {bounds.upper_bound.value:g}")
     if threshold.HasField("change_threshold"):
         change = threshold.change_threshold
-        sign = ">=" if change.direction == 1 else "<="  # 1 = HIGHER_IS_BETTER
+        sign = ">=" if change.direction == 2 else "<="  # tfma.MetricDirection: 2 = HIGHER_IS_BETTER
         texts.append(f"change {sign} {change.absolute.value:g}")
     return " and ".join(texts)
 
