@@ -96,6 +96,7 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/compression.py
 	$(COURSE_PY) tests/benchmarks/distribution.py
 	$(COURSE_PY) tests/benchmarks/input_pipeline.py
+	$(COURSE_PY) tests/benchmarks/batch.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder

@@ -76,3 +76,27 @@ def test_missing_inputs_are_explained(model_dir, tmp_path):
         batch.batch_predict(
             model_dir, tmp_path / "none.csv", tmp_path / "o", features=["a"], key="id"
         )
+
+
+@pytest.mark.slow  # two worker subprocesses each import TensorFlow
+def test_multi_process_workers_score_every_row_like_the_in_memory_runner(model_dir, tmp_path):
+    # the handler and the parse step are pickled into two SDK worker subprocesses
+    rng = np.random.default_rng(1)
+    frame = pd.DataFrame({"id": [f"r{i}" for i in range(200)], "a": rng.normal(size=200)})
+    frame["b"] = rng.normal(size=200)
+    csv = tmp_path / "rows.csv"
+    frame.to_csv(csv, index=False)
+    options = [
+        "--runner=DirectRunner",
+        "--direct_running_mode=multi_processing",
+        "--direct_num_workers=2",
+    ]
+    out = batch.batch_predict(
+        model_dir, csv, tmp_path / "mp", features=["a", "b"], key="id", pipeline_args=options
+    )
+    predictions = batch.read_predictions(out)
+    expected = 0.5 * frame["a"] - 2.0 * frame["b"] + 1.0
+    assert sorted(predictions) == sorted(frame["id"])
+    np.testing.assert_allclose(
+        [predictions[k][0] for k in frame["id"]], expected, rtol=1e-5, atol=1e-6
+    )

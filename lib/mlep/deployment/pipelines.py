@@ -1,0 +1,475 @@
+"""A complete TFX training pipeline that pushes to the model server, and MLOps maturity levels.
+
+Course 4, week 3 (*Model management and delivery*): experiment tracking gives way to
+**pipelines** — the same steps, run by an orchestrator, recorded in ML Metadata, and gated so
+that only a model that is good enough reaches production.
+
+:func:`training_pipeline` runs, on TFX's ``LocalDagRunner`` with an ML Metadata SQLite store::
+
+    CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator → Transform → Trainer
+          └→ DataVolumeCheck (a custom @component: too few rows stops the run before Trainer)
+    Resolver (latest blessed model) → Evaluator (TFMA: accuracy ≥ threshold, and no worse than
+          the latest blessed model) → Pusher (filesystem: ``serving_dir/<version>/``)
+
+``serving_dir`` is the ``model_base_path`` of :mod:`mlep.deployment.serving`: a running server
+polls it and hot-loads a pushed model. The user code (``preprocessing_fn``, ``run_fn``) is a module
+imported by its dotted path, :mod:`mlep.deployment.readmission_trainer` by default.
+
+**Model versions.** The TFX ``Pusher`` names the folder after the push time in whole seconds
+since the epoch (``versioning: UNIX_TIMESTAMP``, e.g. ``serving_dir/1795763712/``), and copies
+``saved_model.pb`` last, so a server never loads half a model. The server (like TF Serving's
+default ``latest`` policy) serves the *largest* integer folder name, so the newest push is
+served; a model the Evaluator does not bless is never pushed, and the served model stays. Two
+pushes within the same second would get the same number: the Pusher then skips the second
+copy. Versions exported by hand with :func:`~mlep.deployment.serving.export_model` (1, 2, …)
+are older than any pushed one. :func:`served_version` tells which version a server serves.
+
+**MLOps maturity** (Google's levels, as the course presents them) — :func:`maturity_levels`:
+
+=====  ==========================  =============================================================
+level  name                        what is automated
+=====  ==========================  =============================================================
+0      manual process              nothing: notebooks, hand-off of a model file to be served
+1      ML pipeline automation      training_pipeline: data validation, transform, training,
+                                   evaluation against a blessed baseline, push (continuous training)
+2      CI/CD pipeline automation   also the pipeline's own code: tests + quality_gate in CI, then
+                                   the pipeline is built and deployed and runs on new data
+=====  ==========================  =============================================================
+
+:func:`quality_gate` is the CI check: it fails (``AssertionError``) when a model's accuracy is
+below its threshold or drops below its baseline, so a pytest test can block a release.
+
+Examples
+--------
+>>> quality_gate({"binary_accuracy": 0.71}, min_accuracy=0.65)
+0.71
+>>> quality_gate({"binary_accuracy": 0.58}, min_accuracy=0.65)
+Traceback (most recent call last):
+...
+AssertionError: quality gate: binary_accuracy 0.5800 is below the threshold 0.6500
+>>> maturity_levels()["name"].tolist()
+['manual process', 'ML pipeline automation', 'CI/CD pipeline automation']
+"""
+
+from __future__ import annotations
+
+import importlib
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypedDict
+
+import pandas as pd
+
+from mlep.data.features import _outputs, _quiet_beam, read_examples
+
+__all__ = [
+    "TrainingRun",
+    "maturity_levels",
+    "quality_gate",
+    "sample_data",
+    "served_version",
+    "training_pipeline",
+]
+
+ACCURACY = "binary_accuracy"  # the name TFMA gives the BinaryAccuracy metric
+
+
+@dataclass
+class TrainingRun:
+    """What one :func:`training_pipeline` run did.
+
+    Attributes
+    ----------
+    blessed : whether the Evaluator blessed the candidate (every threshold passed).
+    pushed_version : the version folder the Pusher wrote in ``serving_dir`` (None: not pushed).
+    metrics : the candidate's overall TFMA metrics (``binary_accuracy``, ``auc``, …; with a
+        baseline also ``binary_accuracy_change`` = candidate − baseline).
+    baseline_metrics : the baseline's (the latest blessed model's) metrics; empty on a first run.
+    failures : the thresholds the candidate failed (slice, metric, value, threshold).
+    rows : examples per split counted by the DataVolumeCheck component.
+    artifacts : ``Component.output`` → URI of this run's artifacts (from ML Metadata).
+    serving_dir, pipeline_root, metadata_path : where the run pushed, wrote and recorded.
+    seconds : wall time of the pipeline run.
+    """
+
+    blessed: bool
+    pushed_version: int | None
+    metrics: dict[str, float]
+    baseline_metrics: dict[str, float]
+    failures: pd.DataFrame
+    rows: dict[str, int]
+    artifacts: dict[str, str]
+    serving_dir: Path
+    pipeline_root: Path
+    metadata_path: Path
+    seconds: float
+
+    @property
+    def pushed_path(self) -> Path | None:
+        return None if self.pushed_version is None else self.serving_dir / str(self.pushed_version)
+
+
+# -- the custom component ---------------------------------------------------------------------
+
+
+class _Rows(TypedDict):
+    train_rows: int
+    eval_rows: int
+
+
+def count_rows(examples_uri: str | Path, *, min_rows: int) -> dict[str, int]:
+    """Examples per split of an Examples artifact; ``ValueError`` if ``train`` has < ``min_rows``."""
+    rows = {
+        split: len(read_examples(examples_uri, split=split))
+        for split in ("train", "eval")
+        if (Path(examples_uri) / f"Split-{split}").is_dir()
+    }
+    if rows.get("train", 0) < min_rows:
+        raise ValueError(
+            f"DataVolumeCheck: the train split has {rows.get('train', 0)} rows, fewer than "
+            f"min_rows={min_rows}; not training on so little data (add data or lower min_rows)"
+        )
+    return rows
+
+
+def DataVolumeCheck(examples, min_rows):  # noqa: N802  (a TFX component is named like a class)
+    """Count the examples and stop the pipeline before Trainer if there are too few."""
+    rows = count_rows(examples.uri, min_rows=min_rows)
+    return {"train_rows": rows["train"], "eval_rows": rows.get("eval", 0)}
+
+
+_COMPONENT: list = []
+
+
+def _data_volume_check():
+    """``DataVolumeCheck`` as a TFX Python-function component (``@component``), made on first use
+    so that importing this module does not import TFX. TFX reads the typehints of the function."""
+    if not _COMPONENT:
+        from tfx import v1 as tfx
+
+        DataVolumeCheck.__annotations__ = {
+            "examples": tfx.dsl.components.InputArtifact[tfx.types.standard_artifacts.Examples],
+            "min_rows": tfx.dsl.components.Parameter[int],
+            "return": _Rows,
+        }
+        _COMPONENT.append(tfx.dsl.components.component(DataVolumeCheck))
+    return _COMPONENT[0]
+
+
+# -- the pipeline -------------------------------------------------------------------------------
+
+
+def sample_data(
+    data_dir: str | Path, *, rows: int = 600, seed: int = 0, split: str = "train"
+) -> Path:
+    """Write ``rows`` rows of the ``hospital_readmission`` dataset as ``data_dir/data.csv``,
+    with the columns :mod:`~mlep.deployment.readmission_trainer` uses and a 0/1 label
+    ``readmitted`` (1 = readmitted, within or after 30 days). Returns the file."""
+    from mlep.data.datasets import load
+    from mlep.deployment import readmission_trainer as module
+
+    frame = load("hospital_readmission", split)
+    if not 1 <= rows <= len(frame):
+        raise ValueError(f"rows should be between 1 and {len(frame)}, got {rows}")
+    frame = frame.sample(rows, random_state=seed)
+    frame[module.LABEL] = (frame[module.LABEL] != "NO").astype(int)
+    data_dir = Path(data_dir)
+    data_dir.mkdir(parents=True, exist_ok=True)
+    columns = [*module.NUMERIC, *module.CATEGORICAL, module.LABEL]
+    frame[columns].to_csv(data_dir / "data.csv", index=False)
+    return data_dir / "data.csv"
+
+
+def _user_module(module: str):
+    try:
+        loaded = importlib.import_module(module)
+    except ImportError as error:
+        raise ValueError(
+            f"module should be the dotted path of an importable module, got {module!r} ({error})"
+        ) from None
+    missing = [name for name in ("preprocessing_fn", "run_fn") if not hasattr(loaded, name)]
+    if missing:
+        raise ValueError(f"module {module!r} does not define {' and '.join(missing)}")
+    return loaded
+
+
+def _eval_config(label: str, accuracy_threshold: float, max_accuracy_drop: float):
+    """Accuracy ≥ threshold, and candidate − baseline ≥ −max_accuracy_drop (TFMA thresholds)."""
+    from mlep.modeling.analysis.sliced import eval_config
+
+    config = eval_config(
+        label_key=label,
+        prediction_key="",  # the model computes the predictions
+        baseline_prediction_key="",
+        metrics=("ExampleCount", "BinaryAccuracy", "AUC"),
+        thresholds={
+            # 0.0 - drop: never -0.0, which would print as "change >= -0"
+            "BinaryAccuracy": {"lower": accuracy_threshold, "min_change": 0.0 - max_accuracy_drop}
+        },
+    )
+    for spec in config.model_specs:
+        spec.signature_name = "serving_examples"  # parses tf.Example records
+    return config
+
+
+def _components(tfx, data_dir, module, serving_dir, config, min_rows, train_config):
+    example_gen = tfx.components.CsvExampleGen(input_base=str(data_dir))
+    statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
+    schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
+    validator = tfx.components.ExampleValidator(
+        statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"]
+    )
+    volume = _data_volume_check()(examples=example_gen.outputs["examples"], min_rows=min_rows)
+    # dotted paths, not module_file: TFX would build and pip-install a wheel on every run
+    transform = tfx.components.Transform(
+        examples=example_gen.outputs["examples"],
+        schema=schema_gen.outputs["schema"],
+        preprocessing_fn=f"{module}.preprocessing_fn",
+        disable_statistics=True,  # pre/post-transform statistics would double its run time
+    )
+    trainer = tfx.components.Trainer(
+        run_fn=f"{module}.run_fn",
+        examples=transform.outputs["transformed_examples"],
+        transform_graph=transform.outputs["transform_graph"],
+        schema=schema_gen.outputs["schema"],
+        train_args=tfx.proto.TrainArgs(splits=["train"]),
+        eval_args=tfx.proto.EvalArgs(splits=["eval"]),
+        custom_config=dict(train_config),
+    )
+    trainer.add_upstream_node(volume)  # no training when the data volume check fails
+    baseline = tfx.dsl.Resolver(
+        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
+        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
+        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
+    ).with_id("latest_blessed_model_resolver")
+    evaluator = tfx.components.Evaluator(
+        examples=example_gen.outputs["examples"],
+        model=trainer.outputs["model"],
+        baseline_model=baseline.outputs["model"],
+        eval_config=config,
+    )
+    pusher = tfx.components.Pusher(
+        model=trainer.outputs["model"],
+        model_blessing=evaluator.outputs["blessing"],
+        push_destination=tfx.proto.PushDestination(
+            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=str(serving_dir))
+        ),
+    )
+    return [
+        example_gen,
+        statistics_gen,
+        schema_gen,
+        validator,
+        volume,
+        transform,
+        trainer,
+        baseline,
+        evaluator,
+        pusher,
+    ]
+
+
+def training_pipeline(
+    data_dir: str | Path,
+    module: str = "mlep.deployment.readmission_trainer",
+    *,
+    serving_dir: str | Path,
+    pipeline_root: str | Path,
+    metadata_path: str | Path | None = None,
+    accuracy_threshold: float = 0.6,
+    max_accuracy_drop: float = 0.0,
+    min_rows: int = 100,
+    train_config: Mapping[str, Any] | None = None,
+    name: str = "readmission",
+    enable_cache: bool = True,
+) -> TrainingRun:
+    """Run the full TFX pipeline and push a blessed model into ``serving_dir``.
+
+    Parameters
+    ----------
+    data_dir : folder with the CSV file(s), e.g. from :func:`sample_data`.
+    module : dotted path of the module with ``preprocessing_fn`` and ``run_fn``.
+    serving_dir : the model server's ``model_base_path``; blessed models are pushed to
+        ``serving_dir/<unix time>/``.
+    pipeline_root, metadata_path : artifacts and the ML Metadata SQLite store (default
+        ``pipeline_root/metadata.sqlite``). Runs of one ``name`` share the store: the resolver
+        finds the previous run's blessed model there.
+    accuracy_threshold : the Evaluator blesses a candidate only if its accuracy on the eval
+        split is at least this...
+    max_accuracy_drop : ...and at most this much below the latest blessed model's (0: no worse).
+    min_rows : the DataVolumeCheck component stops the run before Trainer below this many
+        training rows.
+    train_config : ``custom_config`` for ``run_fn`` (e.g. ``{"epochs": 2, "learning_rate": 0.01}``).
+    enable_cache : reuse outputs of components whose inputs did not change (ExampleGen …
+        Transform on a rerun over the same data).
+
+    Returns
+    -------
+    TrainingRun
+
+    Examples
+    --------
+    >>> sample_data("work/data", rows=600)  # doctest: +SKIP
+    >>> run = training_pipeline("work/data", serving_dir="work/serving",
+    ...                         pipeline_root="work/root", accuracy_threshold=0.55)  # doctest: +SKIP
+    >>> run.blessed, run.pushed_version, round(run.metrics["binary_accuracy"], 2)  # doctest: +SKIP
+    (True, 1795763512, 0.59)
+    """
+    data_dir, pipeline_root, serving_dir = Path(data_dir), Path(pipeline_root), Path(serving_dir)
+    if not any(data_dir.glob("*.csv")):
+        raise ValueError(f"no CSV file in {data_dir}: CsvExampleGen reads every *.csv in it")
+    if not 0 <= accuracy_threshold <= 1:
+        raise ValueError(f"accuracy_threshold is a fraction in [0, 1], got {accuracy_threshold}")
+    if max_accuracy_drop < 0:
+        raise ValueError(f"max_accuracy_drop should be >= 0, got {max_accuracy_drop}")
+    user = _user_module(module)
+    from mlep.runtime import tensorflow
+
+    tensorflow()
+    from tfx import v1 as tfx
+
+    metadata_path = Path(metadata_path) if metadata_path else pipeline_root / "metadata.sqlite"
+    serving_dir.mkdir(parents=True, exist_ok=True)
+    with _quiet_beam():
+        config = _eval_config(user.LABEL, accuracy_threshold, max_accuracy_drop)
+        components = _components(
+            tfx, data_dir, module, serving_dir, config, min_rows, train_config or {}
+        )
+        pipeline = tfx.dsl.Pipeline(
+            pipeline_name=name,
+            pipeline_root=str(pipeline_root),
+            components=components,
+            enable_cache=enable_cache,
+            metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
+                str(metadata_path)
+            ),
+        )
+        start = time.perf_counter()
+        tfx.orchestration.LocalDagRunner().run(pipeline)
+        seconds = time.perf_counter() - start
+    return _summary(metadata_path, pipeline_root, serving_dir, seconds)
+
+
+def _summary(metadata_path: Path, pipeline_root: Path, serving_dir: Path, seconds: float):
+    import tensorflow_model_analysis as tfma
+
+    from mlep.data.lineage import LineageStore
+    from mlep.modeling.analysis.sliced import BASELINE, _failures, _metrics_table
+
+    artifacts = _outputs(metadata_path)
+    evaluation = artifacts["Evaluator.evaluation"]
+    table = _metrics_table(tfma, evaluation).set_index(["slice", "model"])
+    metrics = table.loc[("Overall", "candidate")].dropna().to_dict()
+    baseline = (
+        table.loc[("Overall", BASELINE)].dropna().to_dict()
+        if ("Overall", BASELINE) in table.index
+        else {}
+    )
+    _, failures = _failures(tfma, evaluation)
+    blessed = (Path(artifacts["Evaluator.blessing"]) / "BLESSED").exists()
+    store = LineageStore(metadata_path).store
+    [push] = store.get_artifacts_by_uri(artifacts["Pusher.pushed_model"])
+    pushed = push.custom_properties["pushed"].int_value == 1
+    version = int(push.custom_properties["pushed_version"].string_value) if pushed else None
+    rows = {
+        split: int(Path(artifacts[f"DataVolumeCheck.{split}_rows"]).read_text())
+        for split in ("train", "eval")
+    }
+    return TrainingRun(
+        blessed=blessed,
+        pushed_version=version,
+        metrics=metrics,
+        baseline_metrics=baseline,
+        failures=failures,
+        rows=rows,
+        artifacts=artifacts,
+        pipeline_root=pipeline_root,
+        metadata_path=metadata_path,
+        seconds=seconds,
+        serving_dir=serving_dir,
+    )
+
+
+def served_version(serving_dir: str | Path) -> int | None:
+    """The version a server with the ``latest`` policy serves from ``serving_dir``: the largest
+    integer folder name (None if there is none).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> base = Path(tempfile.mkdtemp())
+    >>> for name in ("1", "1795763712", ".1795763999.partial", "notes"):
+    ...     (base / name).mkdir()
+    >>> served_version(base)
+    1795763712
+    """
+    versions = [int(p.name) for p in Path(serving_dir).iterdir() if p.is_dir() and p.name.isdigit()]
+    return max(versions, default=None)
+
+
+# -- CI/CD and maturity -------------------------------------------------------------------------
+
+
+def quality_gate(
+    metrics: Mapping[str, float] | TrainingRun,
+    *,
+    min_accuracy: float,
+    metric: str = ACCURACY,
+    baseline: Mapping[str, float] | TrainingRun | None = None,
+    max_drop: float = 0.0,
+) -> float:
+    """A CI check: ``AssertionError`` unless ``metrics[metric] >= min_accuracy`` (and, with a
+    ``baseline``, ``>= baseline[metric] - max_drop``). Returns the value.
+
+    Call it in a pytest test so that a model below its bar fails the build.
+    """
+    values = metrics.metrics if isinstance(metrics, TrainingRun) else metrics
+    if metric not in values:
+        raise KeyError(f"quality gate: no {metric!r} among the metrics {sorted(values)}")
+    value = float(values[metric])
+    if value < min_accuracy:
+        raise AssertionError(
+            f"quality gate: {metric} {value:.4f} is below the threshold {min_accuracy:.4f}"
+        )
+    if baseline is not None:
+        reference = baseline.metrics if isinstance(baseline, TrainingRun) else baseline
+        floor = float(reference[metric]) - max_drop
+        if value < floor:
+            raise AssertionError(
+                f"quality gate: {metric} {value:.4f} is below the baseline's "
+                f"{float(reference[metric]):.4f} minus the allowed drop {max_drop:.4f}"
+            )
+    return value
+
+
+_LEVELS = [
+    (
+        0,
+        "manual process",
+        "everything: data checks, training, evaluation and the hand-off to serving are "
+        "notebook steps; releases are rare",
+        "nothing (each component can still be run by hand, as in the labs)",
+    ),
+    (
+        1,
+        "ML pipeline automation",
+        "changing the pipeline's code; deciding when to run it",
+        "training_pipeline: ExampleGen → statistics/schema/validation → DataVolumeCheck → "
+        "Transform → Trainer → Evaluator (thresholds + latest blessed baseline) → Pusher; "
+        "ML Metadata records every run (continuous training)",
+    ),
+    (
+        2,
+        "CI/CD pipeline automation",
+        "only the decision to merge a change",
+        "level 1 plus CI: unit tests of preprocessing_fn/run_fn and quality_gate in pytest on "
+        "every change, then the pipeline is deployed and triggered (schedule, new data, drift)",
+    ),
+]
+
+
+def maturity_levels() -> pd.DataFrame:
+    """MLOps maturity levels 0–2 and what :func:`training_pipeline` automates at each."""
+    return pd.DataFrame(_LEVELS, columns=["level", "name", "manual", "automated here"])
