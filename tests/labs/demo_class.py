@@ -3,10 +3,12 @@
 Each recipe turns the lab's released notebook into a learner's submission (a dict, raw text,
 or None for a missing notebook). The recipes are generic over labs.
 
-:data:`LAB_RECIPES` check properties of each lab (full marks, zero when unsolved, each exercise
-graded on its own) and run for every lab; :data:`GRADER_RECIPES` check the grading machinery
-(time limit, dead kernel, edited tests, broken files), which is the same for every lab, so they
-run once, on :data:`REFERENCE_LAB` (the quickest lab).
+:data:`LAB_RECIPES` check properties of each lab (full marks, zero when unsolved) and run for
+every lab; :data:`GRADER_RECIPES` check the grading machinery (a half-finished lab graded per
+exercise, time limit, dead kernel, edited tests, broken files), which is the same for every lab, so
+they run once, on :data:`REFERENCE_LAB` (the quickest lab). That each lab's exercises are graded on
+their own is checked for every lab in-process (``tests/labs/test_labs.py``), which costs test cells,
+not a third notebook run per lab.
 """
 
 from __future__ import annotations
@@ -83,5 +85,5 @@ def missing(lab):
 
 
 REFERENCE_LAB = "c1w3_data_definition"
-LAB_RECIPES = [perfect, unsolved, patchy]
-GRADER_RECIPES = [perfect, endless, dies, edited_tests, invalid_json, missing]
+LAB_RECIPES = [perfect, unsolved]
+GRADER_RECIPES = [perfect, patchy, endless, dies, edited_tests, invalid_json, missing]

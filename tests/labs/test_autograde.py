@@ -81,9 +81,10 @@ def test_released_notebook_scores_zero_on_every_graded_cell(graded):
     assert _cells(rows["unsolved"], exercises) == {e.function: 0.0 for e in exercises}
 
 
-def test_each_exercise_is_graded_on_its_own(graded):
+@pytest.mark.xdist_group("autograde-grader")
+def test_each_exercise_is_graded_on_its_own(grader):
     """A deleted test cell, a syntax error and unattempted exercises cost only their own points."""
-    lab, _, rows, exercises, _ = graded
+    lab, _, rows, exercises, _ = grader
     row = rows["patchy"]
     assert _cells(row, exercises) == patchy_expected(lab)
     assert f"test cell {exercises[0].grade_id}_tests was deleted" in row["feedback"]

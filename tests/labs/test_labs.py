@@ -71,13 +71,14 @@ def test_every_exercise_has_a_wrong_answer_fixture(lab):
 
 # session scope: xdist may run other modules' tests in between, which would tear a
 # module-scoped fixture down and rebuild it
-@pytest.fixture(scope="session", params=LABS)
+# one xdist group per lab, so the labs' harness runs spread over the workers
+@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"harness-{lab}"))
+                                         for lab in LABS])
 def ran_lab(request):
     return request.param, harness.Lab(notebooks.source_notebook(request.param)).run()
 
 
 @pytest.mark.slow
-@pytest.mark.xdist_group("harness")
 def test_wrong_answers_lose_points_and_solutions_keep_them(ran_lab):
     lab_id, lab = ran_lab
     failures = []
@@ -90,3 +91,13 @@ def test_wrong_answers_lose_points_and_solutions_keep_them(ran_lab):
             if outcome.passed:
                 failures.append(f"{function}: wrong answer #{index} passes the tests")
     assert not failures, "\n".join(failures)
+
+
+@pytest.mark.slow
+def test_each_test_cell_needs_only_its_own_exercise(ran_lab):
+    """A learner who skipped every other exercise is still graded on this one: no test cell
+    calls another exercise's function (the per-lab half of the demo class's `patchy` learner)."""
+    lab_id, lab = ran_lab
+    failing = {f: outcome.message for f in lab.exercises
+               if not (outcome := lab.check(f, others_unattempted=True)).passed}
+    assert not failing, f"test cells that fail when the other exercises are unattempted: {failing}"

@@ -67,3 +67,28 @@ def test_harness_runs_cells_as_a_notebook_would(tmp_path):
     path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
     lab = harness.Lab(path).run()
     assert lab.namespace_["kind"] == "type" and lab.namespace_["Box"]().size == 1
+
+
+def test_harness_can_grade_one_exercise_as_if_the_others_were_not_attempted(tmp_path):
+    from mlep.grading import harness
+
+    def cell(grade_id, source, **nbgrader):
+        meta = {"grade_id": grade_id, "grade": "points" in nbgrader, "solution": nbgrader.pop("solution", False),
+                "locked": False, "schema_version": 3, **nbgrader}
+        return {"cell_type": "code", "metadata": {"nbgrader": meta}, "source": source, "outputs": [],
+                "execution_count": None}
+
+    cells = [
+        cell("ex1_double", "def double(x):\n    return 2 * x", solution=True),
+        cell("ex1_double_tests", "assert double(2) == 4", points=1),
+        cell("ex2_quadruple", "def quadruple(x):\n    return 4 * x", solution=True),
+        cell("ex2_quadruple_tests", "assert quadruple(1) == double(2)", points=1),  # leans on exercise 1
+    ]
+    path = tmp_path / "lab.ipynb"
+    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    lab = harness.Lab(path).run()
+    assert lab.check("quadruple").passed
+    assert lab.check("double", others_unattempted=True).passed
+    alone = lab.check("quadruple", others_unattempted=True)
+    assert not alone.passed and "NotImplementedError" in alone.message
+    assert lab.namespace_["double"](1) == 2  # the run's own namespace is left alone

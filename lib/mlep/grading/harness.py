@@ -58,11 +58,15 @@ class Lab:
         self.namespace_ = namespace
         return self
 
-    def check(self, function: str, implementation: str | None = None) -> Outcome:
+    def check(
+        self, function: str, implementation: str | None = None, *, others_unattempted: bool = False
+    ) -> Outcome:
         """Run the test cell of exercise ``function`` with ``implementation`` swapped in.
 
         ``implementation`` is Python source defining ``function`` (``None`` keeps the
-        notebook's own). Returns whether the tests passed and their last message.
+        notebook's own). ``others_unattempted`` replaces every other exercise's function by the
+        released notebook's ``raise NotImplementedError()``, as for a learner who did only this
+        one. Returns whether the tests passed and their last message.
         """
         if self.namespace_ is None:
             self.run()
@@ -72,12 +76,18 @@ class Lab:
         output = io.StringIO()
         with _cwd(self.path.parent), contextlib.redirect_stdout(output):
             try:
+                if others_unattempted:
+                    for other in self.exercises.keys() - {function}:
+                        exec(_compile(_UNATTEMPTED.format(function=other), "<unattempted>"), namespace)
                 if implementation is not None:
                     exec(_compile(implementation, f"<{function} under test>"), namespace)
                 exec(_compile(test_code, f"<{exercise.grade_id}>"), namespace)
             except Exception as error:  # any failure is a lost point in nbgrader
                 return Outcome(False, f"{type(error).__name__}: {error}")
         return Outcome(True, output.getvalue().strip())
+
+
+_UNATTEMPTED = "def {function}(*args, **kwargs):\n    raise NotImplementedError()\n"
 
 
 def _compile(code: str, name: str):
