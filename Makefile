@@ -97,6 +97,7 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/distribution.py
 	$(COURSE_PY) tests/benchmarks/input_pipeline.py
 	$(COURSE_PY) tests/benchmarks/batch.py
+	$(COURSE_PY) tests/benchmarks/tuning.py
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder

@@ -7,7 +7,11 @@ early stopping matter). :func:`search` runs one strategy on any objective and re
 with its best-so-far score; random, grid and Bayesian optimisation are KerasTuner's oracles,
 driven through a KerasTuner ``Tuner``; the evolutionary strategy (regularised evolution:
 mutate the best of a random sample, retire the oldest) is written here as the course teaches it.
-:func:`keras_search` is the plain KerasTuner path for a Keras model-building function.
+The performance estimate is visible too: ``search(..., epochs=e)`` scores every point with a
+training budget of ``e`` epochs (a lower-fidelity estimate when ``e`` is small), and
+``strategy="hyperband"`` (KerasTuner's Hyperband oracle) stops most points early and trains only
+the best longer; :func:`rank_agreement` says whether a cheap estimate ranks points as the full
+one does. :func:`keras_search` is the plain KerasTuner path for a Keras model-building function.
 
 Examples
 --------
@@ -33,9 +37,17 @@ import pandas as pd
 
 from mlep._checks import count
 
-__all__ = ["STRATEGIES", "Space", "keras_search", "plot_best_so_far", "search"]
+__all__ = [
+    "STRATEGIES",
+    "Space",
+    "keras_search",
+    "mlp_objective",
+    "plot_best_so_far",
+    "rank_agreement",
+    "search",
+]
 
-STRATEGIES = ("random", "grid", "bayesian", "evolution")
+STRATEGIES = ("random", "grid", "bayesian", "evolution", "hyperband")
 
 
 class Space:
@@ -71,8 +83,12 @@ class Space:
                     f"{name}: use a list of choices or a (low, high[, 'log']) range, got {spec!r}"
                 )
 
-    def kt_hyperparameters(self, grid_steps: int = 4):
-        """The space as KerasTuner ``HyperParameters`` (ranges get ``grid_steps`` values for grid search)."""
+    def kt_hyperparameters(self, grid_steps: int | None = 4):
+        """The space as KerasTuner ``HyperParameters``.
+
+        Ranges get ``grid_steps`` values (what grid search needs); ``None`` leaves float ranges
+        continuous, for the strategies that sample.
+        """
         import keras_tuner as kt
 
         hp = kt.HyperParameters()
@@ -80,7 +96,11 @@ class Space:
             if kind == "choice":
                 hp.Choice(name, spec)
             elif kind == "int":
-                hp.Int(name, spec[0], spec[1], step=max(1, (spec[1] - spec[0]) // (grid_steps - 1)))
+                step = 1 if grid_steps is None else max(1, (spec[1] - spec[0]) // (grid_steps - 1))
+                hp.Int(name, spec[0], spec[1], step=step)
+            elif grid_steps is None:
+                low, high, log = spec
+                hp.Float(name, low, high, sampling="log" if log else "linear")
             else:
                 low, high, log = spec
                 sampling = "log" if log else "linear"
@@ -132,29 +152,50 @@ class Space:
         return child
 
 
-def _kt_search(
-    objective: Callable[..., float], space: Space, strategy: str, budget: int, seed: int
-) -> list[dict]:
-    import keras_tuner as kt
-
+def _oracle(kt, strategy: str, space: Space, budget: int, seed: int, epochs: int | None):
+    common = dict(
+        objective=kt.Objective("score", direction="max"),
+        seed=seed + 1,  # KerasTuner treats seed 0 as "no seed" and draws a random one
+        # only grid search needs float ranges cut into steps; the others sample them
+        hyperparameters=space.kt_hyperparameters(grid_steps=4 if strategy == "grid" else None),
+    )
+    if strategy == "hyperband":
+        # many points at 1 epoch, the best third at 3, ... up to `epochs`; many brackets
+        oracle = kt.oracles.HyperbandOracle(
+            max_epochs=epochs, factor=3, hyperband_iterations=budget, **common
+        )
+        oracle.max_trials = budget  # the oracle stops creating trials at this many
+        return oracle
     oracle_cls = {
         "random": kt.oracles.RandomSearchOracle,
         "grid": kt.oracles.GridSearchOracle,
         "bayesian": kt.oracles.BayesianOptimizationOracle,
     }[strategy]
-    oracle = oracle_cls(
-        objective=kt.Objective("score", direction="max"),
-        max_trials=budget,
-        seed=seed + 1,  # KerasTuner treats seed 0 as "no seed" and draws a random one
-        hyperparameters=space.kt_hyperparameters(),
-    )
+    return oracle_cls(max_trials=budget, **common)
+
+
+def _kt_search(
+    objective: Callable[..., float],
+    space: Space,
+    strategy: str,
+    budget: int,
+    seed: int,
+    epochs: int | None,
+) -> list[dict]:
+    import keras_tuner as kt
+
+    oracle = _oracle(kt, strategy, space, budget, seed, epochs)
     trials: list[dict] = []
 
     class _FunctionTuner(kt.Tuner):
         def run_trial(self, trial, *args, **kwargs):
-            values = dict(trial.hyperparameters.values)
-            score = float(objective(**values))
-            trials.append({**values, "score": score})
+            values = {
+                k: v for k, v in trial.hyperparameters.values.items() if k in space.dimensions
+            }
+            # Hyperband sets this trial's budget; a plain objective trains from scratch for it
+            budget_epochs = trial.hyperparameters.values.get("tuner/epochs", epochs)
+            score = float(_evaluate(objective, values, budget_epochs))
+            trials.append({**values, **_epochs_column(budget_epochs), "score": score})
             return {"score": score}
 
     # KerasTuner's oracles also draw from Python's and NumPy's global generators (the Bayesian
@@ -171,8 +212,22 @@ def _kt_search(
     return trials
 
 
+def _evaluate(objective: Callable[..., float], point: Mapping[str, Any], epochs: int | None):
+    return objective(**point) if epochs is None else objective(**point, epochs=int(epochs))
+
+
+def _epochs_column(epochs: int | None) -> dict[str, int]:
+    return {} if epochs is None else {"epochs": int(epochs)}
+
+
 def _evolution(
-    objective, space: Space, budget: int, seed: int, population: int, sample_size: int
+    objective,
+    space: Space,
+    budget: int,
+    seed: int,
+    population: int,
+    sample_size: int,
+    epochs: int | None,
 ) -> list[dict]:
     rng = np.random.default_rng(seed)
     trials: list[dict] = []
@@ -187,7 +242,8 @@ def _evolution(
             ]
             parent = max(contenders, key=lambda t: t["score"])
             point = space.mutate({k: parent[k] for k in space.dimensions}, rng)
-        trial = {**point, "score": float(objective(**point))}
+        score = float(_evaluate(objective, point, epochs))
+        trial = {**point, **_epochs_column(epochs), "score": score}
         trials.append(trial)
         alive.append(trial)
         if len(alive) > population:
@@ -202,35 +258,135 @@ def search(
     strategy: str,
     budget: int,
     seed: int = 0,
+    epochs: int | None = None,
     population: int = 10,
     sample_size: int = 3,
 ) -> pd.DataFrame:
     """Run ``budget`` trials of ``strategy`` maximising ``objective(**point)``.
 
-    Returns one row per trial (its point, ``score``, ``trial`` number and ``best_so_far``).
-    Grid search may stop early when the grid is exhausted.
+    ``epochs`` is the fidelity of the performance estimate. ``None`` calls ``objective(**point)``;
+    an integer calls ``objective(**point, epochs=epochs)`` for every trial, a lower-fidelity
+    estimate when it is below full training. ``"hyperband"`` needs it as the largest budget: it
+    scores many points with 1 epoch and trains only the best third of each round 3 times longer
+    (successive halving), so hopeless points stop early; its trials differ in ``epochs``.
+
+    Returns one row per trial: ``trial``, the point, ``epochs`` (when given), ``score``,
+    ``best_so_far`` and, with ``epochs``, ``cost`` (epochs spent so far, the fair x-axis when
+    trials differ in budget). Grid search may stop early when the grid is exhausted.
+
+    Examples
+    --------
+    >>> def accuracy(units, rate, epochs):  # more epochs help; 64 units and rate 0.01 are best
+    ...     return 1 - abs(np.log2(units) - 6) / 10 - abs(np.log10(rate) + 2) / 4 - 0.5 / epochs
+    >>> space = Space(units=[8, 16, 32, 64, 128], rate=(1e-4, 1e-1, "log"))
+    >>> table = search(accuracy, space, strategy="hyperband", budget=20, epochs=9, seed=0)  # doctest: +SKIP
+    >>> sorted(table["epochs"].unique()), int(table["cost"].iloc[-1])  # doctest: +SKIP
+    ([1, 3, 9], 60)
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
     count(budget, "budget", minimum=1)
+    if epochs is not None:
+        count(epochs, "epochs", minimum=1)
+    elif strategy == "hyperband":
+        raise ValueError(
+            "hyperband needs epochs, the largest training budget of a trial, e.g. epochs=9"
+        )
     if strategy == "evolution":
-        trials = _evolution(objective, space, budget, seed, population, sample_size)
+        trials = _evolution(objective, space, budget, seed, population, sample_size, epochs)
     else:
-        trials = _kt_search(objective, space, strategy, budget, seed)
+        trials = _kt_search(objective, space, strategy, budget, seed, epochs)
     table = pd.DataFrame(trials)
     table.insert(0, "trial", range(1, len(table) + 1))
     table["best_so_far"] = table["score"].cummax()
+    if epochs is not None:
+        table["cost"] = table["epochs"].cumsum()
     return table
 
 
-def plot_best_so_far(results: Mapping[str, pd.DataFrame]):
-    """Best score found after each trial, one line per strategy."""
+def rank_agreement(cheap: Any, full: Any) -> float:
+    """Spearman rank correlation of two estimates of the same points (1: the same ranking).
+
+    A lower-fidelity estimate (fewer epochs, less data) is good enough for a search when it
+    ranks candidates as the full estimate does, even if its scores are lower.
+
+    Examples
+    --------
+    >>> rank_agreement([0.5, 0.7, 0.6], [0.80, 0.95, 0.90])
+    1.0
+    >>> rank_agreement([0.5, 0.7, 0.6], [0.95, 0.80, 0.90])
+    -1.0
+    """
+    from scipy.stats import spearmanr
+
+    cheap, full = np.asarray(cheap, dtype=float), np.asarray(full, dtype=float)
+    if cheap.ndim != 1 or cheap.shape != full.shape or len(cheap) < 3:
+        raise ValueError(
+            "cheap and full must be two equally long 1-D sequences of at least 3 scores, "
+            f"got shapes {cheap.shape} and {full.shape}"
+        )
+    return float(spearmanr(cheap, full).statistic)
+
+
+def mlp_objective(
+    X_train: Any, y_train: Any, X_val: Any, y_val: Any, *, seed: int = 0
+) -> Callable[..., float]:
+    """A real, cheap objective: validation accuracy of scikit-learn's ``MLPClassifier``.
+
+    The returned ``objective(units, rate, alpha=1e-4, layers=1, epochs=9)`` trains ``layers``
+    hidden layers of ``units`` with Adam at learning rate ``rate``, L2 penalty ``alpha``, for
+    ``epochs`` passes (the fidelity), and remembers each result (grid search and evolution
+    revisit points).
+
+    Examples
+    --------
+    >>> from sklearn.datasets import load_digits
+    >>> X, y = load_digits(return_X_y=True)
+    >>> objective = mlp_objective(X[:500] / 16, y[:500], X[500:800] / 16, y[500:800])
+    >>> objective(units=32, rate=0.01, epochs=9) > 0.8 > 0.2 > objective(units=32, rate=1e-4, epochs=1)
+    True
+    """
+    from sklearn.neural_network import MLPClassifier
+
+    seen: dict[tuple, float] = {}
+
+    def objective(units, rate, alpha=1e-4, layers=1, epochs=9):
+        key = (int(units), float(rate), float(alpha), int(layers), int(epochs))
+        if key not in seen:
+            model = MLPClassifier(
+                (int(units),) * int(layers),
+                learning_rate_init=float(rate),
+                alpha=float(alpha),
+                max_iter=int(epochs),
+                batch_size=64,
+                random_state=seed,
+            )
+            with warnings.catch_warnings():  # few epochs do not converge, on purpose
+                warnings.simplefilter("ignore")
+                model.fit(X_train, y_train)
+            seen[key] = float(model.score(X_val, y_val))
+        return seen[key]
+
+    return objective
+
+
+def plot_best_so_far(results: Mapping[str, pd.DataFrame], *, x: str = "trial"):
+    """Best score found after each trial, one line per strategy.
+
+    ``x="cost"`` plots against the epochs spent (tables from ``search(..., epochs=...)``), the
+    fair axis when strategies give trials different budgets.
+    """
     import matplotlib.pyplot as plt
 
+    if x not in ("trial", "cost"):
+        raise ValueError(f"x must be 'trial' or 'cost', got {x!r}")
     figure, axes = plt.subplots(figsize=(6.5, 4))
     for name, table in results.items():
-        axes.step(table["trial"], table["best_so_far"], where="post", label=name)
-    axes.set(xlabel="trials", ylabel="best score so far", title="Search strategies on one space")
+        if x not in table:
+            raise ValueError(f"the {name} table has no {x!r} column: search with epochs=...")
+        axes.step(table[x], table["best_so_far"], where="post", label=name)
+    label = "trials" if x == "trial" else "epochs spent"
+    axes.set(xlabel=label, ylabel="best score so far", title="Search strategies on one space")
     axes.legend()
     figure.tight_layout()
     return figure
