@@ -455,7 +455,7 @@ _LEVELS = [
     (
         1,
         "ML pipeline automation",
-        "changing the pipeline's code; deciding when to run it",
+        "changing, testing and deploying the pipeline's code",
         "training_pipeline: ExampleGen → statistics/schema/validation → DataVolumeCheck → "
         "Transform → Trainer → Evaluator (thresholds + latest blessed baseline) → Pusher; "
         "ML Metadata records every run (continuous training)",
