@@ -32,7 +32,7 @@ def test_datasets_list_and_describe():
     assert sheet.returncode == 0 and "licence:" in sheet.stdout and "sha256" not in sheet.stdout
     unknown = _mlep("datasets", "describe", "mnist")
     assert unknown.returncode == 2
-    assert "unknown dataset 'mnist'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, metro_traffic, video_comments" in unknown.stderr
+    assert "unknown dataset 'mnist'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments" in unknown.stderr
     assert "Traceback" not in unknown.stderr
 
 
