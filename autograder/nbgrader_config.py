@@ -32,7 +32,7 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedE
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 
 # A cell that runs longer than this is interrupted and scores 0; the rest of the lab goes on.
-c.Execute.timeout = int(os.environ.get("MLEP_CELL_TIMEOUT", 120))
+c.Execute.timeout = int(os.environ.get("MLEP_CELL_TIMEOUT", 240))
 c.Execute.interrupt_on_timeout = True
 
 # nbgrader 0.9.6 scores 0 any graded cell that wrote to stderr, even when it passed

@@ -160,7 +160,7 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("labs", help="list the labs").set_defaults(run=_labs)
     check = sub.add_parser("check", help="run a notebook and report each exercise's public tests")
     check.add_argument("notebook")
-    check.add_argument("--timeout", type=int, default=120, help="seconds per cell (default 120)")
+    check.add_argument("--timeout", type=int, default=240, help="seconds per cell (default 240)")
     check.set_defaults(run=_check)
     release = sub.add_parser("release", help="instructor: regenerate labs/ from solutions/")
     release.add_argument("lab", nargs="?")

@@ -17,7 +17,7 @@ from demo_class import GRADER_RECIPES, LAB_RECIPES, REFERENCE_LAB, patchy_expect
 
 pytestmark = pytest.mark.slow
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
-LAB_CELL_TIMEOUT = 120  # the autograder's default, what learners get: a lab may run one TFX pipeline
+LAB_CELL_TIMEOUT = 240  # the autograder's default, what learners get: a lab may run one TFX pipeline
 
 
 def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:

@@ -205,7 +205,7 @@ class CheckLine:
     message: str
 
 
-def check(path: str | Path, *, timeout: int = 120) -> list[CheckLine]:
+def check(path: str | Path, *, timeout: int = 240) -> list[CheckLine]:
     """Run a learner's notebook in the course kernel; report each exercise's visible tests.
 
     The notebook file is not modified. Hidden tests are not in a released notebook, so
