@@ -7,8 +7,12 @@ pytest.
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import os
 import sys
+import warnings
+from collections.abc import Iterator
 from pathlib import Path
 
 #: Environment defaults for TensorFlow/TFX processes (existing values win).
@@ -71,3 +75,25 @@ def heavy_modules_loaded() -> list[str]:
     """Names of heavy frameworks already imported in this process."""
     heavy = ("tensorflow", "apache_beam", "torch", "tfx", "tensorflow_data_validation")
     return [name for name in heavy if name in sys.modules]
+
+
+@contextlib.contextmanager
+def quiet() -> Iterator[None]:
+    """Silence Python warnings and TF/Beam/absl log lines below ERROR for the duration.
+
+    nbgrader scores a lab cell 0 if it writes anything to stderr, and TFDV, TFMA, TFX and
+    ``tf.saved_model.save`` log INFO/WARNING lines there. Levels are restored afterwards.
+    (C++ log lines written straight to file descriptor 2 need
+    :func:`mlep.modeling.compression.quiet_tflite`.)
+    """
+    loggers = [logging.getLogger(name) for name in ("", "tensorflow", "apache_beam", "absl")]
+    levels = [logger.level for logger in loggers]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        for logger in loggers:
+            logger.setLevel(logging.ERROR)
+        try:
+            yield
+        finally:
+            for logger, level in zip(loggers, levels, strict=True):
+                logger.setLevel(level)

@@ -26,15 +26,12 @@ function here takes the resulting proto unchanged.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import difflib
 import itertools
-import logging
 import math
 import os
 import tempfile
-import warnings
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -42,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tensorflow_metadata.proto.v0 import anomalies_pb2, schema_pb2, statistics_pb2
 
-from mlep.runtime import configure
+from mlep.runtime import configure, quiet
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -134,27 +131,10 @@ def _not_found(kind: str, name: str, known: Sequence[str], where: str) -> str:
 # --------------------------------------------------------------------------- TFDV access
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence library deprecation chatter (nbgrader scores a cell 0 if it writes to stderr)."""
-    loggers = [logging.getLogger(name) for name in ("", "tensorflow", "apache_beam", "absl")]
-    levels = [logger.level for logger in loggers]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", FutureWarning)
-        warnings.simplefilter("ignore", DeprecationWarning)
-        for logger in loggers:
-            logger.setLevel(logging.ERROR)
-        try:
-            yield
-        finally:
-            for logger, level in zip(loggers, levels):
-                logger.setLevel(level)
-
-
 def _tfdv():
     """Import TFDV with the course's process settings (takes ~5 s the first time)."""
     configure()
-    with _quiet():
+    with quiet():
         import tensorflow_data_validation as tfdv
     return tfdv
 
@@ -338,7 +318,7 @@ def _rectangular_header(rows: Iterator[list[str]], file: Path) -> list[str]:
 
 def _frame_statistics(frame: pd.DataFrame, options) -> statistics_pb2.DatasetFeatureStatisticsList:
     tfdv = _tfdv()
-    with _quiet():
+    with quiet():
         if not options.experimental_slice_functions:
             return tfdv.generate_statistics_from_dataframe(frame, stats_options=options)
         return _beam_frame_statistics(tfdv, frame, options)
@@ -368,7 +348,7 @@ def _beam_frame_statistics(tfdv, frame: pd.DataFrame, options):
 def _csv_statistics(file: Path, options) -> statistics_pb2.DatasetFeatureStatisticsList:
     tfdv = _tfdv()
     try:
-        with _quiet():
+        with quiet():
             return tfdv.generate_statistics_from_csv(str(file), stats_options=options)
     except Exception as error:  # noqa: BLE001 - Beam wraps decoder errors in long traces
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
@@ -485,7 +465,7 @@ def infer_schema(stats: statistics_pb2.DatasetFeatureStatisticsList) -> schema_p
     Sliced statistics are reduced to their ``"All Examples"`` dataset first.
     """
     overall = _overall(stats)
-    with _quiet():
+    with quiet():
         return _tfdv().infer_schema(statistics=overall)
 
 
@@ -826,7 +806,7 @@ def validate(
         )
     previous = None if previous_stats is None else _overall(previous_stats, "previous_stats")
     serving = None if serving_stats is None else _overall(serving_stats, "serving_stats")
-    with _quiet():
+    with quiet():
         return _tfdv().validate_statistics(
             _overall(stats),
             schema,

@@ -32,10 +32,8 @@ Examples
 """
 
 import asyncio
-import contextlib
 import hashlib
 import json
-import logging
 import threading
 import time
 from collections import OrderedDict
@@ -111,7 +109,7 @@ def export_model(model: Any, base_path: str | Path, version: int) -> Path:
 
     Written to a temporary folder and renamed, so a running server never sees half a model.
     """
-    from mlep.runtime import tensorflow
+    from mlep.runtime import quiet, tensorflow
 
     tf = tensorflow()
     if int(version) < 1:
@@ -122,25 +120,10 @@ def export_model(model: Any, base_path: str | Path, version: int) -> Path:
             f"{target} exists: versions are immutable, export a new version number"
         )
     staging = Path(base_path) / f".{int(version)}.partial"
-    with _quiet_tf_logs():
+    with quiet():
         tf.saved_model.save(model, str(staging))
     staging.rename(target)
     return target
-
-
-@contextlib.contextmanager
-def _quiet_tf_logs():
-    """Hide TF's save-time log lines ("INFO:tensorflow:Assets written to ...", AutoGraph notes):
-    they go to stderr, and nbgrader scores a lab cell that writes to stderr 0."""
-    loggers = [logging.getLogger(name) for name in ("tensorflow", "absl")]
-    levels = [logger.level for logger in loggers]
-    for logger in loggers:
-        logger.setLevel(logging.ERROR)
-    try:
-        yield
-    finally:
-        for logger, level in zip(loggers, levels, strict=True):
-            logger.setLevel(level)
 
 
 # -- loaded models ---------------------------------------------------------------------------

@@ -26,19 +26,16 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import logging
 import math
 import numbers
 import tempfile
-import warnings
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
-from mlep.runtime import configure
+from mlep.runtime import configure, quiet
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -56,25 +53,9 @@ _THRESHOLD_KEYS = {"lower", "upper", "min_change", "max_change"}
 CANDIDATE, BASELINE = "candidate", "baseline"
 
 
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Silence TF/Beam/absl chatter (nbgrader scores a cell 0 if it writes to stderr)."""
-    loggers = [logging.getLogger(n) for n in ("", "tensorflow", "apache_beam", "absl")]
-    levels = [logger.level for logger in loggers]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        for logger in loggers:
-            logger.setLevel(logging.ERROR)
-        try:
-            yield
-        finally:
-            for logger, level in zip(loggers, levels):
-                logger.setLevel(level)
-
-
 def _tfma():
     configure()
-    with _quiet():
+    with quiet():
         import tensorflow_model_analysis as tfma
     return tfma
 
@@ -343,7 +324,7 @@ def analyze_predictions(
     if missing:
         raise ValueError(f"data has no column(s) {missing}; it has {list(data.columns)}")
     output_path = output_path or tempfile.mkdtemp(prefix="tfma_")
-    with _quiet():
+    with quiet():
         import apache_beam as beam
         import pyarrow as pa
         from tensorflow_model_analysis.evaluators import metrics_plots_and_validations_evaluator
@@ -479,7 +460,7 @@ def export_for_evaluator(
         matrix = tf.stack([tf.cast(parsed[name], tf.float32) for name in kinds], axis=1)
         return {"outputs": model(matrix, training=False)}
 
-    with _quiet():
+    with quiet():
         model.save(path, save_format="tf", signatures={"serving_default": serve})
     return path
 
@@ -510,7 +491,7 @@ def evaluate_with_tfx(
     from mlep.runtime import tensorflow
 
     tensorflow()
-    with _quiet():
+    with quiet():
         from pathlib import Path
 
         import tensorflow_model_analysis as tfma
