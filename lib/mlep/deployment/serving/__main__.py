@@ -1,0 +1,5 @@
+"""``python -m mlep.deployment.serving``."""
+
+from .cli import main
+
+raise SystemExit(main())

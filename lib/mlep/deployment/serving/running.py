@@ -1,0 +1,55 @@
+"""Running a model server over HTTP, in a background thread or in the foreground."""
+
+import threading
+import time
+
+from .server import ModelServer
+
+__all__ = ["RunningServer", "serve"]
+
+
+class RunningServer:
+    """A server running in a background thread; :meth:`stop` shuts it down."""
+
+    def __init__(self, server: ModelServer, uvicorn_server, thread: threading.Thread, url: str):
+        self.model_server, self._uvicorn, self._thread, self.url = (
+            server,
+            uvicorn_server,
+            thread,
+            url,
+        )
+
+    def stop(self) -> None:
+        self._uvicorn.should_exit = True
+        self._thread.join(timeout=10)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def serve(
+    server: ModelServer, *, host: str = "127.0.0.1", port: int = 8501, background: bool = True
+):
+    """Serve ``server`` over HTTP; in a background thread (returns a :class:`RunningServer`)
+    or in the foreground until Ctrl-C. Binds the loopback interface unless ``host`` says otherwise."""
+    import uvicorn
+
+    config = uvicorn.Config(
+        server.app(), host=host, port=port, log_level="warning", access_log=False
+    )
+    http = uvicorn.Server(config)
+    if not background:
+        http.run()
+        return None
+    thread = threading.Thread(target=http.run, daemon=True, name="model-server")
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not http.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError(f"the model server did not start on {host}:{port} (port in use?)")
+        time.sleep(0.02)
+    bound = http.servers[0].sockets[0].getsockname()[1] if port == 0 else port
+    return RunningServer(server, http, thread, f"http://{host}:{bound}")
