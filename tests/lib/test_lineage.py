@@ -174,3 +174,51 @@ def test_reads_the_store_a_tfx_pipeline_run_leaves_behind(tmp_path):
     assert {"CsvExampleGen", "StatisticsGen", "SchemaGen"} <= {
         t.rsplit(".", 1)[-1] for t in store.executions()["type"]
     }
+
+
+def test_an_artifact_of_another_store_is_refused_and_changes_nothing():
+    """MLMD would overwrite this store's artifact with the same id and link it as a parent."""
+    here, there = LineageStore(), LineageStore()
+    model = here.record_artifact("Model", "models/1", name="model")
+    foreign = there.record_artifact("Dataset", "raw.csv", name="raw")  # id 1 too
+    out = here.record_artifact("Dataset", "out.csv", name="out")
+    with pytest.raises(
+        LineageError, match=r"inputs\['raw'\]\[0\] must be an artifact of this store"
+    ):
+        here.record_execution("Cleaner", inputs={"raw": [foreign]}, outputs={"out": [out]})
+    assert here.artifact(model.id).uri == "models/1"  # untouched
+    assert len(here.executions()) == 0
+    with pytest.raises(LineageError, match="another store"):
+        here.parents(foreign)
+
+
+def test_wrong_types_name_the_argument():
+    store = LineageStore()
+    raw = store.record_artifact("Dataset", "raw.csv")
+    with pytest.raises(TypeError, match=r"inputs\['raw'\] must be a list of artifacts"):
+        store.record_execution("Cleaner", inputs={"raw": raw})
+    with pytest.raises(TypeError, match="contexts must be a list"):
+        store.record_execution("Cleaner", inputs={"raw": [raw]}, contexts="run-1")
+    with pytest.raises(
+        TypeError, match="artifact must be an artifact of this store or its integer id"
+    ):
+        store.parents("1")
+    with pytest.raises(TypeError, match="property 'rows' must be a str, int, float or bool"):
+        store.record_artifact("Dataset", "x.csv", rows=[1, 2])
+    with pytest.raises(ValueError, match="property 'auc' must be a finite number"):
+        store.record_artifact("Model", "m/1", auc=float("nan"))
+    with pytest.raises(ValueError, match="depth must be >= 1"):
+        store.lineage(raw, depth=0)
+    with pytest.raises(ValueError, match="type_name must be a non-empty string"):
+        store.record_artifact(" ", "x.csv")
+
+
+def test_plot_leaves_no_pyplot_figure_open():
+    import matplotlib.pyplot as plt
+
+    store = LineageStore()
+    _record(store)
+    before = len(plt.get_fignums())
+    for _ in range(3):
+        store.plot()
+    assert len(plt.get_fignums()) == before

@@ -24,11 +24,14 @@ Examples
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from mlep._checks import count, instance, one_of, text
 
 __all__ = ["LineageError", "LineageStore", "mysql_connection"]
 
@@ -126,6 +129,11 @@ class LineageStore:
         self, type_name: str, uri: str, *, name: str | None = None, **properties: Any
     ):
         """Store an artifact of ``type_name`` at ``uri`` and return it (an MLMD ``Artifact``)."""
+        text(type_name, "type_name")
+        instance(uri, (str, Path), "uri", "a string or a pathlib.Path")
+        if name is not None:
+            instance(name, str, "name", "a string or None")
+        _check_properties(properties)
         type_id = self._type("artifact", type_name, properties)
         artifact = _proto().Artifact(type_id=type_id, uri=str(uri), state=_proto().Artifact.LIVE)
         if name:
@@ -149,26 +157,78 @@ class LineageStore:
         that :meth:`record_artifact` returned; ``contexts`` (from :meth:`context`) group it.
         """
         pb = _proto()
-        type_id = self._type("execution", type_name, properties)
-        execution = pb.Execution(type_id=type_id, last_known_state=pb.Execution.COMPLETE)
-        self._set_properties(execution, properties)
+        text(type_name, "type_name")
+        _check_properties(properties)
         pairs = []
-        for role_map, kind in ((inputs or {}, pb.Event.INPUT), (outputs or {}, pb.Event.OUTPUT)):
+        for label, role_map, kind in (
+            ("inputs", inputs, pb.Event.INPUT),
+            ("outputs", outputs, pb.Event.OUTPUT),
+        ):
+            if role_map is None:
+                continue
+            instance(role_map, Mapping, label, "a dict of role name -> list of artifacts")
             for role, artifacts in role_map.items():
+                text(role, f"{label} role name")
+                if not isinstance(artifacts, (list, tuple)):
+                    raise TypeError(
+                        f"{label}[{role!r}] must be a list of artifacts, but got a "
+                        f"{type(artifacts).__name__}; wrap a single artifact in a list"
+                    )
                 for index, artifact in enumerate(artifacts):
-                    if not getattr(artifact, "id", 0):
-                        raise LineageError(
-                            f"{role!r}: record the artifact with record_artifact() before using it"
-                        )
+                    # the stored copy: MLMD would overwrite the stored artifact with a given one
+                    stored = self._own_artifact(artifact, f"{label}[{role!r}][{index}]")
                     event = pb.Event(type=kind)
                     event.path.steps.add().key = role
                     event.path.steps.add().index = index
-                    pairs.append((artifact, event))
-        execution.id, _, _ = self.store.put_execution(execution, pairs, list(contexts))
+                    pairs.append((stored, event))
+        if isinstance(contexts, (str, bytes)):
+            raise TypeError("contexts must be a list of contexts from context(), but got a string")
+        contexts = [self._own_context(c, f"contexts[{i}]") for i, c in enumerate(contexts)]
+        type_id = self._type("execution", type_name, properties)
+        execution = pb.Execution(type_id=type_id, last_known_state=pb.Execution.COMPLETE)
+        self._set_properties(execution, properties)
+        execution.id, _, _ = self.store.put_execution(execution, pairs, contexts)
         return execution
+
+    def _own_artifact(self, artifact: Any, what: str):
+        """The stored artifact ``artifact`` stands for; refuses one of another store."""
+        pb = _proto()
+        instance(artifact, pb.Artifact, what, "an artifact returned by record_artifact()")
+        if not artifact.id:
+            raise LineageError(
+                f"{what} must be stored first: record the artifact with record_artifact() before "
+                f"using it, but it has no id"
+            )
+        found = self.store.get_artifacts_by_id([artifact.id])
+        stored = found[0] if found else None
+        if stored is None or (stored.type_id, stored.uri, stored.name) != (
+            artifact.type_id,
+            artifact.uri,
+            artifact.name,
+        ):
+            here = "no artifact" if stored is None else f"{stored.uri!r}"
+            raise LineageError(
+                f"{what} must be an artifact of this store, but got {artifact.uri!r} with id "
+                f"{artifact.id}, and this store's id {artifact.id} is {here}; it comes from "
+                f"another store: record it here with record_artifact()"
+            )
+        return stored
+
+    def _own_context(self, context: Any, what: str):
+        pb = _proto()
+        instance(context, pb.Context, what, "a context returned by context()")
+        found = self.store.get_contexts_by_id([context.id]) if context.id else []
+        if not found or (found[0].type_id, found[0].name) != (context.type_id, context.name):
+            raise LineageError(
+                f"{what} must be a context of this store, but {context.name!r} is not one; "
+                f"get it from this store's context()"
+            )
+        return found[0]
 
     def context(self, type_name: str, name: str):
         """The context ``name`` of ``type_name`` (e.g. an experiment), created on first use."""
+        text(type_name, "type_name")
+        text(name, "name")
         existing = self.store.get_context_by_type_and_name(type_name, name)
         if existing is not None:
             return existing
@@ -226,13 +286,20 @@ class LineageStore:
 
     def artifact(self, artifact_id: int):
         """The artifact with ``artifact_id``."""
+        instance(artifact_id, numbers.Integral, "artifact_id", "an integer id")
         found = self.store.get_artifacts_by_id([int(artifact_id)])
         if not found:
             raise LineageError(f"no artifact with id {artifact_id} in this store")
         return found[0]
 
     def _id(self, artifact: Any) -> int:
-        return int(getattr(artifact, "id", artifact))
+        """The id of an artifact of this store, given as the artifact or its id."""
+        if isinstance(artifact, _proto().Artifact):
+            return self._own_artifact(artifact, "artifact").id
+        instance(
+            artifact, numbers.Integral, "artifact", "an artifact of this store or its integer id"
+        )
+        return int(artifact)
 
     def parents(self, artifact: Any) -> list:
         """The artifacts read by the execution(s) that wrote ``artifact`` (an artifact or its id)."""
@@ -271,8 +338,11 @@ class LineageStore:
 
         Returns a table of ``id, type, name, uri, distance``, nearest first.
         """
-        if direction not in ("upstream", "downstream"):
-            raise LineageError(f"direction must be 'upstream' or 'downstream', got {direction!r}")
+        try:
+            one_of(direction, ("upstream", "downstream"), "direction")
+        except ValueError as error:
+            raise LineageError(str(error)) from None
+        count(depth, "depth", minimum=1)
         step = self.parents if direction == "upstream" else self.children
         names = self._type_names()
         seen, frontier, rows = {self._id(artifact)}, [self._id(artifact)], []
@@ -341,6 +411,7 @@ class LineageStore:
             graph, subset_key="layer"
         )  # one column per step, left to right
         figure, axes = plt.subplots(figsize=(max(6.0, 1.4 * layers), 3.0))
+        plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
         for kind, shape, color in (("artifact", "s", "#cfe2f3"), ("execution", "o", "#fde9c9")):
             nodes = [n for n, d in graph.nodes(data=True) if d["kind"] == kind]
             nx.draw_networkx_nodes(
@@ -366,6 +437,20 @@ class LineageStore:
         axes.set_title("Lineage: artifacts (squares) and executions (circles)")
         figure.tight_layout()
         return figure
+
+
+def _check_properties(properties: Mapping[str, Any]) -> None:
+    """Property values MLMD can store as they are: str, int, float (finite) or bool."""
+    import math
+
+    for key, value in properties.items():
+        if not isinstance(value, (str, int, float)):
+            raise TypeError(
+                f"property {key!r} must be a str, int, float or bool, but got a "
+                f"{type(value).__name__}: {value!r}; convert it (e.g. str(...)) first"
+            )
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ValueError(f"property {key!r} must be a finite number, but got {value}")
 
 
 def _is_output(event) -> bool:
