@@ -82,18 +82,26 @@ def quiet() -> Iterator[None]:
     """Silence Python warnings and TF/Beam/absl log lines below ERROR for the duration.
 
     nbgrader scores a lab cell 0 if it writes anything to stderr, and TFDV, TFMA, TFX and
-    ``tf.saved_model.save`` log INFO/WARNING lines there. Levels are restored afterwards.
+    ``tf.saved_model.save`` log INFO/WARNING lines there. Levels are restored afterwards, and
+    log handlers the libraries added meanwhile (Beam adds one to the root logger) are removed.
     (C++ log lines written straight to file descriptor 2 need
     :func:`mlep.modeling.compression.quiet_tflite`.)
     """
-    loggers = [logging.getLogger(name) for name in ("", "tensorflow", "apache_beam", "absl")]
+    names = ("", "tensorflow", "apache_beam", "absl")
+    loggers = [logging.getLogger(name) for name in names]
     levels = [logger.level for logger in loggers]
+    # Beam's runner logs a failing transform's traceback at ERROR before raising it; the
+    # exception carries it, so the log line only adds a long trace to stderr.
+    quiet_levels = {"apache_beam": logging.CRITICAL}
+    handlers = [list(logger.handlers) for logger in loggers]  # Beam/absl may add a root handler
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for logger in loggers:
-            logger.setLevel(logging.ERROR)
+        for name, logger in zip(names, loggers, strict=True):
+            logger.setLevel(quiet_levels.get(name, logging.ERROR))
         try:
             yield
         finally:
-            for logger, level in zip(loggers, levels, strict=True):
+            for logger, level, kept in zip(loggers, levels, handlers, strict=True):
                 logger.setLevel(level)
+                for handler in [h for h in logger.handlers if h not in kept]:
+                    logger.removeHandler(handler)

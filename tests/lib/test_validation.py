@@ -656,9 +656,13 @@ def test_optional_feature_tolerates_missing_values(stats, frames):
     gappy.loc[:99, "medical_specialty"] = None
     gappy_stats = V.statistics(gappy)
     required = V.infer_schema(stats["train"])
-    assert "medical_specialty" in set(V.anomalies_table(V.validate(gappy_stats, required))["feature"])
+    assert "medical_specialty" in set(
+        V.anomalies_table(V.validate(gappy_stats, required))["feature"]
+    )
     optional = V.set_required(V.infer_schema(stats["train"]), "medical_specialty", False)
-    assert "medical_specialty" not in set(V.anomalies_table(V.validate(gappy_stats, optional))["feature"])
+    assert "medical_specialty" not in set(
+        V.anomalies_table(V.validate(gappy_stats, optional))["feature"]
+    )
 
 
 def test_domain_values_and_schema_round_trip(schema, tmp_path):
@@ -671,3 +675,87 @@ def test_domain_values_and_schema_round_trip(schema, tmp_path):
     path.write_text("feature { nme: 1 }")
     with pytest.raises(V.DataReadError, match="not a text-format TFDV schema"):
         V.load_schema(path)
+
+
+# --------------------------------------------------------------------------- issue 12: bad input
+
+
+def _shared_domain_schema() -> schema_pb2.Schema:
+    """Two string features referring to one schema-level domain (hand-written schemas do)."""
+    schema = schema_pb2.Schema()
+    schema.string_domain.add(name="colors", value=["red", "green"])
+    for name in ("paint", "trim"):
+        feature = schema.feature.add(name=name, type=schema_pb2.BYTES, domain="colors")
+        feature.presence.min_fraction = 1.0
+    return schema
+
+
+@pytest.mark.parametrize("change", ["set_domain", "add_to_domain"])
+def test_changing_a_shared_domain_changes_only_that_feature_as_tfdv(change):
+    """TFDV's set_domain changes one feature; unchanged data must stay free of anomalies."""
+    import tensorflow_data_validation as tfdv
+
+    data = pd.DataFrame({"paint": ["red", "green", "blue"], "trim": ["red", "green", "red"]})
+    stats = V.statistics(data)
+    ours, theirs = _shared_domain_schema(), _shared_domain_schema()
+    getattr(V, change)(ours, "paint", ["red", "green", "blue"])
+    tfdv.set_domain(theirs, "paint", schema_pb2.StringDomain(value=["red", "green", "blue"]))
+    assert V.domain_values(ours, "trim") == ["red", "green"]
+    assert V.domain_values(ours, "paint") == ["red", "green", "blue"]
+    assert V.anomalies_table(V.validate(stats, ours)).empty
+    assert V.anomalies_table(V.validate(stats, theirs)).empty  # the reference agrees
+
+
+def test_domain_values_must_be_strings():
+    schema = _shared_domain_schema()
+    with pytest.raises(TypeError, match=r"values for 'paint' must be strings.*write it as '1'"):
+        V.set_domain(schema, "paint", ["red", 1])
+    with pytest.raises(ValueError, match="must hold at least one string"):
+        V.set_domain(schema, "paint", [])
+    assert V.domain_values(schema, "paint") == ["red", "green"]  # unchanged
+
+
+@pytest.mark.parametrize("bound", [math.nan, math.inf, -math.inf])
+def test_set_range_refuses_a_non_finite_bound(bound):
+    schema = schema_pb2.Schema()
+    schema.feature.add(name="age", type=schema_pb2.FLOAT)
+    with pytest.raises(ValueError, match="min must be a finite number"):
+        V.set_range(schema, "age", bound, 10)
+    with pytest.raises(ValueError, match="max must be a finite number"):
+        V.set_range(schema, "age", 0, bound)
+    with pytest.raises(TypeError, match="max must be a number"):
+        V.set_range(schema, "age", 0, "10")
+    assert not schema.feature[0].HasField("float_domain")
+
+
+@pytest.mark.parametrize("bad", [math.nan, -1.0, math.inf])
+def test_distances_refuse_nan_negative_and_infinite_counts(bad):
+    with pytest.raises(ValueError, match=r"counts_b\['y'\] \(a count\) must be"):
+        V.linf_distance({"x": 1, "y": 2}, {"x": 1, "y": bad})
+    with pytest.raises(ValueError, match=r"b\['y'\] \(a count\) must be"):
+        V.jensen_shannon_divergence({"x": 1, "y": 2}, {"x": 1, "y": bad})
+    with pytest.raises(ValueError, match="histogram b, bucket 1: the count must be"):
+        V.jensen_shannon_divergence([(0, 1, 3), (1, 2, 1)], [(0, 1, 3), (1, 2, bad)])
+
+
+def test_histogram_buckets_must_be_ordered():
+    with pytest.raises(ValueError, match=r"bucket 0 must have low <= high, but got \(2.0, 1.0\)"):
+        V.jensen_shannon_divergence([(2, 1, 3)], [(0, 1, 3)])
+    with pytest.raises(TypeError, match="histogram a must be a list of buckets"):
+        V.jensen_shannon_divergence("abc", [(0, 1, 3)])
+
+
+def test_csv_statistics_leave_no_temp_folder_and_no_root_log_handler(tmp_path, monkeypatch):
+    import logging
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    file = tmp_path / "small.csv"
+    pd.DataFrame({"a": [1, 2, 3], "b": ["x", "y", "x"]}).to_csv(file, index=False)
+    handlers = list(logging.getLogger().handlers)
+    stats = V.statistics(file)
+    assert stats.datasets[0].num_examples == 3
+    assert list(scratch.iterdir()) == []
+    assert logging.getLogger().handlers == handlers

@@ -39,6 +39,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 from tensorflow_metadata.proto.v0 import anomalies_pb2, schema_pb2, statistics_pb2
 
+from mlep._checks import non_negative, real
 from mlep.runtime import configure, quiet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -348,8 +349,12 @@ def _beam_frame_statistics(tfdv, frame: pd.DataFrame, options):
 def _csv_statistics(file: Path, options) -> statistics_pb2.DatasetFeatureStatisticsList:
     tfdv = _tfdv()
     try:
-        with quiet():
-            return tfdv.generate_statistics_from_csv(str(file), stats_options=options)
+        # TFDV writes to a fresh mkdtemp() folder it never removes unless given an output path
+        with quiet(), tempfile.TemporaryDirectory(prefix="mlep-stats-") as folder:
+            output = os.path.join(folder, "data_stats.tfrecord")
+            return tfdv.generate_statistics_from_csv(
+                str(file), stats_options=options, output_path=output
+            )
     except Exception as error:  # noqa: BLE001 - Beam wraps decoder errors in long traces
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
         raise DataReadError(f"TFDV could not read {file} as CSV: {reason}") from None
@@ -560,9 +565,43 @@ def _as_strings(values: Iterable[Any], feature: str) -> list[str]:
     if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
         raise TypeError(
             f"values for {feature!r} must be a list of strings, e.g. [{values!r}], "
-            f"got {type(values).__name__}"
+            f"but got {type(values).__name__}"
         )
-    return list(dict.fromkeys(str(value) for value in values))
+    values = list(values)
+    odd = [value for value in values if not isinstance(value, str)]
+    if odd:
+        raise TypeError(
+            f"values for {feature!r} must be strings (TFDV compares the text), but got "
+            f"{type(odd[0]).__name__} {odd[0]!r}; write it as {str(odd[0])!r}"
+        )
+    if not values:
+        raise ValueError(
+            f"values for {feature!r} must hold at least one string, but got none "
+            "(an empty domain would flag every value)"
+        )
+    return list(dict.fromkeys(values))
+
+
+def _own_string_domain(schema: schema_pb2.Schema, chosen) -> Any:
+    """The feature's schema-level string domain, copied first if other features share it.
+
+    TFDV changes only the feature it is asked about; editing a shared domain in place
+    would change every feature that refers to it.
+    """
+    domain = _global_string_domain(schema, chosen)
+    if domain is None:
+        return None
+    sharing = [f for f in schema.feature if f is not chosen and f.domain == domain.name]
+    if not sharing:
+        return domain
+    taken = {d.name for d in schema.string_domain}
+    name, suffix = chosen.name, 2
+    while name in taken:
+        name, suffix = f"{chosen.name}_{suffix}", suffix + 1
+    own = schema.string_domain.add(name=name)
+    own.value.extend(domain.value)
+    chosen.domain = name
+    return own
 
 
 def _require_bytes(feature, action: str, instead: str) -> None:
@@ -596,10 +635,15 @@ def set_domain(schema: schema_pb2.Schema, feature: str, values: Iterable[str]) -
     chosen = _schema_feature(schema, feature)
     _require_bytes(chosen, "a string domain", "set_range(schema, feature, min, max)")
     new_values = _as_strings(values, feature)
-    domain = _global_string_domain(schema, chosen)
+    domain = _own_string_domain(schema, chosen)
     if domain is None:
-        domain = schema.string_domain.add(name=feature)
-        chosen.domain = feature
+        taken = {d.name for d in schema.string_domain}
+        name, suffix = feature, 2
+        while name in taken:  # a domain of this name may belong to other features
+            name, suffix = f"{feature}_{suffix}", suffix + 1
+        chosen.ClearField("string_domain")
+        domain = schema.string_domain.add(name=name)
+        chosen.domain = name
     del domain.value[:]
     domain.value.extend(new_values)
     return schema
@@ -630,7 +674,7 @@ def add_to_domain(
             f"create one with set_domain(schema, {feature!r}, values)"
         )
     new_values = [v for v in _as_strings(values, feature) if v not in current]
-    domain = _global_string_domain(schema, chosen) or chosen.string_domain
+    domain = _own_string_domain(schema, chosen) or chosen.string_domain
     domain.value.extend(new_values)
     return schema
 
@@ -660,13 +704,14 @@ def set_range(schema: schema_pb2.Schema, feature: str, min: float, max: float) -
             f"feature {feature!r} is {kind}; a range applies to INT or FLOAT features. "
             "Use set_domain(schema, feature, values) for strings"
         )
+    min, max = real(min, "min"), real(max, "max")  # NaN would disable that side of the check
     if min > max:
-        raise ValueError(f"range for {feature!r} is empty: min={min} is above max={max}")
+        raise ValueError(f"range for {feature!r} is empty: min={min:g} is above max={max:g}")
     if kind == "INT":
         if float(min) != int(min) or float(max) != int(max):
             raise ValueError(
                 f"feature {feature!r} is INT: its range needs whole-number bounds, "
-                f"got min={min}, max={max}"
+                f"got min={min:g}, max={max:g}"
             )
         chosen.int_domain.min, chosen.int_domain.max = int(min), int(max)
     else:
@@ -1068,10 +1113,7 @@ def numeric_histogram(
 
 
 def _normalized(counts: Mapping[str, float], argument: str) -> dict[str, float]:
-    if not isinstance(counts, Mapping):
-        raise TypeError(f"{argument} must map values to counts, got {type(counts).__name__}")
-    if any(count < 0 for count in counts.values()):
-        raise ValueError(f"{argument} has negative counts: {dict(counts)}")
+    _counts(counts, argument)
     total = _running_sum(counts[value] for value in sorted(counts))
     if total <= 0:
         raise ValueError(f"{argument} is empty (total count 0): no distribution to compare")
@@ -1156,8 +1198,22 @@ def jensen_shannon_divergence(
     return min((_kl_divergence(p, m) + _kl_divergence(q, m)) / 2, 1.0)
 
 
+def _counts(counts: Mapping[str, float], argument: str) -> None:
+    """A value -> count mapping with finite, non-negative counts."""
+    if not isinstance(counts, Mapping):
+        raise TypeError(f"{argument} must map values to counts, but got {type(counts).__name__}")
+    for value, number in counts.items():
+        if real(number, f"{argument}[{value!r}] (a count)") < 0:
+            raise ValueError(
+                f"{argument}[{value!r}] (a count) must be >= 0, but got {number}: "
+                "negative counts are not a distribution"
+            )
+
+
 def _categorical_jsd(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     """TFDV's JSD of two value->count maps (its ``JensenShannonDivergence`` for strings)."""
+    _counts(a, "a")
+    _counts(b, "b")
     if not a or not b or min(a.values()) <= 0 or min(b.values()) <= 0:
         raise ValueError("both value counts must be non-empty with positive counts")
     a_sum = _running_sum(a[v] for v in sorted(a))
@@ -1179,12 +1235,27 @@ def _buckets(histogram: Sequence[Bucket], argument: str) -> list[Bucket]:
             f"histogram {argument} must be a list of (low, high, count) buckets "
             "(see numeric_histogram) — or pass two value->count mappings"
         )
+    if isinstance(histogram, (str, bytes)):
+        raise TypeError(f"histogram {argument} must be a list of buckets, but got a string")
     try:
-        return [(float(lo), float(hi), float(count)) for lo, hi, count in histogram]
+        buckets = [(float(lo), float(hi), float(count)) for lo, hi, count in histogram]
     except (TypeError, ValueError):
         raise TypeError(
-            f"histogram {argument} must hold (low, high, count) triples, got {histogram!r}"
+            f"histogram {argument} must hold (low, high, count) triples, but got {histogram!r}"
         ) from None
+    for index, (low, high, number) in enumerate(buckets):
+        non_negative(number, f"histogram {argument}, bucket {index}: the count")
+        if math.isnan(low) != math.isnan(high):
+            raise ValueError(
+                f"histogram {argument}, bucket {index} must have both bounds NaN (the NaN "
+                f"bucket) or neither, but got ({low}, {high})"
+            )
+        if low > high:
+            raise ValueError(
+                f"histogram {argument}, bucket {index} must have low <= high, but got "
+                f"({low}, {high})"
+            )
+    return buckets
 
 
 def _split_buckets(buckets: list[Bucket]):
