@@ -4,7 +4,7 @@ Two ways to get more out of the data you have:
 
 * **Augment a rare class.** When one class has a handful of examples, add realistic
   variations of them — a one-pixel shift, a small rotation, a little noise — so the model
-  sees more of what that class can look like::
+  sees more of what that class can look like:
 
       X_rare, y_rare = make_rare(X_train, y_train, rare_class=8, keep=10, seed=0)
       X_aug, y_aug = augment(X_rare, y_rare, target_class=8, copies=20, seed=0)
@@ -14,7 +14,7 @@ Two ways to get more out of the data you have:
   the value range, and every random choice comes from a seed.
 
 * **Window a signal.** Sensor streams (accelerometers, audio) are cut into fixed-size,
-  possibly overlapping windows; each window becomes one training example with one label::
+  possibly overlapping windows; each window becomes one training example with one label:
 
       X = windows(signal, size=50, step=25)
       y = window_labels(labels, size=50, step=25, how="majority")

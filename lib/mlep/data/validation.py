@@ -1,6 +1,6 @@
 """Data validation with TensorFlow Data Validation (TFDV): statistics, schema, anomalies, drift.
 
-The course's data-validation loop, one function per step::
+The course's data-validation loop, one function per step:
 
     train = statistics(load("hospital_readmission", "train"))   # describe the data
     feature_table(train)                                         # ... as a table

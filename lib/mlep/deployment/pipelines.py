@@ -4,7 +4,7 @@ Course 4, week 3 (*Model management and delivery*): experiment tracking gives wa
 **pipelines** — the same steps, run by an orchestrator, recorded in ML Metadata, and gated so
 that only a model that is good enough reaches production.
 
-:func:`training_pipeline` runs, on TFX's ``LocalDagRunner`` with an ML Metadata SQLite store::
+:func:`training_pipeline` runs, on TFX's ``LocalDagRunner`` with an ML Metadata SQLite store:
 
     CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator → Transform → Trainer
           └→ DataVolumeCheck (a custom @component: too few rows stops the run before Trainer)

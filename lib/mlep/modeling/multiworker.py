@@ -4,7 +4,7 @@ A cluster of worker *processes* — here on loopback, in production on several m
 one model: every worker holds a full copy of the variables, reads its shard of each global batch,
 and the workers all-reduce their gradients over the network (gRPC collectives) before each
 update, so every copy stays identical. Each process learns its place from the ``TF_CONFIG``
-environment variable::
+environment variable:
 
     {"cluster": {"worker": ["127.0.0.1:20001", "127.0.0.1:20002"]},
      "task": {"type": "worker", "index": 0}}

@@ -2,7 +2,7 @@
 
 For each tag (a slice such as "car noise" in speech recognition), compare the model's
 accuracy with human-level performance (HLP) and weigh the gap by how much of the data the
-tag covers, how easy it is to improve and how much it matters::
+tag covers, how easy it is to improve and how much it matters:
 
     gap_to_hlp     = hlp - accuracy
     potential_gain = gap_to_hlp * fraction_of_data

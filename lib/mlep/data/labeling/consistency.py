@@ -5,7 +5,7 @@ labeler; a missing value means that labeler did not label that item. The agreeme
 (:func:`cohen_kappa`, :func:`fleiss_kappa`) are written out by hand, as the course teaches
 them, and tested against scikit-learn and the worked example of Fleiss (1971).
 
-The course's recipe for inconsistent labels, one function per step::
+The course's recipe for inconsistent labels, one function per step:
 
     truth, labels = simulate_labelers(...)         # or your labelers' real output
     agreement_table(labels)                         # which labelers disagree?

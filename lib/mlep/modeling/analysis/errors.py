@@ -1,6 +1,6 @@
 """Error analysis and baselines (Course 1, week 2): where is the model wrong, and compared to what?
 
-The loop the course teaches, one function per step::
+The loop the course teaches, one function per step:
 
     baseline_table(majority=majority_baseline(y_train, y_eval),        # what to beat
                    logistic=quick_baseline(X_train, y_train, X_eval, y_eval)["accuracy"],
