@@ -500,3 +500,15 @@ def test_batch_metric_calculators():
             call()
     with pytest.raises(ValueError, match="same length.*3 and 2"):
         M.error_rate([1, 0, 1], [1, 0])
+
+
+def test_psi_refuses_a_reference_that_fills_one_bin():
+    """A constant reference collapses the quantile bins: PSI would be 0 while KS sees 0.5."""
+    from mlep.deployment.monitoring import drift
+
+    assert drift.ks([3.0] * 50 + [4.0] * 50, [4.0] * 100).statistic == 0.5
+    with pytest.raises(ValueError, match="expected must spread over at least two bins"):
+        drift.psi([3.0] * 100, [4.0] * 100)
+    with pytest.raises(ValueError, match="2 distinct value"):
+        drift.psi([0.0] * 99 + [1.0], [5.0] * 100)
+    assert drift.psi([0.0] * 50 + [1.0] * 50, [1.0] * 100) > 1  # two filled bins: measured

@@ -67,7 +67,8 @@ def psi(expected, actual, *, bins: int = 10, epsilon: float = PSI_EPSILON) -> fl
         share of ``expected``. The outer bins are open-ended: actual values below or above
         the expected range fall into the first or last bin. A value equal to an edge goes to
         the bin above it. Repeated edges (when ``expected`` has ties) are merged, so a
-        discrete feature may get fewer bins.
+        discrete feature may get fewer bins; a reference whose values all fall into one
+        bin (a constant) is refused, since PSI would then be 0 for any ``actual``.
     epsilon
         A bin with no values gets the proportion ``epsilon`` instead of 0 (on either side),
         so the logarithm stays finite. The smaller it is, the more an empty bin weighs:
@@ -100,6 +101,13 @@ def psi(expected, actual, *, bins: int = 10, epsilon: float = PSI_EPSILON) -> fl
         raise ValueError(f"epsilon must be a small positive proportion, but got {epsilon}")
     inner = np.unique(np.quantile(e, np.arange(1, bins) / bins))
     e_share = _shares(e, inner)
+    if np.count_nonzero(e_share) < 2:
+        raise ValueError(
+            f"expected must spread over at least two bins, but all its values fall into one "
+            f"({np.unique(e).size} distinct value(s), e.g. {e[0]:g}): its quantile bins "
+            "collapse, so PSI would read 0 whatever actual holds. Use ks() or l_infinity() "
+            "for a (nearly) constant reference"
+        )
     a_share = _shares(a, inner)
     e_share, a_share = np.maximum(e_share, epsilon), np.maximum(a_share, epsilon)
     return float(np.sum((a_share - e_share) * np.log(a_share / e_share)))
