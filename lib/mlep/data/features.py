@@ -35,6 +35,9 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from mlep.runtime import quiet
+from mlep.tfx_runner import PipelineRun, run_pipeline
+
 __all__ = [
     "FeatureError",
     "Part",
@@ -294,7 +297,7 @@ def analyze_and_transform(
     )
     output_dir = Path(output_dir)
     with (
-        _quiet_beam(),
+        quiet(),
         tft_beam.Context(temp_dir=str(output_dir / "tmp"), force_tf_compat_v1=False),
     ):
         (train_out, _), transform_fn = (train_rows, metadata) | tft_beam.AnalyzeAndTransformDataset(
@@ -333,7 +336,7 @@ def transform_for_serving(output_dir: str | Path, rows: pd.DataFrame) -> pd.Data
             f"the rows lack raw feature(s) {', '.join(missing)} that the transform graph reads"
         )
     features = {name: _tensor(tf, rows[name], spec) for name, spec in raw_spec.items()}
-    with _quiet_beam():  # loading the graph logs "struct2tensor is not available." and the like
+    with quiet():  # loading the graph logs "struct2tensor is not available." and the like
         transformed = output.transform_features_layer()(features)
     return pd.DataFrame({k: _numpy(v) for k, v in sorted(transformed.items())})
 
@@ -362,33 +365,7 @@ def _numpy(tensor) -> np.ndarray:
     return array.reshape(len(array)) if array.ndim > 1 and array.shape[1] == 1 else array
 
 
-class _quiet_beam:
-    """Beam and TF Transform log at WARNING to stderr (which nbgrader scores as a failure)."""
-
-    def __enter__(self):
-        import logging
-
-        self._loggers = [logging.getLogger(n) for n in ("apache_beam", "tensorflow", "absl")]
-        self._levels = [logger.level for logger in self._loggers]
-        for logger in self._loggers:
-            logger.setLevel(logging.ERROR)
-        return self
-
-    def __exit__(self, *exc):
-        for logger, level in zip(self._loggers, self._levels, strict=True):
-            logger.setLevel(level)
-        return False
-
-
 # -- TFX -------------------------------------------------------------------------------------
-
-
-class PipelineRun(NamedTuple):
-    """Where a :func:`transform_pipeline` run left its artifacts and metadata."""
-
-    pipeline_root: Path
-    metadata_path: Path
-    artifacts: dict[str, str]  # "Component.output" (e.g. "Transform.transformed_examples") → URI
 
 
 def transform_pipeline(
@@ -427,7 +404,6 @@ def transform_pipeline(
     tensorflow()
     from tfx import v1 as tfx
 
-    metadata_path = Path(metadata_path) if metadata_path else pipeline_root / "metadata.sqlite"
     example_gen = tfx.components.CsvExampleGen(input_base=str(data_dir))
     statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
     if schema_file is None:
@@ -448,34 +424,9 @@ def transform_pipeline(
         preprocessing_fn=f"{module_file.stem}.preprocessing_fn",
     )
     components = [example_gen, statistics_gen, schema_gen, validator, transform]
-    pipeline = tfx.dsl.Pipeline(
-        pipeline_name=name,
-        pipeline_root=str(pipeline_root),
-        components=components,
-        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-            str(metadata_path)
-        ),
+    return run_pipeline(
+        name, components, pipeline_root=pipeline_root, metadata_path=metadata_path
     )
-    with _quiet_beam():
-        tfx.orchestration.LocalDagRunner().run(pipeline)
-    return PipelineRun(pipeline_root, metadata_path, _outputs(metadata_path))
-
-
-def _outputs(metadata_path: Path) -> dict[str, str]:
-    """``Component.output_key`` → URI of the newest run's artifacts, from ML Metadata."""
-    from ml_metadata.proto import metadata_store_pb2
-
-    from mlep.data.lineage import LineageStore
-
-    store = LineageStore(metadata_path).store
-    types = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
-    outputs = {}
-    for execution in store.get_executions():  # oldest first: newer runs overwrite
-        for event in store.get_events_by_execution_ids([execution.id]):
-            if event.type == metadata_store_pb2.Event.OUTPUT:
-                [artifact] = store.get_artifacts_by_id([event.artifact_id])
-                outputs[f"{types[execution.type_id]}.{event.path.steps[0].key}"] = artifact.uri
-    return outputs
 
 
 def read_examples(

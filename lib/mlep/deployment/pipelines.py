@@ -62,7 +62,9 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
-from mlep.data.features import _outputs, _quiet_beam, read_examples
+from mlep.data.features import read_examples
+from mlep.runtime import quiet
+from mlep.tfx_runner import PipelineRun, run_pipeline
 
 __all__ = [
     "TrainingRun",
@@ -330,44 +332,38 @@ def training_pipeline(
     tensorflow()
     from tfx import v1 as tfx
 
-    metadata_path = Path(metadata_path) if metadata_path else pipeline_root / "metadata.sqlite"
     serving_dir.mkdir(parents=True, exist_ok=True)
-    with _quiet_beam():
+    with quiet():
         config = _eval_config(user.LABEL, accuracy_threshold, max_accuracy_drop)
         components = _components(
             tfx, data_dir, module, serving_dir, config, min_rows, train_config or {}
         )
-        pipeline = tfx.dsl.Pipeline(
-            pipeline_name=name,
-            pipeline_root=str(pipeline_root),
-            components=components,
-            enable_cache=enable_cache,
-            metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-                str(metadata_path)
-            ),
-        )
-        start = time.perf_counter()
-        tfx.orchestration.LocalDagRunner().run(pipeline)
-        seconds = time.perf_counter() - start
-    return _summary(metadata_path, pipeline_root, serving_dir, seconds)
+    start = time.perf_counter()
+    run = run_pipeline(
+        name,
+        components,
+        pipeline_root=pipeline_root,
+        metadata_path=metadata_path,
+        enable_cache=enable_cache,
+    )
+    seconds = time.perf_counter() - start
+    return _summary(run, serving_dir, seconds)
 
 
-def _summary(metadata_path: Path, pipeline_root: Path, serving_dir: Path, seconds: float):
-    import tensorflow_model_analysis as tfma
-
+def _summary(run: PipelineRun, serving_dir: Path, seconds: float):
     from mlep.data.lineage import LineageStore
-    from mlep.modeling.analysis.sliced import BASELINE, _failures, _metrics_table
+    from mlep.modeling.analysis.sliced import BASELINE, metrics_table, validation_failures
 
-    artifacts = _outputs(metadata_path)
+    artifacts, metadata_path, pipeline_root = run.artifacts, run.metadata_path, run.pipeline_root
     evaluation = artifacts["Evaluator.evaluation"]
-    table = _metrics_table(tfma, evaluation).set_index(["slice", "model"])
+    table = metrics_table(evaluation).set_index(["slice", "model"])
     metrics = table.loc[("Overall", "candidate")].dropna().to_dict()
     baseline = (
         table.loc[("Overall", BASELINE)].dropna().to_dict()
         if ("Overall", BASELINE) in table.index
         else {}
     )
-    _, failures = _failures(tfma, evaluation)
+    _, failures = validation_failures(evaluation)
     blessed = (Path(artifacts["Evaluator.blessing"]) / "BLESSED").exists()
     store = LineageStore(metadata_path).store
     [push] = store.get_artifacts_by_uri(artifacts["Pusher.pushed_model"])

@@ -19,6 +19,7 @@ TFX when a pipeline runs.
 Examples
 --------
 >>> from mlep.modeling.tuning import Space
+from mlep.tfx_runner import PipelineRun, run_pipeline
 >>> spec = tuning_spec(Space(units=[8, 32], learning_rate=[0.003, 0.03]), label="digit",
 ...                    classes=10, max_trials=3, epochs=2)  # doctest: +SKIP
 >>> spec["strategy"], spec["max_trials"], spec["epochs"], sorted(spec["defaults"])  # doctest: +SKIP
@@ -27,8 +28,6 @@ Examples
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import time
 from pathlib import Path
@@ -37,8 +36,9 @@ from typing import Any, NamedTuple
 import pandas as pd
 
 from mlep._checks import count
-from mlep.data.features import PipelineRun, _outputs, _quiet_beam, read_examples
+from mlep.data.features import read_examples
 from mlep.modeling.tuning import Space
+from mlep.tfx_runner import PipelineRun, run_pipeline
 
 __all__ = [
     "HYPERPARAMETERS",
@@ -253,7 +253,6 @@ def tuning_pipeline(
     tensorflow()
     from tfx import v1 as tfx
 
-    metadata_path = Path(metadata_path) if metadata_path else pipeline_root / "metadata.sqlite"
     example_gen = tfx.components.CsvExampleGen(input_base=str(data_dir))
     statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
     schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
@@ -274,20 +273,14 @@ def tuning_pipeline(
         eval_args=tfx.proto.EvalArgs(splits=["eval"]),
         custom_config=spec,
     )
-    pipeline = tfx.dsl.Pipeline(
-        pipeline_name=name,
-        pipeline_root=str(pipeline_root),
-        components=[example_gen, statistics_gen, schema_gen, tuner, trainer],
-        metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-            str(metadata_path)
-        ),
-    )
     start = time.perf_counter()
-    # KerasTuner prints its search-space and results summaries; the table below says it better
-    with _quiet_beam(), contextlib.redirect_stdout(io.StringIO()):
-        tfx.orchestration.LocalDagRunner().run(pipeline)
+    run = run_pipeline(
+        name,
+        [example_gen, statistics_gen, schema_gen, tuner, trainer],
+        pipeline_root=pipeline_root,
+        metadata_path=metadata_path,
+    )
     seconds = time.perf_counter() - start
-    run = PipelineRun(pipeline_root, metadata_path, _outputs(metadata_path))
     model_uri = str(Path(run.artifacts["Trainer.model"]) / "Format-Serving")
     return TunedPipeline(
         best_hyperparameters=read_best_hyperparameters(run.artifacts["Tuner.best_hyperparameters"]),

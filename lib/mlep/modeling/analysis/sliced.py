@@ -36,6 +36,7 @@ from typing import Any
 import pandas as pd
 
 from mlep.runtime import configure, quiet
+from mlep.tfx_runner import run_pipeline
 
 __all__ = [
     "DEFAULT_METRICS",
@@ -44,6 +45,8 @@ __all__ = [
     "eval_config",
     "evaluate_with_tfx",
     "export_for_evaluator",
+    "metrics_table",
+    "validation_failures",
     "worst_slice",
 ]
 
@@ -243,7 +246,10 @@ def _slice_key_of(proto) -> str:
     return _slice_name(slicer_lib.deserialize_slice_key(proto))
 
 
-def _metrics_table(tfma, output_path: str) -> pd.DataFrame:
+def metrics_table(output_path: str) -> pd.DataFrame:
+    """The metrics TFMA wrote to ``output_path``: a row per (slice, model), a column per metric."""
+    tfma = _tfma()
+
     rows: dict[tuple[str, str], dict[str, Any]] = {}
     for per_slice in tfma.load_metrics(output_path):
         name = _slice_key_of(per_slice.slice_key)
@@ -275,7 +281,10 @@ def _bound(threshold) -> str:
     return " and ".join(texts)
 
 
-def _failures(tfma, output_path: str) -> tuple[bool, pd.DataFrame]:
+def validation_failures(output_path: str) -> tuple[bool, pd.DataFrame]:
+    """Whether TFMA's validation at ``output_path`` passed, and a row per failed threshold."""
+    tfma = _tfma()
+
     result = tfma.load_validation_result(output_path)
     rows = []
     for per_slice in result.metric_validations_per_slice:
@@ -379,8 +388,8 @@ def analyze_predictions(
                     output_path=output_path,
                 )
             )
-        metrics = _metrics_table(tfma, output_path)
-        blessed, failures = _failures(tfma, output_path)
+        metrics = metrics_table(output_path)
+        blessed, failures = validation_failures(output_path)
     return SlicedEvaluation(
         metrics=metrics, blessed=blessed, failures=failures, output_path=output_path
     )
@@ -494,7 +503,6 @@ def evaluate_with_tfx(
     with quiet():
         from pathlib import Path
 
-        import tensorflow_model_analysis as tfma
         from tfx import v1 as tfx
         from tfx.types import standard_artifacts
 
@@ -533,18 +541,15 @@ def evaluate_with_tfx(
             baseline_model=baseline.outputs["result"],
             eval_config=config,
         )
-        pipeline = tfx.dsl.Pipeline(
-            pipeline_name="c3w4_evaluator",
-            pipeline_root=str(root / "root"),
-            components=[example_gen, candidate, baseline, evaluator],
-            metadata_connection_config=tfx.orchestration.metadata.sqlite_metadata_connection_config(
-                str(root / "metadata.sqlite")
-            ),
+        run_pipeline(
+            "c3w4_evaluator",
+            [example_gen, candidate, baseline, evaluator],
+            pipeline_root=root / "root",
+            metadata_path=root / "metadata.sqlite",
         )
-        tfx.orchestration.LocalDagRunner().run(pipeline)
         evaluation = sorted((root / "root" / "Evaluator" / "evaluation").glob("*"))[-1]
         blessing = sorted((root / "root" / "Evaluator" / "blessing").glob("*"))[-1]
-        metrics = _metrics_table(tfma, str(evaluation))
+        metrics = metrics_table(str(evaluation))
     return {
         "blessed": (blessing / "BLESSED").exists(),
         "metrics": metrics,
