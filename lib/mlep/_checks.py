@@ -233,7 +233,7 @@ def labels(values, what: str) -> np.ndarray:
         raise ValueError(f"{what} must be one-dimensional, but got shape {array.shape}")
     if array.size == 0:
         raise ValueError(f"{what} must hold at least one label, but got none")
-    kinds = {_label_kind(item) for item in array}
+    kinds = {label_kind(item) for item in array}
     if "missing" in kinds:
         raise ValueError(f"{what} must not hold missing labels (None or NaN); drop those items")
     if len(kinds) > 1:
@@ -246,7 +246,7 @@ def labels(values, what: str) -> np.ndarray:
 
 def same_label_kind(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str) -> None:
     """Two label arrays compared item by item hold the same kind of label (numbers vs text)."""
-    kind_a, kind_b = _label_kind(a[0]), _label_kind(b[0])
+    kind_a, kind_b = label_kind(a[0]), label_kind(b[0])
     if kind_a != kind_b:
         raise TypeError(
             f"{what_a} and {what_b} must hold the same kind of label, but got {kind_a} labels "
@@ -254,8 +254,13 @@ def same_label_kind(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str) -> N
         )
 
 
-def _label_kind(item) -> str:
-    if item is None or (isinstance(item, float) and math.isnan(item)):
+def label_kind(item) -> str:
+    """The kind of one label: "number", "text", "boolean", "missing" or its type name."""
+    import pandas as pd
+
+    if item is None or item is pd.NA or item is pd.NaT:
+        return "missing"
+    if isinstance(item, (float, np.floating)) and math.isnan(item):
         return "missing"
     if isinstance(item, (str, np.str_)):
         return "text"

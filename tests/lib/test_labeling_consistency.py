@@ -445,3 +445,19 @@ def test_import_is_light():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_labels_of_two_kinds_are_refused_like_scikit_learn():
+    """1 and "1" scored 0 agreement; scikit-learn refuses the mix, and so does mlep now."""
+    from sklearn.metrics import cohen_kappa_score
+
+    with pytest.raises(ValueError):
+        cohen_kappa_score([1, 2, 1], ["1", "2", "1"])
+    with pytest.raises(TypeError, match="labels_a and labels_b must hold the same kind of label"):
+        cohen_kappa([1, 2, 1], ["1", "2", "1"])
+    with pytest.raises(TypeError, match="labels_a must hold labels of one kind"):
+        cohen_kappa([1, "2", 1], [1, 2, 1])
+    with pytest.raises(TypeError, match="labels must hold labels of one kind"):
+        agreement_table(pd.DataFrame({"a": [1, 2, 1], "b": ["1", "2", "1"]}))
+    table = pd.DataFrame({"a": [1, 2, None], "b": [1, 2, 2]})  # missing labels are no kind
+    assert agreement_table(table)["kappa"].tolist() == [1.0]

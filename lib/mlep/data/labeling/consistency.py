@@ -47,6 +47,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mlep._checks import label_kind, same_label_kind
+
 __all__ = [
     "HumanLevel",
     "agreement_table",
@@ -82,7 +84,22 @@ def _vector(labels, what: str) -> np.ndarray:
             f"{what} has {len(missing)} missing label(s) at positions {missing[:5].tolist()}; "
             "drop those items first (agreement_table does it pair by pair)"
         )
+    _one_label_kind(array, what)
     return array
+
+
+def _one_label_kind(values, what: str) -> None:
+    """Labels of one kind: 1 and "1" are different classes (scikit-learn refuses the mix)."""
+    kinds = {}
+    for value in values:
+        kinds.setdefault(label_kind(value), value)
+    kinds.pop("missing", None)
+    if len(kinds) > 1:
+        shown = ", ".join(f"{kind} ({value!r})" for kind, value in sorted(kinds.items()))
+        raise TypeError(
+            f"{what} must hold labels of one kind, but got a mix: {shown}; 1 and '1' never "
+            "agree, so convert them to one type first (e.g. .astype(str))"
+        )
 
 
 def _table(labels, what: str = "labels", min_labelers: int = 1) -> pd.DataFrame:
@@ -105,6 +122,7 @@ def _table(labels, what: str = "labels", min_labelers: int = 1) -> pd.DataFrame:
     for axis, index in (("item ids (index)", frame.index), ("labeler names", frame.columns)):
         if not index.is_unique:
             raise ValueError(f"{what} has duplicate {axis}: {index[index.duplicated()].tolist()}")
+    _one_label_kind(frame.to_numpy(dtype=object).ravel(), what)
     return frame
 
 
@@ -163,6 +181,7 @@ def cohen_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> f
     ValueError: cohen_kappa compares two labelers on the same items, but labels_a has 2 labels and labels_b has 1
     """
     a, b = _vector(labels_a, "labels_a"), _vector(labels_b, "labels_b")
+    same_label_kind(a, b, "labels_a", "labels_b")
     if len(a) != len(b):
         raise ValueError(
             "cohen_kappa compares two labelers on the same items, but "
