@@ -246,17 +246,17 @@ def test_window_of_exactly_the_signal_length():
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "message"),
+    ("kwargs", "error", "message"),
     [
-        (dict(size=0, step=1), "size should be a positive integer, got 0"),
-        (dict(size=2, step=0), "step should be a positive integer, got 0"),
-        (dict(size=2.0, step=1), "size should be a positive integer, got 2.0"),
-        (dict(size=True, step=1), "size should be a positive integer, got True"),
-        (dict(size=6, step=1), "signal has 5 samples, fewer than one window of size=6"),
+        (dict(size=0, step=1), ValueError, "size must be >= 1, but got 0"),
+        (dict(size=2, step=0), ValueError, "step must be >= 1, but got 0"),
+        (dict(size=2.0, step=1), TypeError, "size must be an integer, but got a float: 2.0"),
+        (dict(size=True, step=1), TypeError, "size must be an integer, but got a bool: True"),
+        (dict(size=6, step=1), ValueError, "signal has 5 samples, fewer than one window of size=6"),
     ],
 )
-def test_windows_reject_bad_arguments(kwargs, message):
-    with pytest.raises(ValueError, match=message):
+def test_windows_reject_bad_arguments(kwargs, error, message):
+    with pytest.raises(error, match=message):
         A.windows(np.arange(5), **kwargs)
 
 

@@ -1,0 +1,114 @@
+"""The house rules that code review keeps forgetting: small modules, no borrowed private names.
+
+Both checks read the source (nothing is imported). Modules that were already too long when the
+rule was written are listed with their length at that time: they may shrink, never grow, and
+leave the list once they are split (CONTRIBUTING.md, "Small rooms").
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+LIB = ROOT / "lib"
+MAX_LINES = 500
+
+#: module -> its length when the rule came in; split these along their seams (issue 13).
+OVERSIZE_RATCHET = {
+    "mlep.data.validation": 1400,
+    "mlep.deployment.rollout": 838,
+    "mlep.modeling.analysis.errors": 740,
+    "mlep.data.labeling.consistency": 604,
+    "mlep.modeling.analysis.sliced": 560,
+}
+
+#: "module: borrowed name" pairs that predate the rule; none may be added.
+PRIVATE_IMPORT_RATCHET = {
+    "mlep.data.validation_plots: mlep.data.validation._require_stats",
+    "mlep.data.validation_plots: mlep.data.validation._overall",
+    "mlep.data.validation_plots: mlep.data.validation._find_feature_stats",
+}
+
+
+def _modules() -> dict[str, Path]:
+    found = {}
+    for path in sorted(LIB.rglob("*.py")):
+        name = ".".join(path.relative_to(LIB).with_suffix("").parts).removesuffix(".__init__")
+        found[name] = path
+    return found
+
+
+def _is_private(name: str) -> bool:
+    return name.startswith("_") and not name.startswith("__")
+
+
+def borrowed_private_names(path: Path) -> set[str]:
+    """Private names ``path`` takes from other ``mlep`` modules (imports and ``module._name``)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules: dict[str, str] = {}  # local alias -> mlep module it stands for
+    borrowed = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mlep"):
+            for alias in node.names:
+                if _is_private(alias.name):
+                    borrowed.add(f"{node.module}.{alias.name}")
+                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                if alias.name.startswith("mlep"):
+                    modules[alias.asname or alias.name] = alias.name
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Attribute)
+            and _is_private(node.attr)
+            and isinstance(node.value, ast.Name)
+            and node.value.id in modules
+        ):
+            borrowed.add(f"{modules[node.value.id]}.{node.attr}")
+    return borrowed
+
+
+def test_the_checks_see_what_they_should(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from mlep.a import _hidden, shown\nimport mlep.b as b\nfrom mlep import c\n"
+        "b._inner()\nc._deep\nb.__name__\nself._own = 1\n"
+    )
+    assert borrowed_private_names(module) == {"mlep.a._hidden", "mlep.b._inner", "mlep.c._deep"}
+
+
+@pytest.mark.parametrize("name", sorted(_modules()))
+def test_modules_stay_small(name):
+    lines = len(_modules()[name].read_text(encoding="utf-8").splitlines())
+    limit = OVERSIZE_RATCHET.get(name, MAX_LINES)
+    assert lines <= limit, (
+        f"{name} has {lines} lines (limit {limit}): split it along its seams into small modules"
+    )
+
+
+def test_the_oversize_list_only_names_modules_still_too_long():
+    modules = _modules()
+    stale = [
+        name
+        for name in OVERSIZE_RATCHET
+        if name not in modules
+        or len(modules[name].read_text(encoding="utf-8").splitlines()) <= MAX_LINES
+    ]
+    assert not stale, f"remove {stale} from OVERSIZE_RATCHET: they are split or short now"
+
+
+def test_no_module_borrows_another_modules_private_names():
+    found = set()
+    for name, path in _modules().items():
+        for borrowed in borrowed_private_names(path):
+            owner = borrowed.rsplit(".", 1)[0]
+            if owner != name and not owner.startswith(name + "."):
+                found.add(f"{name}: {borrowed}")
+    new = sorted(found - PRIVATE_IMPORT_RATCHET)
+    assert not new, f"private names used outside their module (make them public or move them): {new}"
+    gone = sorted(PRIVATE_IMPORT_RATCHET - found)
+    assert not gone, f"remove {gone} from PRIVATE_IMPORT_RATCHET: they are fixed"
