@@ -8,12 +8,17 @@
 2. **Sphinx roles in docstrings.** ``:mod:`mlep.data```, ``:func:`load``` and friends are
    Sphinx syntax; mkdocstrings shows them literally. They become optional cross-references
    (a link when the target is documented, plain code otherwise).
-3. **Offline notebooks.** nbconvert's HTML template loads MathJax from a CDN; the labs need no
-   maths rendering, so that script tag is dropped and a page never asks the network for it.
+3. **Offline notebooks.** nbconvert's HTML template loads MathJax from a CDN; that script tag is
+   dropped and a page never asks the network for it (the site's vendored KaTeX typesets the labs'
+   ``$...$`` maths instead, see ``docs/javascripts/site.js``).
 4. **Links inside notebooks.** MkDocs rewrites ``page.md`` links in Markdown pages only; a lab's
    markdown cell linking to ``../../course/c2w1.md`` would point nowhere on the site. Such
    relative links are resolved like MkDocs does for Markdown, and a link to a missing page is a
    warning (so ``mkdocs build --strict`` fails on it).
+5. **Search.** A notebook heading's "¶" link gets Material's ``headerlink`` class (the search
+   index then leaves it out of titles), code cells are left out of the index (their prompts,
+   "Copied!" and flattened code made poor hits), and lab pages rank below the readings
+   (``search.boost``). Each API page is titled by its module (a package's page is not "Index").
 """
 
 from __future__ import annotations
@@ -124,7 +129,8 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
     packages = _packages(root)
     modules = discover_modules(root)
     for dotted in modules:
-        content = f"::: {dotted}\n"
+        # the title names the module (a package's index.md would otherwise be titled "Index")
+        content = f"---\ntitle: {dotted}\n---\n\n::: {dotted}\n"
         files.append(File.generated(config, page_path(dotted, packages), content=content))
     # The overview table, so the index page stays in step with the modules.
     rows = []
@@ -187,6 +193,24 @@ def _role_to_autoref(match: re.Match) -> str:
     )
 
 
+# Lab pages rank below the reading pages for the same words (Material's search boost).
+LAB_SEARCH_BOOST = 0.5
+_ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="([^"]*)">¶</a>')
+# Material's search parser matches a skipped element's end by tag name alone, so only elements
+# without a nested element of the same tag are marked: the prompt, the copy button, the code.
+_SEARCH_EXCLUDED = re.compile(r'<div class="(jp-InputPrompt[^"]*|zeroclipboard-container)"')
+_NOTEBOOK_CODE = re.compile(r'(<div class="highlight-ipynb[^"]*">\s*<pre)')
+
+
+def _notebook_search(html_text: str) -> str:
+    """Clean a rendered notebook for Material's search index (see the module docstring)."""
+    html_text = _ANCHOR_LINK.sub(
+        r'<a class="headerlink" href="\1" title="Link to this section">¶</a>', html_text
+    )
+    html_text = _NOTEBOOK_CODE.sub(r"\1 data-search-exclude", html_text)
+    return _SEARCH_EXCLUDED.sub(r'<div class="\1" data-search-exclude', html_text)
+
+
 _HREF = re.compile(r'(<a\s[^>]*?href=")([^"]+)(")')
 
 
@@ -220,4 +244,6 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         html_text = _MATHJAX.sub("", html_text)
         html_text = _MATHJAX_CONFIG.sub("", html_text)
         html_text = _notebook_links(html_text, page, files)
+        html_text = _notebook_search(html_text)
+        page.meta.setdefault("search", {}).setdefault("boost", LAB_SEARCH_BOOST)
     return html_text
