@@ -21,7 +21,6 @@ MAX_LINES = 500
 OVERSIZE_RATCHET = {
     "mlep.data.validation": 1400,
     "mlep.deployment.rollout": 838,
-    "mlep.modeling.analysis.errors": 740,
     "mlep.data.labeling.consistency": 604,
     "mlep.modeling.analysis.sliced": 560,
 }

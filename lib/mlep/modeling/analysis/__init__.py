@@ -1,7 +1,8 @@
 """Model analysis: where is the model wrong, for whom, and is it good enough to ship?
 
-Course 1, week 2 — error analysis and baselines, in :mod:`mlep.modeling.analysis.errors`;
-its public API is re-exported here, so ``from mlep.modeling.analysis import error_analysis``
+Course 1, week 2 — error analysis in :mod:`mlep.modeling.analysis.errors` and baselines in
+:mod:`mlep.modeling.analysis.baselines` (their input checks in
+:mod:`~mlep.modeling.analysis.label_checks`); their public API is re-exported here, so ``from mlep.modeling.analysis import error_analysis``
 works.
 
 Course 3, week 4 — model analysis, each in its own module (they import TensorFlow, TFMA and
@@ -22,16 +23,18 @@ Examples
 0.75
 """
 
-from mlep.modeling.analysis.errors import (
+from mlep.modeling.analysis.baselines import (
     baseline_table,
-    confusion,
-    error_analysis,
     hlp_from_labelers,
     majority_baseline,
     overfit_small_set,
+    quick_baseline,
+)
+from mlep.modeling.analysis.errors import (
+    confusion,
+    error_analysis,
     per_class_report,
     plot_error_analysis,
-    quick_baseline,
 )
 
 __all__ = [

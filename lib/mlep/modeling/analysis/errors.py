@@ -1,4 +1,4 @@
-"""Error analysis and baselines (Course 1, week 2): where is the model wrong, and compared to what?
+"""Error analysis (Course 1, week 2): where is the model wrong, and where to work next?
 
 The loop the course teaches, one function per step:
 
@@ -15,9 +15,9 @@ gap to human-level performance (HLP) and the *potential gain* of closing it. Pre
 recall and F1 are computed by hand from :func:`confusion` and tested to equal
 scikit-learn's numbers.
 
-Only NumPy and pandas are imported at module level; scikit-learn and matplotlib are imported
-inside the functions that need them. Everything here is re-exported by
-:mod:`mlep.modeling.analysis`, whose other modules serve Course 3's model analysis.
+The baselines of that loop live in :mod:`mlep.modeling.analysis.baselines`. Only NumPy and
+pandas are imported at module level; matplotlib is imported inside the function that needs it.
+Everything here is re-exported by :mod:`mlep.modeling.analysis`.
 
 Examples
 --------
@@ -29,121 +29,35 @@ true
 cat          1    1    0
 dog          1    2    0
 fox          0    1    0
->>> majority_baseline(["dog", "dog", "cat"], y_true)
-0.5
 """
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from mlep.modeling.analysis.label_checks import (
+    as_labels,
+    class_index,
+    finite_number,
+    label_pair,
+    same_kind,
+    same_length,
+    sorted_classes,
+)
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
-    "baseline_table",
     "confusion",
     "error_analysis",
-    "hlp_from_labelers",
-    "majority_baseline",
-    "overfit_small_set",
     "per_class_report",
     "plot_error_analysis",
-    "quick_baseline",
 ]
-
-_QUICK_MODELS = ("logistic", "tree")
-
-
-# --------------------------------------------------------------------------- validation
-
-
-def _labels(values: Any, name: str) -> np.ndarray:
-    """A non-empty 1-D array of labels without missing values."""
-    array = np.asarray(values)
-    if array.ndim != 1:
-        raise ValueError(f"{name} should be 1-D (one label per example), got shape {array.shape}")
-    if len(array) == 0:
-        raise ValueError(f"{name} is empty; it needs at least one label")
-    missing = int(pd.isna(array).sum())
-    if missing:
-        raise ValueError(f"{name} has {missing} missing label(s) (NaN/None); drop or fill them")
-    return array
-
-
-def _same_length(**named: np.ndarray) -> None:
-    lengths = {name: len(values) for name, values in named.items()}
-    if len(set(lengths.values())) > 1:
-        described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
-        raise ValueError(f"{described} entries; they should have one entry per example")
-
-
-def _kinds(array: np.ndarray) -> set[str]:
-    """Which kinds of label an array holds: 'number', 'text' and/or 'other'."""
-    if array.dtype.kind in "biuf":
-        return {"number"}
-    if array.dtype.kind in "US":
-        return {"text"}
-    return {
-        "number" if isinstance(v, numbers.Number) else "text" if isinstance(v, str) else "other"
-        for v in array.tolist()
-    }
-
-
-def _same_kind(**named: np.ndarray) -> None:
-    """Refuse labels that mix numbers and text: 1 == '1' is False, so every match would fail."""
-    kinds = {name: _kinds(values) for name, values in named.items()}
-    if len(set().union(*kinds.values())) > 1:
-        described = ", ".join(f"{name} holds {'/'.join(sorted(k))}" for name, k in kinds.items())
-        raise ValueError(
-            f"labels mix types ({described}), e.g. 1 and '1' never match; "
-            "use one type for all labels"
-        )
-
-
-def _pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    true, pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
-    _same_length(y_true=true, y_pred=pred)
-    _same_kind(y_true=true, y_pred=pred)
-    return true, pred
-
-
-def _sorted_classes(*arrays: np.ndarray) -> np.ndarray:
-    try:
-        return np.unique(np.concatenate(arrays))
-    except TypeError:  # e.g. None next to strings
-        kinds = sorted({type(v).__name__ for a in arrays for v in a.tolist()})
-        raise ValueError(
-            f"labels mix types ({', '.join(kinds)}) that cannot be sorted; use one type"
-        ) from None
-
-
-def _class_list(labels: Any, observed: np.ndarray) -> pd.Index:
-    if labels is None:
-        return pd.Index(observed)
-    index = pd.Index(_labels(labels, "labels"))
-    if not index.is_unique:
-        raise ValueError(f"labels should list each class once, got {list(index)}")
-    unknown = [v for v in observed.tolist() if v not in index]
-    if unknown:
-        raise ValueError(f"the data has class(es) {unknown} that are not in labels {list(index)}")
-    return index
-
-
-def _accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    return float(np.mean(y_true == y_pred))
-
-
-def _number(value: Any, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
-        raise ValueError(f"{what} should be a finite number, got {type(value).__name__}: {value!r}")
-    return float(value)
 
 
 # --------------------------------------------------------------------------- metrics
@@ -179,8 +93,8 @@ def confusion(y_true: Any, y_pred: Any, labels: Any = None) -> pd.DataFrame:
     ...
     ValueError: the data has class(es) [2] that are not in labels [1]
     """
-    true, pred = _pair(y_true, y_pred)
-    classes = _class_list(labels, _sorted_classes(true, pred))
+    true, pred = label_pair(y_true, y_pred)
+    classes = class_index(labels, sorted_classes(true, pred))
     k = len(classes)
     codes = classes.get_indexer(true) * k + classes.get_indexer(pred)
     counts = np.bincount(codes, minlength=k * k).reshape(k, k)
@@ -295,7 +209,7 @@ def _hlp_values(hlp: Mapping[str, float], tags: pd.DataFrame) -> dict[str, float
         raise ValueError(f"hlp has tag(s) {unknown} that are not columns of tags {list(tags)}")
     values = {}
     for key, value in hlp.items():
-        number = _number(value, f"hlp[{key!r}]")
+        number = finite_number(value, f"hlp[{key!r}]")
         if not 0.0 <= number <= 1.0:
             raise ValueError(
                 f"hlp[{key!r}] should be an accuracy between 0 and 1, got {value!r}"
@@ -367,9 +281,9 @@ def error_analysis(
     ValueError: tags has 10, y_true has 10, y_pred has 9 entries; they should have one entry per example
     """
     tag_frame = _boolean_tags(tags)
-    true, pred = _labels(y_true, "y_true"), _labels(y_pred, "y_pred")
-    _same_length(tags=tag_frame, y_true=true, y_pred=pred)
-    _same_kind(y_true=true, y_pred=pred)
+    true, pred = as_labels(y_true, "y_true"), as_labels(y_pred, "y_pred")
+    same_length(tags=tag_frame, y_true=true, y_pred=pred)
+    same_kind(y_true=true, y_pred=pred)
     empty = [name for name in tag_frame if not tag_frame[name].any()]
     if empty:
         raise ValueError(
@@ -456,285 +370,3 @@ def plot_error_analysis(table: pd.DataFrame) -> Figure:
     axes.set_title("Error analysis by tag")
     axes.legend(loc="lower right")
     return figure
-
-
-# --------------------------------------------------------------------------- baselines
-
-
-def majority_baseline(y_train: Any, y_eval: Any) -> float:
-    """Accuracy on ``y_eval`` of always predicting the most common class of ``y_train``.
-
-    A tie goes to the smallest label (like scikit-learn's ``DummyClassifier``). On skewed
-    data this baseline is high — a model must beat it to be useful.
-
-    Examples
-    --------
-    >>> majority_baseline([0, 0, 0, 1], [0, 1, 0, 0])
-    0.75
-    """
-    train, evaluation = _labels(y_train, "y_train"), _labels(y_eval, "y_eval")
-    _same_kind(y_train=train, y_eval=evaluation)
-    classes, counts = np.unique(train, return_counts=True)
-    return _accuracy(evaluation, np.full(len(evaluation), classes[counts.argmax()]))
-
-
-def _features(X: Any, name: str) -> np.ndarray:
-    array = np.asarray(X, dtype=float)
-    if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
-        raise ValueError(
-            f"{name} should be a non-empty 2-D array (n_examples, n_features), "
-            f"got shape {array.shape}"
-        )
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} has NaN or infinite values; impute or drop them first")
-    return array
-
-
-def quick_baseline(
-    X_train: Any,
-    y_train: Any,
-    X_eval: Any,
-    y_eval: Any,
-    *,
-    model: str = "logistic",
-    seed: int = 0,
-) -> dict[str, Any]:
-    """Fit a simple, seeded scikit-learn model and report its scores: a first baseline.
-
-    Parameters
-    ----------
-    X_train, y_train, X_eval, y_eval
-        Numeric features ``(n_examples, n_features)`` and labels.
-    model
-        ``"logistic"``: standardised logistic regression; ``"tree"``: a decision tree.
-    seed
-        The model's ``random_state``: the same data and seed give the same scores.
-
-    Returns
-    -------
-    dict
-        ``model`` (its name), ``train_accuracy``, ``accuracy`` (on the eval set) and
-        ``macro_f1`` (on the eval set, see :func:`per_class_report`).
-
-    Examples
-    --------
-    >>> X = [[0.0], [1.0], [2.0], [3.0]]
-    >>> quick_baseline(X, [0, 0, 1, 1], [[0.5], [2.5]], [0, 1], model="tree")
-    {'model': 'decision_tree', 'train_accuracy': 1.0, 'accuracy': 1.0, 'macro_f1': 1.0}
-    """
-    if model not in _QUICK_MODELS:
-        raise ValueError(f"model should be 'logistic' or 'tree', got {model!r}")
-    train_X, eval_X = _features(X_train, "X_train"), _features(X_eval, "X_eval")
-    train_y, eval_y = _labels(y_train, "y_train"), _labels(y_eval, "y_eval")
-    _same_length(X_train=train_X, y_train=train_y)
-    _same_length(X_eval=eval_X, y_eval=eval_y)
-    _same_kind(y_train=train_y, y_eval=eval_y)
-    if train_X.shape[1] != eval_X.shape[1]:
-        raise ValueError(
-            f"X_train has {train_X.shape[1]} features but X_eval has {eval_X.shape[1]}; "
-            "they should have the same columns"
-        )
-    if len(np.unique(train_y)) < 2:
-        raise ValueError(f"y_train has a single class {train_y[0]!r}; a classifier needs two")
-    if model == "logistic":
-        from sklearn.linear_model import LogisticRegression
-        from sklearn.pipeline import make_pipeline
-        from sklearn.preprocessing import StandardScaler
-
-        name = "logistic_regression"
-        fitted = make_pipeline(
-            StandardScaler(), LogisticRegression(max_iter=1000, random_state=seed)
-        )
-    else:
-        from sklearn.tree import DecisionTreeClassifier
-
-        name = "decision_tree"
-        fitted = DecisionTreeClassifier(random_state=seed)
-    fitted.fit(train_X, train_y)
-    predicted = fitted.predict(eval_X)
-    return {
-        "model": name,
-        "train_accuracy": _accuracy(train_y, fitted.predict(train_X)),
-        "accuracy": _accuracy(eval_y, predicted),
-        "macro_f1": float(per_class_report(eval_y, predicted).loc["macro avg", "f1"]),
-    }
-
-
-def hlp_from_labelers(labels: pd.DataFrame, ground_truth: Any) -> dict[str, Any]:
-    """Human-level performance (HLP): each labeler's accuracy against the ground truth.
-
-    Parameters
-    ----------
-    labels
-        One row per item, one column per labeler. A missing value (NaN/None) means that
-        labeler did not label that item; their accuracy uses the items they labeled.
-    ground_truth
-        The true label of each item.
-
-    Returns
-    -------
-    dict
-        ``mean`` (average labeler accuracy — a typical human), ``best`` (the most accurate
-        labeler's accuracy), ``best_labeler`` (their column name) and ``per_labeler``
-        (column name → accuracy).
-
-    Examples
-    --------
-    >>> labels = pd.DataFrame({"ana": ["cat", "dog", "dog", "cat"],
-    ...                        "ben": ["cat", "cat", "dog", None]})
-    >>> hlp = hlp_from_labelers(labels, ["cat", "dog", "dog", "dog"])
-    >>> hlp["per_labeler"]
-    {'ana': 0.75, 'ben': 0.6666666666666666}
-    >>> round(hlp["mean"], 4), hlp["best"], hlp["best_labeler"]
-    (0.7083, 0.75, 'ana')
-    """
-    if not isinstance(labels, pd.DataFrame):
-        raise TypeError(
-            "labels should be a DataFrame with one row per item and one column per labeler, "
-            f"got a {type(labels).__name__}"
-        )
-    if labels.shape[1] == 0 or len(labels) == 0:
-        raise ValueError(f"labels is empty (shape {labels.shape}); it needs items and labelers")
-    truth = _labels(ground_truth, "ground_truth")
-    _same_length(labels=labels, ground_truth=truth)
-    per_labeler = {}
-    for name in labels.columns:
-        given = labels[name].notna().to_numpy()
-        if not given.any():
-            raise ValueError(f"labeler {name!r} labeled no items; drop that column")
-        answers = labels[name].to_numpy()[given]
-        _same_kind(**{f"labeler {name!r}": answers, "ground_truth": truth})
-        per_labeler[name] = _accuracy(answers, truth[given])
-    best_labeler = max(per_labeler, key=per_labeler.get)
-    return {
-        "mean": float(np.mean(list(per_labeler.values()))),
-        "best": per_labeler[best_labeler],
-        "best_labeler": best_labeler,
-        "per_labeler": per_labeler,
-    }
-
-
-def baseline_table(**named_scores: float) -> pd.DataFrame:
-    """Put baselines side by side, best first, with each one's gap to the best.
-
-    Parameters
-    ----------
-    **named_scores
-        One number per baseline, all of the same metric (e.g. accuracy).
-
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``baseline``, ``score``, ``gap_to_best``; sorted by score, largest first
-        (ties keep the order given).
-
-    Examples
-    --------
-    >>> baseline_table(majority=0.1, logistic=0.9, human=0.95)
-       baseline  score  gap_to_best
-    0     human   0.95         0.00
-    1  logistic   0.90         0.05
-    2  majority   0.10         0.85
-    """
-    if not named_scores:
-        raise ValueError("baseline_table needs at least one score, e.g. majority=0.52")
-    scores = {}
-    for name, value in named_scores.items():
-        if isinstance(value, Mapping):
-            raise ValueError(
-                f"{name} should be one number, got a dict; pick one metric, "
-                f"e.g. {name}=result['accuracy']"
-            )
-        scores[name] = _number(value, name)
-    table = pd.DataFrame({"baseline": list(scores), "score": list(scores.values())})
-    table = table.sort_values("score", ascending=False, kind="stable").reset_index(drop=True)
-    table["gap_to_best"] = (table["score"].iloc[0] - table["score"]).round(12)
-    return table
-
-
-# --------------------------------------------------------------------------- sanity check
-
-
-def _rows(data: Any, positions: np.ndarray) -> Any:
-    return data.iloc[positions] if hasattr(data, "iloc") else np.asarray(data)[positions]
-
-
-def overfit_small_set(
-    model_factory: Callable[[], Any], X: Any, y: Any, *, n: int = 20, seed: int = 0
-) -> dict[str, Any]:
-    """Check a model can fit (overfit) a tiny training set before training it on everything.
-
-    If a model cannot get ``n`` training examples it has *seen* right, training on more
-    data will not help: look for a bug (labels shuffled against features), too little
-    capacity or too much regularisation first.
-
-    Parameters
-    ----------
-    model_factory
-        A function returning a new, unfitted model with ``fit`` and ``predict`` — e.g.
-        ``lambda: LogisticRegression(C=100)`` or a class such as ``DecisionTreeClassifier``.
-    X, y
-        The training data; ``n`` rows are drawn at random without replacement.
-    n
-        How many examples (default 20).
-    seed
-        Chooses the rows.
-
-    Returns
-    -------
-    dict
-        ``train_accuracy`` on the ``n`` examples, ``n``, ``ok`` (True iff the accuracy is
-        exactly 1.0) and ``message`` explaining the result.
-
-    Examples
-    --------
-    >>> from sklearn.tree import DecisionTreeClassifier
-    >>> X = [[0], [1], [2], [3], [4], [5]]
-    >>> y = [0, 1, 0, 1, 0, 1]
-    >>> result = overfit_small_set(DecisionTreeClassifier, X, y, n=4)
-    >>> result["ok"], result["train_accuracy"]
-    (True, 1.0)
-    """
-    if not callable(model_factory):
-        raise TypeError(
-            "model_factory should be a function that returns a new, unfitted model, e.g. "
-            f"`lambda: LogisticRegression()`; got a {type(model_factory).__name__} instance"
-        )
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"n should be an integer >= 2, got {n!r}")
-    labels = _labels(y, "y")
-    if np.ndim(X) < 2 or len(X) == 0:
-        raise ValueError(f"X should be 2-D (n_examples, n_features), got shape {np.shape(X)}")
-    _same_length(X=X, y=labels)
-    if n > len(labels):
-        raise ValueError(f"n={n} but X has only {len(labels)} examples")
-    positions = np.sort(np.random.default_rng(seed).choice(len(labels), size=n, replace=False))
-    small_y = labels[positions]
-    if len(np.unique(small_y)) < 2:
-        raise ValueError(
-            f"the {n} examples drawn with seed={seed} all have class {small_y[0]!r}; "
-            "use a larger n or another seed so at least two classes are present"
-        )
-    model = model_factory()
-    if not (hasattr(model, "fit") and hasattr(model, "predict")):
-        raise TypeError(
-            f"model_factory() returned a {type(model).__name__}, which has no fit/predict; "
-            "it should return a model"
-        )
-    model.fit(_rows(X, positions), small_y)
-    accuracy = _accuracy(small_y, np.asarray(model.predict(_rows(X, positions))))
-    ok = accuracy == 1.0
-    if ok:
-        message = (
-            f"the model fits all {n} training examples: it can learn this data. "
-            "Now train it on the full training set."
-        )
-    else:
-        wrong = round((1 - accuracy) * n)
-        message = (
-            f"the model gets {wrong} of its own {n} training examples wrong "
-            f"(train accuracy {accuracy:.3f}): it cannot even overfit a tiny set. Before "
-            "training on more data, check that labels match features, and try more "
-            "capacity, less regularisation or more training iterations."
-        )
-    return {"train_accuracy": accuracy, "n": int(n), "ok": ok, "message": message}
