@@ -223,7 +223,10 @@ def finite_array(values, what: str, *, ndim: int | None = None) -> np.ndarray:
 
 
 def labels(values, what: str) -> np.ndarray:
-    """A non-empty 1-D array of class labels, all numbers or all strings (not a mix), no NaN."""
+    """A non-empty 1-D array of class labels, all numbers or all strings (not a mix), no NaN.
+
+    Returned with its natural dtype (int, float or str), ready for scikit-learn.
+    """
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be a sequence of labels, but got a string: {values!r}")
     array = np.asarray(
@@ -241,7 +244,7 @@ def labels(values, what: str) -> np.ndarray:
             f"{what} must hold labels of one kind, but got a mix of {sorted(kinds)} "
             f"(e.g. 1 and '1' are different labels); convert them to one type"
         )
-    return array
+    return np.asarray(array.tolist())  # back to a numeric or string dtype
 
 
 def same_label_kind(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str) -> None:

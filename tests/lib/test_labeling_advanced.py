@@ -232,3 +232,50 @@ def test_weak_supervision_rejects_bad_input(comments):
         weak.fit_label_model(np.array([[0, 2], [1, -1]]))
     with pytest.raises(ValueError, match="at least one keyword"):
         weak.keyword_lf("empty", [], weak.SPAM)
+
+
+def test_keyword_lf_refuses_a_bare_string_and_a_missing_column():
+    """keywords="free" was read letter by letter and never voted."""
+    with pytest.raises(TypeError, match=r"keywords must be a list of strings.*\['free'\]"):
+        weak.keyword_lf("free", "free", weak.SPAM)
+    with pytest.raises(TypeError, match="keywords must hold strings only"):
+        weak.keyword_lf("free", ["free", 3], weak.SPAM)
+    with pytest.raises(ValueError, match="label must be >= 0"):
+        weak.keyword_lf("free", ["free"], weak.ABSTAIN)
+    lf = weak.keyword_lf("free", ["free"], weak.SPAM, column="body")
+    with pytest.raises(ValueError, match="frame must have the column 'body'"):
+        weak.apply_lfs([lf], pd.DataFrame({"text": ["free phone"]}))
+    assert weak.apply_lfs([lf], pd.DataFrame({"body": ["free phone", "hi"]})).tolist() == [
+        [1],
+        [-1],
+    ]
+
+
+def test_learning_curve_and_propagation_refuse_nan_and_mixed_labels():
+    from sklearn.linear_model import LogisticRegression
+
+    X = np.arange(40, dtype=float).reshape(20, 2)
+    y = np.array([0, 1] * 10)
+    bad = X.copy()
+    bad[3, 1] = np.nan
+    with pytest.raises(ValueError, match="X_pool must hold finite numbers"):
+        active.learning_curve(
+            LogisticRegression(), bad, y, X, y, strategy="random", initial=4, rounds=1
+        )
+    with pytest.raises(TypeError, match="y_pool and y_test must hold the same kind"):
+        active.learning_curve(
+            LogisticRegression(), X, y, X, y.astype(str), strategy="random", initial=4, rounds=1
+        )
+    with pytest.raises(ValueError, match="X must hold finite numbers"):
+        propagation.propagate(bad, np.where(np.arange(20) < 4, y, -1))
+    with pytest.raises(ValueError, match="alpha must be between 0 and 1"):
+        propagation.propagate(X, np.where(np.arange(20) < 4, y, -1), alpha=1.5)
+
+
+def test_plot_learning_curves_leaves_no_pyplot_figure():
+    import matplotlib.pyplot as plt
+
+    curve = pd.DataFrame({"labels": [10, 20], "accuracy": [0.5, 0.8]})
+    before = len(plt.get_fignums())
+    active.plot_learning_curves({"random": curve}, target=0.7)
+    assert len(plt.get_fignums()) == before

@@ -30,7 +30,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, same_length
+from mlep._checks import (
+    count,
+    finite_array,
+    instance,
+    labels,
+    probability,
+    same_label_kind,
+    same_length,
+)
 
 __all__ = ["STRATEGIES", "labels_to_reach", "learning_curve", "plot_learning_curves"]
 
@@ -101,8 +109,14 @@ def learning_curve(
     DataFrame with columns ``round``, ``labels`` (labeled so far) and ``accuracy``.
     """
     _check_strategy(strategy)
-    X_pool, y_pool = np.asarray(X_pool), np.asarray(y_pool)
-    X_test, y_test = np.asarray(X_test), np.asarray(y_test)
+    X_pool, X_test = finite_array(X_pool, "X_pool", ndim=2), finite_array(X_test, "X_test", ndim=2)
+    y_pool, y_test = labels(y_pool, "y_pool"), labels(y_test, "y_test")
+    same_label_kind(y_pool, y_test, "y_pool", "y_test")
+    if X_pool.shape[1] != X_test.shape[1]:
+        raise ValueError(
+            f"X_pool and X_test must have the same features (columns), but got "
+            f"{X_pool.shape[1]} and {X_test.shape[1]}"
+        )
     same_length(X_pool, y_pool, "X_pool", "y_pool")
     same_length(X_test, y_test, "X_test", "y_test")
     count(initial, "initial", minimum=2)
@@ -148,6 +162,8 @@ def labels_to_reach(curve: pd.DataFrame, target: float) -> int | None:
     >>> labels_to_reach(curve, 0.95) is None
     True
     """
+    instance(curve, pd.DataFrame, "curve", "a learning curve (a DataFrame)")
+    probability(target, "target")
     missing = {"labels", "accuracy"} - set(curve.columns)
     if missing:
         raise ValueError(
@@ -161,7 +177,11 @@ def plot_learning_curves(curves: dict[str, pd.DataFrame], *, target: float | Non
     """Accuracy against labels for each named curve, with an optional target line."""
     import matplotlib.pyplot as plt
 
+    instance(curves, dict, "curves", "a dict of name -> learning curve")
+    if not curves:
+        raise ValueError("curves must hold at least one learning curve, but got an empty dict")
     figure, axes = plt.subplots(figsize=(6.5, 4))
+    plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     for name, curve in curves.items():
         axes.plot(
             curve["labels"],

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from mlep._checks import count, same_length
+from mlep._checks import count, finite_array, labels, real, same_length
 
 __all__ = ["UNLABELED", "Propagated", "hide_labels", "propagate"]
 
@@ -45,7 +45,7 @@ def hide_labels(y: Any, *, keep: int, seed: int = 0) -> np.ndarray:
     At least one example of each class is kept when ``keep`` allows it, so every class can
     spread.
     """
-    y = np.asarray(y)
+    y = labels(y, "y")
     count(keep, "keep", minimum=1)
     if keep > len(y):
         raise ValueError(f"keep={keep} is more than the {len(y)} labels available")
@@ -80,8 +80,18 @@ def propagate(
     """
     from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 
-    X, y_partial = np.asarray(X, dtype=float), np.asarray(y_partial)
+    X, y_partial = finite_array(X, "X", ndim=2), np.asarray(y_partial)
+    if y_partial.ndim != 1:
+        raise ValueError(f"y_partial must be one-dimensional, but got shape {y_partial.shape}")
     same_length(X, y_partial, "X", "y_partial")
+    count(n_neighbors, "n_neighbors", minimum=1)
+    count(max_iter, "max_iter", minimum=1)
+    if not 0 < real(alpha, "alpha") < 1:
+        raise ValueError(f"alpha must be between 0 and 1 (exclusive), but got {alpha}")
+    if n_neighbors >= len(X):
+        raise ValueError(
+            f"n_neighbors must be below the number of rows of X ({len(X)}), but got {n_neighbors}"
+        )
     labeled = y_partial != UNLABELED
     if len(np.unique(y_partial[labeled])) < 2:
         raise ValueError("y_partial needs labeled examples of at least two classes (others -1)")

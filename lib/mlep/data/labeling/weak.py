@@ -27,6 +27,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlep._checks import count, instance, strings, text
+
 __all__ = [
     "ABSTAIN",
     "HAM",
@@ -49,14 +51,20 @@ def keyword_lf(name: str, keywords: Sequence[str], label: int, *, column: str = 
     """
     from snorkel.labeling import LabelingFunction
 
-    if not keywords:
+    text(name, "name")
+    if isinstance(keywords, (list, tuple)) and not keywords:
         raise ValueError(f"labeling function {name!r} needs at least one keyword")
+    keywords = strings(keywords, "keywords")  # a bare string would never match as a word
+    count(label, "label")  # a class index; ABSTAIN (-1) is what the function says otherwise
+    text(column, "column")
     pattern = re.compile(r"\b(" + "|".join(re.escape(k.lower()) for k in keywords) + r")\b")
 
     def vote(row):
         return label if pattern.search(str(getattr(row, column)).lower()) else ABSTAIN
 
-    return LabelingFunction(name=name, f=vote)
+    function = LabelingFunction(name=name, f=vote)
+    function.mlep_column = column  # apply_lfs checks the frame has it
+    return function
 
 
 def _check_lfs(lfs) -> list:
@@ -82,8 +90,16 @@ def apply_lfs(lfs, frame: pd.DataFrame) -> np.ndarray:
     from snorkel.labeling import PandasLFApplier
 
     lfs = _check_lfs(lfs)
-    if not isinstance(frame, pd.DataFrame) or frame.empty:
-        raise ValueError("apply_lfs needs a non-empty pandas DataFrame")
+    frame_ = instance(frame, pd.DataFrame, "frame", "a pandas DataFrame")
+    if frame_.empty:
+        raise ValueError("frame must be a non-empty pandas DataFrame, but got one with no rows")
+    for lf in lfs:
+        column = getattr(lf, "mlep_column", None)
+        if column is not None and column not in frame.columns:
+            raise ValueError(
+                f"frame must have the column {column!r} that labeling function {lf.name!r} "
+                f"reads, but got columns {list(frame.columns)}"
+            )
     return PandasLFApplier(lfs).apply(frame, progress_bar=False)
 
 
@@ -120,6 +136,9 @@ def fit_label_model(
     from snorkel.labeling.model import LabelModel
 
     L_train = _check_matrix(L_train, "L_train")
+    count(cardinality, "cardinality", minimum=2)
+    count(n_epochs, "n_epochs", minimum=1)
+    count(seed, "seed")
     if L_train.max() >= cardinality:
         raise ValueError(
             f"L_train has the vote {L_train.max()}, but cardinality={cardinality} allows 0..{cardinality - 1}"
@@ -163,6 +182,17 @@ def training_labels(label_model, L: np.ndarray) -> pd.DataFrame:
     ``confidence``; rows where every LF abstained are dropped — they carry no signal.
     """
     L = _check_matrix(L)
+    if not hasattr(label_model, "predict_proba"):
+        raise TypeError(
+            f"label_model must be a fitted label model (see fit_label_model), but got a "
+            f"{type(label_model).__name__}"
+        )
+    expected = getattr(label_model, "m", L.shape[1])
+    if L.shape[1] != expected:
+        raise ValueError(
+            f"L must have one column per labeling function the model was fit on ({expected}), "
+            f"but got {L.shape[1]}"
+        )
     voted = (L != ABSTAIN).any(axis=1)
     probs = label_model.predict_proba(L[voted])
     return pd.DataFrame(
