@@ -41,8 +41,15 @@ c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = ".*"
 
 
-# Feedback pages show each hidden test's outcome and message, not its code.
+# Feedback pages show each hidden test's outcome and message, not its code, its traceback or the
+# grader's paths; a learner's cell that quotes the hidden-test marker is left alone.
 from nbconvert.preprocessors import CSSHTMLHeaderPreprocessor  # noqa: E402
-from nbgrader.preprocessors import ClearHiddenTests, GetGrades  # noqa: E402
+from nbgrader.preprocessors import GetGrades  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTests, CSSHTMLHeaderPreprocessor]
+from mlep.grading.nbhooks import ClearHiddenTestsOfTestCells, SanitizeOutputs, trace_cell  # noqa: E402
+
+c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsOfTestCells, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
+
+# Each cell's index is written to $MLEP_CELL_TRACE before it runs: when the kernel dies
+# (os._exit(), out of memory), `mlep grade` names that cell and grades the rest without it.
+c.Execute.on_cell_execute = trace_cell

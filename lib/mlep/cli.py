@@ -3,7 +3,7 @@
     mlep labs                       list the labs
     mlep check NOTEBOOK             run your notebook, per-exercise feedback
     mlep release [LAB | --all]      instructor: regenerate labs/ from solutions/
-    mlep grade LAB                  instructor: autograde every submission of LAB
+    mlep grade LAB [--workers N]    instructor: autograde every submission of LAB (--dask, --export)
     mlep datasets [list]            list the offline datasets
     mlep datasets describe NAME     print a dataset's datasheet
     mlep start                      serve the site and JupyterLab on 127.0.0.1
@@ -40,11 +40,14 @@ def _labs(args) -> int:
 def _check(args) -> int:
     from mlep.grading import nbgrader, notebooks
 
+    notes: list[str] = []
     try:
-        lines = nbgrader.check(args.notebook, timeout=args.timeout)
+        lines = nbgrader.check(args.notebook, timeout=args.timeout, notes=notes)
     except notebooks.NotebookError as error:
         print(f"cannot check: {error}", file=sys.stderr)
         return 2
+    for note in notes:
+        print(f"note: {note}")
     width = max(len(line.exercise) for line in lines)
     for line in lines:
         mark = "ok  " if line.passed else "FAIL"
@@ -73,20 +76,52 @@ def _grade(args) -> int:
     from mlep.grading import nbgrader
 
     root = Path(args.root) if args.root else None
+    bar = _ProgressBar(sys.stderr)
     try:
-        results = nbgrader.grade(args.lab, root=root, progress=_progress)
-    except nbgrader.GradingError as error:
+        results = nbgrader.grade(
+            args.lab, root=root, on_result=bar.update, workers=args.workers, force=args.force,
+            dask=args.dask, scheduler=args.scheduler,
+        )
+    except (nbgrader.GradingError, ValueError) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
         return 2
+    finally:
+        bar.close()
     print(nbgrader.report(results))
     base = Path(args.root) if args.root else project_root()
-    print(f"\ngrades: {base / nbgrader.VAR / 'grades' / (args.lab + '.csv')}")
+    grades = base / nbgrader.VAR / "grades"
+    print(f"\ngrades: {grades / (args.lab + '.csv')}")
+    if args.export:
+        from mlep.grading import classroom
+
+        path = classroom.export(args.lab, results, grades / f"{args.lab}.{args.export}.csv", args.export)
+        print(f"{args.export} import file: {path}")
     print(f"feedback pages: {base / nbgrader.VAR / 'feedback'}")
     return 0
 
 
-def _progress(done: int, total: int, student: str) -> None:
-    print(f"[{done + 1}/{total}] grading {student} ...", file=sys.stderr, flush=True)
+class _ProgressBar:
+    """Graded submissions so far: a bar redrawn in place on a terminal, a line each otherwise."""
+
+    def __init__(self, stream, width: int = 30):
+        self.stream, self.width, self.drawn = stream, width, False
+        self.live = hasattr(stream, "isatty") and stream.isatty()
+
+    def update(self, done: int, total: int, result) -> None:
+        filled = self.width * done // max(total, 1)
+        bar = "#" * filled + "." * (self.width - filled)
+        text = f"[{bar}] {done}/{total} graded  {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
+        if self.live:
+            self.stream.write("\r" + text.ljust(100)[:100])
+            self.drawn = True
+        else:
+            self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
 
 
 def _datasets(args) -> int:
@@ -154,6 +189,16 @@ def _start(args) -> int:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a positive whole number, but got {text!r}")
+    return value
+
+
 def parser() -> argparse.ArgumentParser:
     top = argparse.ArgumentParser(prog="mlep", description="MLEP Companion: labs, grading, datasets.")
     sub = top.add_subparsers(dest="command", required=True)
@@ -170,6 +215,13 @@ def parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", help="instructor: autograde all submissions of a lab")
     grade.add_argument("lab")
     grade.add_argument("--root", help="course folder (default: this checkout)")
+    grade.add_argument("--workers", type=_positive, default=None,
+                       help="submissions graded at once (default: the machine's cores)")
+    grade.add_argument("--force", action="store_true", help="grade again submissions already graded")
+    grade.add_argument("--dask", action="store_true", help="grade on a local Dask cluster of WORKERS workers")
+    grade.add_argument("--scheduler", help="grade on a running Dask cluster, e.g. tcp://10.0.0.5:8786")
+    grade.add_argument("--export", choices=["canvas", "moodle"],
+                       help="also write the grades as a Canvas or Moodle import CSV")
     grade.set_defaults(run=_grade)
     data = sub.add_parser("datasets", help="list or describe the offline datasets")
     data.add_argument("action", nargs="?", choices=["list", "describe"], default="list")

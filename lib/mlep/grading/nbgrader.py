@@ -32,9 +32,12 @@ class GradingError(RuntimeError):
     """An instructor command that could not run (not a learner's mistake)."""
 
 
-def _nbgrader(args: list[str], root: Path, timeout: float = 1800) -> subprocess.CompletedProcess:
+def _nbgrader(
+    args: list[str], root: Path, timeout: float = 1800, *, extra_env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
     env = configure(dict(os.environ))
     env.update(GRADED_ENV)
+    env.update(extra_env or {})
     env["MLEP_COURSE_ROOT"] = str(root)
     # nbgrader shells out to `alembic` from its own environment.
     env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
@@ -111,45 +114,28 @@ def grade(
     root: Path | None = None,
     students: list[str] | None = None,
     progress: Callable[[int, int, str], None] | None = None,
+    workers: int | None = None,
+    force: bool = False,
+    dask: bool = False,
+    scheduler: str | None = None,
+    on_result: Callable[[int, int, StudentResult], None] | None = None,
 ) -> list[StudentResult]:
     """Autograde and generate feedback for every submission of ``lab``.
 
     Submissions live in ``<root>/autograder/var/submitted/<student>/<lab>/<lab>.ipynb``. Writes
     ``<root>/autograder/var/grades/<lab>.csv`` (one row per student, a column per test cell)
-    and returns one result per student. ``progress(done, total, student)`` is called before
-    each student (a class of 30 takes ~15 minutes).
+    and returns one result per student. Submissions are graded ``workers`` at a time (default:
+    the machine's cores), on a Dask cluster with ``dask=True`` (a local one) or ``scheduler``
+    (``tcp://host:8786``); see :mod:`mlep.grading.classroom`. A submission already graded
+    (same notebook, same lab) is not graded again unless ``force``. ``progress(done, total,
+    student)`` is called as each student's grading ends, ``on_result(done, total, result)`` too.
     """
-    root = project_root() if root is None else Path(root)
-    submitted = root / VAR / "submitted"
-    if students is None:
-        students = sorted(p.name for p in submitted.glob("*") if p.is_dir())
-    if not students:
-        raise GradingError(f"no submissions under {submitted}/<student>/{lab}/")
-    source = notebooks.read(notebooks.source_notebook(lab, root))
-    source_ids = notebooks.grade_ids(source)
-    max_score = sum(e.points for e in notebooks.exercises(source))
-    results = []
-    for done, student in enumerate(students):
-        if progress is not None:
-            progress(done, len(students), student)
-        result = StudentResult(student, max_score=max_score, cells=dict.fromkeys(source_ids, 0.0))
-        results.append(result)
-        gradable, result.feedback = _precheck(submitted / student / lab / f"{lab}.ipynb", source_ids)
-        if not gradable:
-            result.status = "not graded"
-            continue
-        run = _nbgrader(["autograde", lab, "--student", student, "--force"], root)
-        if run.returncode != 0:
-            result.status = "error"
-            result.feedback.append(_explain_failure(run))
-            continue
-        _record_scores(result, root, lab)
-        result.feedback += _timeouts(root, lab, student)
-        feedback = _nbgrader(["generate_feedback", lab, "--student", student, "--force"], root)
-        if feedback.returncode != 0:
-            result.feedback.append("feedback page could not be generated: " + _last_line(feedback))
-    _write_csv(root / VAR / "grades" / f"{lab}.csv", lab, source_ids, results)
-    return results
+    from mlep.grading import classroom
+
+    return classroom.grade_class(
+        lab, root=project_root() if root is None else Path(root), students=students, workers=workers,
+        force=force, dask=dask, scheduler=scheduler, progress=progress, on_result=on_result,
+    )
 
 
 def _last_line(run: subprocess.CompletedProcess) -> str:
@@ -205,49 +191,97 @@ class CheckLine:
     message: str
 
 
-def check(path: str | Path, *, timeout: int = 240) -> list[CheckLine]:
+#: How many cells that stop the kernel are skipped before a notebook is given up on.
+MAX_KILLS = 3
+
+#: Kernel arguments: nbgrader's in-memory history, and no "Kernel is running over TCP without
+#: encryption" warning on the learner's terminal (the kernel listens on loopback only).
+KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
+
+
+def check(path: str | Path, *, timeout: int = 240, notes: list[str] | None = None) -> list[CheckLine]:
     """Run a learner's notebook in the course kernel; report each exercise's visible tests.
 
-    The notebook file is not modified. Hidden tests are not in a released notebook, so
-    passing here means "public tests passed", not full marks.
+    The verdict is grading's (:mod:`mlep.grading.verdict`): the notebook is prepared as grading
+    prepares it (:mod:`mlep.grading.repair`: lost nbgrader metadata restored, copied cells
+    de-duplicated, test cells restored from the released lab, a cell that stops the kernel
+    skipped) and run by nbgrader's own ``Execute`` preprocessor with the same time limit.
+    The notebook file is not modified. Hidden tests are not in a released notebook, so passing
+    here means "public tests passed", not full marks. ``notes``, a list, receives a line per
+    repair.
     """
-    import nbformat
-    from nbclient import NotebookClient
+    from mlep.grading import repair, verdict
 
     path = Path(path)
     raw = notebooks.read(path)
-    nb = nbformat.reads(_json(raw), as_version=4)
+    reference = _reference(path, raw)
+    prepared = repair.normalise(raw, reference)
+    restored = repair.restore_tests(prepared.notebook, reference)
+    said, notebook, not_run = prepared.notes + restored.notes, restored.notebook, None
+    for _ in range(MAX_KILLS + 1):
+        try:
+            executed, died = _execute(notebook, path.parent, timeout)
+        except Exception as error:  # a kernel that never started
+            return [CheckLine("notebook", False, f"could not run the notebook: {type(error).__name__}: {error}")]
+        if died is None:
+            break
+        not_run = f"the kernel died in cell {died + 1}"
+        try:
+            fix = repair.defuse(notebook, died)
+        except ValueError:
+            break
+        said, notebook = said + fix.notes, fix.notebook
+    if notes is not None:
+        notes.extend(said)
+    found = verdict.verdicts(executed, notebooks.exercises(reference), timeout=timeout, not_run=not_run)
+    return [CheckLine(v.exercise, v.passed, v.message) for v in found]
+
+
+def _reference(path: Path, raw: dict) -> dict:
+    """The released lab a notebook is a copy of (by file name), else the notebook itself."""
+    released = notebooks.released_notebook(path.stem)
+    if released.is_file():
+        return notebooks.read(released)
+    if notebooks.exercises(raw):
+        return raw
+    raise notebooks.NotebookError(
+        f"cannot tell which lab {path.name} is: it has no graded cells and no lab is called {path.stem!r}; "
+        f"keep the lab's file name (labs: {', '.join(notebooks.lab_ids())})"
+    )
+
+
+def _execute(notebook: dict, folder: Path, timeout: int) -> tuple[dict, int | None]:
+    """Run ``notebook`` as ``nbgrader autograde`` runs it: (executed notebook, index of the cell
+    the kernel died in, or None)."""
+    import nbformat
+    from nbclient.exceptions import DeadKernelError
+    from nbgrader.preprocessors import Execute
+
+    node = nbformat.reads(_json(notebook), as_version=4)
+    started: list[int] = []
+    executor = Execute(
+        timeout=timeout, kernel_name=KERNEL_NAME, extra_arguments=KERNEL_ARGUMENTS,
+        on_cell_execute=lambda cell=None, cell_index=-1, **_: started.append(cell_index),
+    )
     env = configure(dict(os.environ))
     env.update(GRADED_ENV)
-    client = NotebookClient(
-        nb, timeout=timeout, kernel_name=KERNEL_NAME, allow_errors=True,
-        interrupt_on_timeout=True, resources={"metadata": {"path": str(path.parent)}},
-    )
     old = dict(os.environ)
     os.environ.update(env)
+    died = None
     try:
-        client.execute()
-    except Exception as error:  # a dead kernel or a kernel that never started
-        return [CheckLine("notebook", False, f"could not run the notebook: {type(error).__name__}: {error}")]
+        executor.preprocess(node, {"metadata": {"path": str(folder)}})
+    except DeadKernelError:
+        died = started[-1] if started else 0
     finally:
         os.environ.clear()
         os.environ.update(old)
-    return [_check_line(e, nb.cells[e.test_index]) for e in notebooks.exercises(raw)]
+    return node, died
 
 
 def _json(raw: dict) -> str:
     import json
 
     return json.dumps(raw)
-
-
-def _check_line(exercise: notebooks.Exercise, cell) -> CheckLine:
-    for output in cell.get("outputs", []):
-        if output.get("output_type") == "error":
-            if output.get("ename") == "NotImplementedError":
-                return CheckLine(exercise.title, False, "not attempted yet (NotImplementedError)")
-            return CheckLine(exercise.title, False, f"{output['ename']}: {output.get('evalue', '')}")
-    return CheckLine(exercise.title, True, "public tests passed")
 
 
 def start_course_dir(root: Path) -> None:

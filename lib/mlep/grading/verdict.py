@@ -1,0 +1,134 @@
+"""One verdict per exercise, read from an executed notebook: the same for ``mlep check`` and grading.
+
+``mlep check`` executes the released tests, ``mlep grade`` the tests with hidden ones; both read
+their executed notebook with :func:`verdicts`, so they name the same cause for a failure:
+
+- ``NotImplementedError`` → "not attempted yet";
+- the test cell's ``NameError`` when the learner's own cell failed → that cell's real error
+  (a ``SyntaxError`` is named as such, not as the ``NameError`` it causes);
+- an interrupt after the per-cell time limit → "stopped after the time limit" (not an empty
+  ``KeyboardInterrupt:``);
+- a test cell that never ran (the kernel died earlier) or was deleted → said so.
+
+Messages never carry tracebacks (they would show hidden-test lines) or absolute paths.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from mlep.grading import notebooks
+
+_PATH = re.compile(r"(?<![\w.~-])/(?:[\w.+@-]+/)+")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_CELL_FILE = re.compile(r"\(\d+\.py, (line \d+)\)")  # IPython names a cell's code <hash>.py
+TIMEOUT_ERRORS = {"CellTimeoutError", "TimeoutError"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """One exercise's public (check) or full (grade) test outcome."""
+
+    exercise: str
+    grade_id: str
+    passed: bool
+    message: str
+
+
+def clean(text: str) -> str:
+    """``text`` without terminal colours and with absolute paths cut to their last part.
+
+    Examples
+    --------
+    >>> clean("No such file: '/work/main/solutions/lab/data.csv'")
+    "No such file: 'data.csv'"
+    >>> clean("ratio 3/4 of a/b")
+    'ratio 3/4 of a/b'
+    """
+    return _CELL_FILE.sub(r"(\1 of the cell)", _PATH.sub("", _ANSI.sub("", str(text)))).strip()
+
+
+def clean_lines(text: str) -> str:
+    """``text`` with absolute paths cut to their last part (lines and colours kept)."""
+    return _PATH.sub("", str(text))
+
+
+def errors(cell: dict) -> list[dict]:
+    """A cell's error outputs."""
+    return [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+
+
+def timed_out(cell: dict) -> bool:
+    """Whether the cell was interrupted after the per-cell time limit."""
+    found = errors(cell)
+    names = {o.get("ename") for o in found}
+    return bool(names & TIMEOUT_ERRORS) or any(
+        o.get("ename") == "KeyboardInterrupt" and not str(o.get("evalue", "")).strip() for o in found
+    )
+
+
+def describe(error: dict) -> str:
+    """``Name: message`` of an error output, with the line of a syntax error."""
+    name, value = error.get("ename", "Error"), clean(error.get("evalue", ""))
+    if name in ("SyntaxError", "IndentationError", "TabError"):
+        lines = [clean(line) for line in error.get("traceback", [])]
+        where = next((m[0] for line in lines if (m := re.search(r"line \d+", line))), None)
+        return f"{name}: {value}" + (f" ({where})" if where and where not in value else "")
+    return f"{name}: {value}" if value else name
+
+
+def _limit(timeout: int | None) -> str:
+    return f" of {timeout} s" if timeout else ""
+
+
+def explain(test_cell: dict, solution_cell: dict | None, timeout: int | None = None) -> tuple[bool, str]:
+    """(passed, message) for one executed test cell, looking at its exercise's cell for the cause."""
+    if test_cell.get("cell_type") != "code":
+        return False, "its test cell is not a code cell, so it did not run"
+    found = errors(test_cell)
+    if not found:
+        if test_cell.get("execution_count") is None and not test_cell.get("outputs"):
+            return False, "its test cell did not run"
+        return True, "public tests passed"
+    if timed_out(test_cell):
+        return False, f"stopped after the per-cell time limit{_limit(timeout)} (an endless loop, or far too slow?)"
+    first = found[0]
+    if first.get("ename") == "NotImplementedError":
+        return False, "not attempted yet (NotImplementedError)"
+    own = errors(solution_cell) if solution_cell is not None else []
+    if first.get("ename") == "NameError" and own:
+        if timed_out(solution_cell):
+            return False, f"your exercise cell was stopped after the per-cell time limit{_limit(timeout)}"
+        cause = own[0]
+        if cause.get("ename") == "NotImplementedError":
+            return False, "not attempted yet (NotImplementedError)"
+        return False, f"your exercise cell failed, so its function is not defined: {describe(cause)}"
+    return False, describe(first)
+
+
+def verdicts(executed: dict, exercises: list[notebooks.Exercise], *, timeout: int | None = None,
+             not_run: str | None = None) -> list[Verdict]:
+    """A verdict per exercise of ``exercises`` (the lab's, from the released notebook).
+
+    ``executed`` is the executed notebook (check's run, or nbgrader's autograded copy); cells
+    are found by ``grade_id``. ``not_run`` explains test cells without outputs (e.g. "the kernel
+    died in cell 7").
+    """
+    by_id: dict[str, dict] = {}
+    for cell in executed["cells"]:
+        gid = notebooks.nbgrader_meta(cell).get("grade_id")
+        if gid and gid not in by_id:
+            by_id[gid] = cell
+    found = []
+    for exercise in exercises:
+        test_id = exercise.grade_id + notebooks.TEST_SUFFIX
+        test = by_id.get(test_id)
+        if test is None:
+            passed, message = False, "its test cell was deleted, so it scores 0; restore it from the released lab"
+        else:
+            passed, message = explain(test, by_id.get(exercise.grade_id), timeout)
+            if message == "its test cell did not run" and not_run:
+                message += f" ({not_run})"
+        found.append(Verdict(exercise.title, test_id, passed, message))
+    return found
