@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from mlep.modeling.analysis import sliced
+from mlep.modeling.analysis import sliced, tfma_results
 
 
 def test_the_package_keeps_the_c1w2_api_and_stays_light():
@@ -186,5 +186,5 @@ def test_failed_threshold_text_follows_the_metric_direction():
             absolute={"value": 0.5}, direction=tfma.MetricDirection.LOWER_IS_BETTER
         )
     )
-    assert sliced._bound(higher) == "change >= -0.01"
-    assert sliced._bound(lower) == "change <= 0.5"
+    assert tfma_results.threshold_text(higher) == "change >= -0.01"
+    assert tfma_results.threshold_text(lower) == "change <= 0.5"

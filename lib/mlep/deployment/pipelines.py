@@ -352,7 +352,7 @@ def training_pipeline(
 
 def _summary(run: PipelineRun, serving_dir: Path, seconds: float):
     from mlep.data.lineage import LineageStore
-    from mlep.modeling.analysis.sliced import BASELINE, metrics_table, validation_failures
+    from mlep.modeling.analysis.tfma_results import BASELINE, metrics_table, validation_failures
 
     artifacts, metadata_path, pipeline_root = run.artifacts, run.metadata_path, run.pipeline_root
     evaluation = artifacts["Evaluator.evaluation"]

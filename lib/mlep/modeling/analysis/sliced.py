@@ -35,7 +35,14 @@ from typing import Any
 
 import pandas as pd
 
-from mlep.runtime import configure, quiet
+from mlep.modeling.analysis.tfma_results import (
+    BASELINE,
+    CANDIDATE,
+    load_tfma,
+    metrics_table,
+    validation_failures,
+)
+from mlep.runtime import quiet
 from mlep.tfx_runner import run_pipeline
 
 __all__ = [
@@ -53,14 +60,6 @@ __all__ = [
 #: Metrics computed when none are named: TFMA class names.
 DEFAULT_METRICS = ("ExampleCount", "BinaryAccuracy", "AUC")
 _THRESHOLD_KEYS = {"lower", "upper", "min_change", "max_change"}
-CANDIDATE, BASELINE = "candidate", "baseline"
-
-
-def _tfma():
-    configure()
-    with quiet():
-        import tensorflow_model_analysis as tfma
-    return tfma
 
 
 def _number(value: Any, what: str) -> float:
@@ -159,7 +158,7 @@ def eval_config(
     ValueError
         On an unknown threshold key, a change threshold without a baseline, or an empty slice.
     """
-    tfma = _tfma()
+    tfma = load_tfma()
     if not isinstance(label_key, str) or not label_key:
         raise ValueError(f"label_key should name the label column, got {label_key!r}")
     thresholds = dict(thresholds or {})
@@ -230,78 +229,6 @@ class SlicedEvaluation:
     output_path: str = ""
 
 
-def _slice_name(slice_key) -> str:
-    if not slice_key:
-        return "Overall"
-    parts = []
-    for column, value in slice_key:
-        value = value.decode() if isinstance(value, bytes) else value
-        parts.append(f"{column}={value}")
-    return " & ".join(parts)
-
-
-def _slice_key_of(proto) -> str:
-    from tensorflow_model_analysis.slicer import slicer_lib
-
-    return _slice_name(slicer_lib.deserialize_slice_key(proto))
-
-
-def metrics_table(output_path: str) -> pd.DataFrame:
-    """The metrics TFMA wrote to ``output_path``: a row per (slice, model), a column per metric."""
-    tfma = _tfma()
-
-    rows: dict[tuple[str, str], dict[str, Any]] = {}
-    for per_slice in tfma.load_metrics(output_path):
-        name = _slice_key_of(per_slice.slice_key)
-        for kv in per_slice.metric_keys_and_values:
-            key, value = kv.key, kv.value
-            if not value.HasField("double_value"):
-                continue
-            metric = key.name + ("_change" if key.is_diff else "")
-            row = rows.setdefault((name, key.model_name or CANDIDATE), {})
-            row[metric] = value.double_value.value
-    table = pd.DataFrame([{"slice": s, "model": m, **values} for (s, m), values in rows.items()])
-    overall = table["slice"] == "Overall"
-    table = pd.concat([table[overall], table[~overall].sort_values(["slice", "model"])])
-    return table.reset_index(drop=True)
-
-
-def _bound(threshold) -> str:
-    texts = []
-    if threshold.HasField("value_threshold"):
-        bounds = threshold.value_threshold
-        if bounds.HasField("lower_bound"):
-            texts.append(f">= {bounds.lower_bound.value:g}")
-        if bounds.HasField("upper_bound"):
-            texts.append(f"<= {bounds.upper_bound.value:g}")
-    if threshold.HasField("change_threshold"):
-        change = threshold.change_threshold
-        sign = ">=" if change.direction == 2 else "<="  # tfma.MetricDirection: 2 = HIGHER_IS_BETTER
-        texts.append(f"change {sign} {change.absolute.value:g}")
-    return " and ".join(texts)
-
-
-def validation_failures(output_path: str) -> tuple[bool, pd.DataFrame]:
-    """Whether TFMA's validation at ``output_path`` passed, and a row per failed threshold."""
-    tfma = _tfma()
-
-    result = tfma.load_validation_result(output_path)
-    rows = []
-    for per_slice in result.metric_validations_per_slice:
-        for failure in per_slice.failures:
-            key = failure.metric_key
-            rows.append(
-                {
-                    "slice": _slice_key_of(per_slice.slice_key),
-                    "metric": key.name + ("_change" if key.is_diff else ""),
-                    "value": failure.metric_value.double_value.value,
-                    "threshold": _bound(failure.metric_threshold),
-                }
-            )
-    columns = ["slice", "metric", "value", "threshold"]
-    return bool(result.validation_ok), pd.DataFrame(rows, columns=columns)
-
-
 def analyze_predictions(
     data: pd.DataFrame, config, *, output_path: str | None = None
 ) -> SlicedEvaluation:
@@ -326,7 +253,7 @@ def analyze_predictions(
     """
     if not isinstance(data, pd.DataFrame) or data.empty:
         raise TypeError(f"data should be a non-empty pandas DataFrame, got {type(data).__name__}")
-    tfma = _tfma()
+    tfma = load_tfma()
     needed = {k for spec in config.model_specs for k in (spec.label_key, spec.prediction_key)}
     needed |= {k for s in config.slicing_specs for k in s.feature_keys}
     missing = sorted(needed - set(data.columns))
