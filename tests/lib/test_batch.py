@@ -100,3 +100,43 @@ def test_multi_process_workers_score_every_row_like_the_in_memory_runner(model_d
     np.testing.assert_allclose(
         [predictions[k][0] for k in frame["id"]], expected, rtol=1e-5, atol=1e-6
     )
+
+
+def test_infinite_features_go_to_the_errors_file_and_quoted_bom_headers_are_read(
+    model_dir, tmp_path
+):
+    csv = tmp_path / "rows.csv"
+    csv.write_text('\ufeff"id","a","b"\nr1,1.0,2.0\nr2,inf,1.0\nr3,1.0,-inf\n', encoding="utf-8")
+    out = batch.batch_predict(model_dir, csv, tmp_path / "o", features=["a", "b"], key="id")
+    assert list(batch.read_predictions(out)) == ["r1"]
+    errors = (tmp_path / "o-errors.jsonl").read_text().splitlines()
+    assert sorted(json.loads(e)["line"].split(",")[0] for e in errors) == ["r2", "r3"]
+    assert all("not finite" in json.loads(e)["reason"] for e in errors)
+
+
+def test_repeated_keys_and_a_bad_model_fail_before_beam_runs(model_dir, tmp_path, capfd):
+    csv = tmp_path / "rows.csv"
+    csv.write_text("id,a,b\nr1,1,2\nr1,3,4\nr2,5,6\n")
+    with pytest.raises(ValueError, match=r"key column 'id' must identify each row.*\['r1'\]"):
+        batch.batch_predict(model_dir, csv, tmp_path / "o", features=["a", "b"], key="id")
+    csv.write_text("id,a,b,c\nr1,1,2,3\n")
+    with pytest.raises(ValueError, match="features must list 2 column"):
+        batch.batch_predict(model_dir, csv, tmp_path / "o", features=["a", "b", "c"], key="id")
+    broken = tmp_path / "broken"
+    broken.mkdir()
+    (broken / "saved_model.pb").write_bytes(b"not a protobuf")
+    with pytest.raises(ValueError, match="model_dir must hold a loadable SavedModel.*export"):
+        batch.batch_predict(broken, csv, tmp_path / "o", features=["a", "b"], key="id")
+    with pytest.raises(TypeError, match="features must be a list of strings"):
+        batch.batch_predict(model_dir, csv, tmp_path / "o", features="a", key="id")
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_read_predictions_refuses_a_repeated_key(tmp_path):
+    file = tmp_path / "p.jsonl"
+    file.write_text('{"key": "r1", "prediction": [1]}\n{"key": "r1", "prediction": [2]}\n')
+    with pytest.raises(ValueError, match="key 'r1' repeats \\(line 2\\)"):
+        batch.read_predictions(file)
+    file.write_text("r1,1\n")
+    with pytest.raises(ValueError, match="line 1 must be a JSON object"):
+        batch.read_predictions(file)

@@ -23,6 +23,9 @@ from typing import Any
 
 import numpy as np
 
+from mlep._checks import count, foreign, instance, strings, text
+from mlep.runtime import quiet
+
 __all__ = ["batch_predict", "read_predictions", "saved_model_handler"]
 
 
@@ -85,38 +88,57 @@ def batch_predict(
     """Score every row of ``csv_path`` with the SavedModel in ``model_dir``.
 
     ``features`` are the CSV columns fed to the model in that order, ``key`` a column that
-    identifies each row in the output. Rows whose features are missing or not numbers are not
-    scored but written to ``<output_prefix>-errors.jsonl`` with the reason — nothing is lost
-    silently. Returns the path of the predictions (JSON lines: key and prediction).
+    identifies each row in the output (keys must be unique). Rows whose features are missing,
+    not numbers, NaN or infinite are not scored but written to ``<output_prefix>-errors.jsonl``
+    with the reason — nothing is lost silently. Returns the path of the predictions (JSON
+    lines: key and prediction); earlier outputs with the same prefix are replaced.
+
+    The model is loaded once before the pipeline starts, so a broken SavedModel or a wrong
+    number of ``features`` fails with a short message instead of a Beam traceback.
     """
     import apache_beam as beam
     from apache_beam.ml.inference.base import RunInference
     from apache_beam.options.pipeline_options import PipelineOptions
 
-    csv_path, output_prefix = Path(csv_path), Path(output_prefix)
+    model_dir = instance(model_dir, (str, Path), "model_dir", "a path (str or pathlib.Path)")
+    csv_path = Path(instance(csv_path, (str, Path), "csv_path", "a path (str or pathlib.Path)"))
+    output_prefix = Path(
+        instance(output_prefix, (str, Path), "output_prefix", "a path (str or pathlib.Path)")
+    )
+    features = strings(features, "features")
+    text(key, "key")
+    count(max_batch_size, "max_batch_size", minimum=1)
+    if isinstance(pipeline_args, (str, bytes)):
+        raise TypeError(
+            f"pipeline_args must be a list of options, but got a single string {pipeline_args!r}"
+        )
     if not (Path(model_dir) / "saved_model.pb").is_file():
         raise FileNotFoundError(
             f"no SavedModel in {model_dir} (expected {Path(model_dir) / 'saved_model.pb'})"
         )
     if not csv_path.is_file():
         raise FileNotFoundError(f"no CSV file at {csv_path}")
-    header = csv_path.read_text(encoding="utf-8").splitlines()[0].split(",")
+    header = _header(csv_path)
     missing = [c for c in [key, *features] if c not in header]
     if missing:
         raise ValueError(
             f"{csv_path.name} has no column(s) {', '.join(missing)}; it has: {', '.join(header)}"
         )
+    _check_unique_keys(csv_path, header.index(key), key)
+    _check_model(model_dir, len(features))
     columns = {name: header.index(name) for name in [key, *features]}
     output_prefix.parent.mkdir(parents=True, exist_ok=True)
 
     def parse(line: str):
         import csv
+        import math
 
         values = next(csv.reader([line]))
         try:
             vector = [float(values[columns[f]]) for f in features]
-            if any(v != v for v in vector):
-                raise ValueError("NaN")
+            bad = [f for f, v in zip(features, vector) if not math.isfinite(v)]
+            if bad:
+                raise ValueError(f"not finite (NaN or infinity) in {', '.join(bad)}")
         except (ValueError, IndexError) as error:
             yield beam.pvalue.TaggedOutput(
                 "errors", json.dumps({"line": line, "reason": f"bad features: {error}"})
@@ -128,6 +150,22 @@ def batch_predict(
         list(pipeline_args) or ["--runner=DirectRunner", "--direct_num_workers=1"]
     )
     handler = saved_model_handler(model_dir, max_batch_size=max_batch_size)
+    try:
+        with quiet():
+            _run(beam, RunInference, options, handler, parse, csv_path, output_prefix)
+    except Exception as error:  # noqa: BLE001 - Beam wraps worker errors in long traces
+        raise foreign(
+            error,
+            f"batch inference of {csv_path.name} with the model in {model_dir} failed",
+            "check that the model takes one vector of the listed features and that the "
+            "pipeline options are valid",
+            RuntimeError,
+        ) from error
+    return output_prefix.with_name(output_prefix.name + ".jsonl")
+
+
+def _run(beam, RunInference, options, handler, parse, csv_path: Path, output_prefix: Path):
+    """The Beam pipeline: read, parse (bad rows to the errors file), predict, write."""
     with beam.Pipeline(options=options) as pipeline:
         parsed = (
             pipeline
@@ -146,13 +184,95 @@ def batch_predict(
         _ = parsed.errors | "WriteErrors" >> beam.io.WriteToText(
             f"{output_prefix}-errors", file_name_suffix=".jsonl", shard_name_template=""
         )
-    return output_prefix.with_name(output_prefix.name + ".jsonl")
+
+
+def _header(csv_path: Path) -> list[str]:
+    """The CSV's column names, read as CSV (quoted names, a UTF-8 byte-order mark)."""
+    import csv
+
+    with open(csv_path, newline="", encoding="utf-8-sig") as handle:
+        header = next(csv.reader(handle), None)
+    if not header:
+        raise ValueError(f"csv_path must be a CSV file with a header row, but {csv_path} is empty")
+    return [name.strip() for name in header]
+
+
+def _check_unique_keys(csv_path: Path, index: int, key: str) -> None:
+    """Each row's key must be unique: predictions are looked up by key."""
+    import csv
+
+    seen, repeated = set(), []
+    with open(csv_path, newline="", encoding="utf-8-sig") as handle:
+        rows = csv.reader(handle)
+        next(rows, None)
+        for row in rows:
+            if len(row) > index:
+                value = row[index]
+                if value in seen and value not in repeated:
+                    repeated.append(value)
+                seen.add(value)
+    if repeated:
+        raise ValueError(
+            f"the key column {key!r} must identify each row, but {len(repeated)} key(s) repeat "
+            f"in {csv_path.name}, e.g. {repeated[:5]}; make the keys unique (e.g. add a row number)"
+        )
+
+
+def _check_model(model_dir, n_features: int) -> None:
+    """Load the SavedModel once here, so a bad model fails before Beam starts."""
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
+    try:
+        with quiet():
+            model = tf.saved_model.load(str(model_dir))
+    except Exception as error:  # noqa: BLE001 - TF raises many kinds for a broken model
+        raise foreign(
+            error,
+            f"model_dir must hold a loadable SavedModel, but {model_dir} could not be loaded",
+            "export the model again (mlep.deployment.serving.export_model)",
+        ) from error
+    if "serving_default" not in model.signatures:
+        raise ValueError(
+            f"model_dir must hold a model with a 'serving_default' signature, but {model_dir} "
+            f"has {sorted(model.signatures) or 'none'}"
+        )
+    _, specs = model.signatures["serving_default"].structured_input_signature
+    if len(specs) != 1:
+        raise ValueError(
+            f"the model must take one input (a vector of features), but its signature takes "
+            f"{len(specs)}: {sorted(specs)}"
+        )
+    [spec] = specs.values()
+    width = spec.shape[-1] if spec.shape.rank else None
+    if width is not None and width != n_features:
+        raise ValueError(
+            f"features must list {width} column(s), one per model input, but got {n_features}"
+        )
 
 
 def read_predictions(path: str | Path) -> dict[str, Any]:
-    """The predictions file of :func:`batch_predict` as ``{key: prediction}``."""
+    """The predictions file of :func:`batch_predict` as ``{key: prediction}``.
+
+    A key that appears twice is an error (a dict would keep only the last prediction).
+    """
+    file = Path(instance(path, (str, Path), "path", "a path (str or pathlib.Path)"))
+    if not file.is_file():
+        raise FileNotFoundError(f"no predictions file at {file}")
     out = {}
-    for line in Path(path).read_text(encoding="utf-8").splitlines():
-        record = json.loads(line)
-        out[record["key"]] = record["prediction"]
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), start=1):
+        try:
+            record = json.loads(line)
+            key, prediction = record["key"], record["prediction"]
+        except (ValueError, KeyError, TypeError):
+            raise ValueError(
+                f"{file.name}, line {number} must be a JSON object with 'key' and 'prediction' "
+                f"(batch_predict's output), but got {line[:80]!r}"
+            ) from None
+        if key in out:
+            raise ValueError(
+                f"{file.name} must hold each key once, but key {key!r} repeats (line {number}); "
+                "give each input row a unique key"
+            )
+        out[key] = prediction
     return out
