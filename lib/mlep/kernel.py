@@ -9,8 +9,12 @@ and the tests therefore run every lab in the course environment with the setting
 from __future__ import annotations
 
 import argparse
+import builtins
 import json
+import math
+import os
 import sys
+import types
 from pathlib import Path
 
 from mlep.runtime import ENV_DEFAULTS, configure
@@ -50,7 +54,135 @@ def main(argv: list[str] | None = None) -> None:
     configure()
     from ipykernel import kernelapp
 
+    if os.environ.get("MLEP_GRADED") == "1":
+        kernelapp.IPKernelApp.launch_instance(kernel_class=graded_kernel_class())
+        return
     kernelapp.launch_new_instance()
+
+
+EXPECT = "mlep.grading.expect"
+#: Shell methods a cell could replace to hide a failing test's error from the grader.
+_SHELL_METHODS = ("showtraceback", "_showtraceback", "showsyntaxerror", "run_cell", "run_cell_async",
+                  "run_code", "run_ast_nodes", "transform_cell", "should_run_async")
+
+
+class ExpectGuard:
+    """Keeps the tests' checks as shipped: before each cell, undo a learner's patches.
+
+    Built at kernel start, before any learner code, from ``mlep/grading/expect.py`` (read-only
+    in the sandbox, so no run can change it for the next student). :meth:`restore` puts back a
+    pristine ``expect`` module (in ``sys.modules``, on the ``mlep.grading`` package and as the
+    notebook's ``expect`` name) when its contents, or the builtins and ``math`` functions it
+    relies on, were changed; clears custom exception handlers; and removes overrides of the
+    shell methods that report errors. It stops the patches a learner could make by accident
+    or on a whim; code written to defeat this guard itself can still fool its own notebook
+    (see docs/instructors.md, "Threat model"), never anyone else's.
+    """
+
+    def __init__(self):
+        import mlep.grading.expect as module
+
+        path = Path(module.__file__)
+        self.code = compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
+        self.path = str(path)
+        self.builtins = dict(vars(builtins))
+        self.math = dict(vars(math))
+        self.module = self._fresh()
+        self.methods: dict[tuple[type, str], object] = {}
+        self.own: dict[str, object] | None = None
+
+    def _fresh(self) -> types.ModuleType:
+        module = types.ModuleType(EXPECT)
+        module.__file__ = self.path
+        exec(self.code, module.__dict__)
+        self.snapshot = dict(module.__dict__)
+        self.codes = {k: v.__code__ for k, v in self.snapshot.items() if isinstance(v, types.FunctionType)}
+        self.classes = {k: dict(vars(v)) for k, v in self.snapshot.items() if isinstance(v, type)}
+        return module
+
+    def _intact(self) -> bool:
+        current = vars(self.module)
+        if current.keys() != self.snapshot.keys() or any(current[k] is not v for k, v in self.snapshot.items()):
+            return False
+        if any(self.snapshot[k].__code__ is not code for k, code in self.codes.items()):
+            return False
+        return all(dict(vars(self.snapshot[k])) == attrs for k, attrs in self.classes.items())
+
+    def watch(self, shell) -> None:
+        """Remember the shell's error-reporting methods (call once, at kernel start)."""
+        self.own = {name: vars(shell)[name] for name in _SHELL_METHODS if name in vars(shell)}
+        for cls in type(shell).__mro__:
+            for name in _SHELL_METHODS:
+                if name in vars(cls):
+                    self.methods[(cls, name)] = vars(cls)[name]
+
+    def restore(self, shell=None) -> list[str]:
+        """Undo patches; return what was restored (empty when nothing was touched)."""
+        fixed = []
+        for saved, live, what in ((self.builtins, vars(builtins), "builtins"), (self.math, vars(math), "math")):
+            changed = [k for k, v in saved.items() if live.get(k) is not v]
+            for key in changed:
+                live[key] = saved[key]
+            if changed:
+                fixed.append(f"{what} ({', '.join(sorted(changed)[:5])})")
+        if not self._intact():
+            self.module = self._fresh()
+            fixed.append(EXPECT)
+        if sys.modules.get(EXPECT) is not self.module:
+            sys.modules[EXPECT] = self.module
+        package = sys.modules.get("mlep.grading")
+        if package is not None and getattr(package, "expect", None) is not self.module:
+            package.expect = self.module
+        if shell is not None:
+            fixed += self._restore_shell(shell)
+        return fixed
+
+    def _restore_shell(self, shell) -> list[str]:
+        fixed = []
+        namespace = shell.user_ns
+        if "expect" in namespace and namespace["expect"] is not self.module:
+            namespace["expect"] = self.module
+            fixed.append("the name `expect`")
+        if getattr(shell, "custom_exceptions", ()):
+            shell.custom_exceptions = ()
+            fixed.append("a custom exception handler")
+        for name in _SHELL_METHODS:
+            saved = (self.own or {}).get(name)
+            if vars(shell).get(name) is not saved:
+                if saved is None:
+                    delattr(shell, name)
+                else:
+                    setattr(shell, name, saved)
+                fixed.append(f"shell.{name}")
+        for (cls, name), method in self.methods.items():
+            if vars(cls).get(name) is not method:
+                setattr(cls, name, method)
+                fixed.append(f"{cls.__name__}.{name}")
+        return fixed
+
+
+def graded_kernel_class():
+    """The kernel for graded runs: :class:`ExpectGuard` before each cell; a forked copy of the
+    kernel (a fork bomb's children) exits when its cell ends instead of living on."""
+    from ipykernel.ipkernel import IPythonKernel
+
+    guard = ExpectGuard()
+    kernel_pid = os.getpid()
+
+    class GradedKernel(IPythonKernel):
+        async def do_execute(self, code, silent, *args, **kwargs):
+            if guard.own is None:
+                guard.watch(self.shell)
+            fixed = guard.restore(self.shell)
+            if fixed:
+                print(f"[grader] restored what an earlier cell had changed: {'; '.join(fixed)}")
+            try:
+                return await super().do_execute(code, silent, *args, **kwargs)
+            finally:
+                if os.getpid() != kernel_pid:
+                    os._exit(0)
+
+    return GradedKernel
 
 
 if __name__ == "__main__":
