@@ -35,6 +35,14 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = int(os.environ.get("MLEP_CELL_TIMEOUT", 240))
 c.Execute.interrupt_on_timeout = True
 
+# Every learner's kernel runs in a bubblewrap sandbox: no network, no view of solutions/ or
+# the gradebook, limits from MLEP_SANDBOX_* (see mlep.grading.sandbox and docs/instructors.md).
+# `mlep grade --no-sandbox` sets MLEP_SANDBOX=0; without bwrap, nbgrader refuses to start.
+from mlep.grading import sandbox as _sandbox  # noqa: E402
+
+if _sandbox.enabled():
+    _sandbox.install_nbgrader()
+
 # nbgrader 0.9.6 scores 0 any graded cell that wrote to stderr, even when it passed
 # (TensorFlow and Beam log there). Grade on the tests' outcome, not on log noise.
 c.IgnorePattern.enabled = True
