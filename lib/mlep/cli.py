@@ -42,8 +42,8 @@ def _check(args) -> int:
 
     notes: list[str] = []
     try:
-        lines = nbgrader.check(args.notebook, timeout=args.timeout, notes=notes)
-    except notebooks.NotebookError as error:
+        lines = nbgrader.check(args.notebook, timeout=args.timeout, notes=notes, sandbox=_sandbox(args))
+    except (notebooks.NotebookError, nbgrader.GradingError) as error:
         print(f"cannot check: {error}", file=sys.stderr)
         return 2
     for note in notes:
@@ -80,7 +80,7 @@ def _grade(args) -> int:
     try:
         results = nbgrader.grade(
             args.lab, root=root, on_result=bar.update, workers=args.workers, force=args.force,
-            dask=args.dask, scheduler=args.scheduler,
+            dask=args.dask, scheduler=args.scheduler, sandbox=_sandbox(args),
         )
     except (nbgrader.GradingError, ValueError) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
@@ -189,6 +189,15 @@ def _start(args) -> int:
                 os.killpg(process.pid, signal.SIGKILL)
 
 
+def _sandbox(args) -> bool | None:
+    """``--no-sandbox`` → False; otherwise None (``MLEP_SANDBOX``, on by default)."""
+    return False if getattr(args, "no_sandbox", False) else None
+
+
+_NO_SANDBOX = ("run the notebook's code without the bubblewrap sandbox (only for notebooks you trust; "
+               "limits: MLEP_SANDBOX_MEMORY_MB, _PROCESSES, _FILE_MB, _SCRATCH_MB, _OUTPUT_MB, _WALL_SECONDS)")
+
+
 def _positive(text: str) -> int:
     try:
         value = int(text)
@@ -206,6 +215,7 @@ def parser() -> argparse.ArgumentParser:
     check = sub.add_parser("check", help="run a notebook and report each exercise's public tests")
     check.add_argument("notebook")
     check.add_argument("--timeout", type=int, default=240, help="seconds per cell (default 240)")
+    check.add_argument("--no-sandbox", action="store_true", help=_NO_SANDBOX)
     check.set_defaults(run=_check)
     release = sub.add_parser("release", help="instructor: regenerate labs/ from solutions/")
     release.add_argument("lab", nargs="?")
@@ -222,6 +232,7 @@ def parser() -> argparse.ArgumentParser:
     grade.add_argument("--scheduler", help="grade on a running Dask cluster, e.g. tcp://10.0.0.5:8786")
     grade.add_argument("--export", choices=["canvas", "moodle"],
                        help="also write the grades as a Canvas or Moodle import CSV")
+    grade.add_argument("--no-sandbox", action="store_true", help=_NO_SANDBOX)
     grade.set_defaults(run=_grade)
     data = sub.add_parser("datasets", help="list or describe the offline datasets")
     data.add_argument("action", nargs="?", choices=["list", "describe"], default="list")

@@ -51,6 +51,25 @@ def _nbgrader(
     )
 
 
+def use_sandbox(sandbox: bool | None = None) -> bool:
+    """Resolve the sandbox switch for this process and the graders it starts.
+
+    ``None`` keeps ``MLEP_SANDBOX`` (on unless "0"); ``False`` is ``--no-sandbox``. Sets
+    ``MLEP_SANDBOX`` so nbgrader subprocesses and local workers follow; raises
+    :class:`GradingError` with the remedy when the sandbox is on but bubblewrap cannot run.
+    """
+    from mlep.grading import sandbox as box
+
+    on = box.enabled() if sandbox is None else bool(sandbox)
+    os.environ[box.SWITCH] = "1" if on else "0"
+    if on:
+        try:
+            box.require()
+        except box.SandboxUnavailable as error:
+            raise GradingError(str(error)) from None
+    return on
+
+
 def _require_ok(result: subprocess.CompletedProcess, what: str) -> None:
     if result.returncode != 0:
         raise GradingError(f"{what} failed:\n{result.stdout}\n{result.stderr}".strip())
@@ -119,6 +138,7 @@ def grade(
     dask: bool = False,
     scheduler: str | None = None,
     on_result: Callable[[int, int, StudentResult], None] | None = None,
+    sandbox: bool | None = None,
 ) -> list[StudentResult]:
     """Autograde and generate feedback for every submission of ``lab``.
 
@@ -132,6 +152,7 @@ def grade(
     """
     from mlep.grading import classroom
 
+    use_sandbox(sandbox)  # each submission's kernel runs in bubblewrap unless sandbox=False
     return classroom.grade_class(
         lab, root=project_root() if root is None else Path(root), students=students, workers=workers,
         force=force, dask=dask, scheduler=scheduler, progress=progress, on_result=on_result,
@@ -199,7 +220,9 @@ MAX_KILLS = 3
 KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_level=ERROR"]
 
 
-def check(path: str | Path, *, timeout: int = 240, notes: list[str] | None = None) -> list[CheckLine]:
+def check(
+    path: str | Path, *, timeout: int = 240, notes: list[str] | None = None, sandbox: bool | None = None
+) -> list[CheckLine]:
     """Run a learner's notebook in the course kernel; report each exercise's visible tests.
 
     The verdict is grading's (:mod:`mlep.grading.verdict`): the notebook is prepared as grading
@@ -212,6 +235,7 @@ def check(path: str | Path, *, timeout: int = 240, notes: list[str] | None = Non
     """
     from mlep.grading import repair, verdict
 
+    use_sandbox(sandbox)  # the kernel runs in bubblewrap, as in grading, unless sandbox=False
     path = Path(path)
     raw = notebooks.read(path)
     reference = _reference(path, raw)
@@ -257,10 +281,12 @@ def _execute(notebook: dict, folder: Path, timeout: int) -> tuple[dict, int | No
     from nbclient.exceptions import DeadKernelError
     from nbgrader.preprocessors import Execute
 
+    from mlep.grading import sandbox
     node = nbformat.reads(_json(notebook), as_version=4)
     started: list[int] = []
     executor = Execute(
         timeout=timeout, kernel_name=KERNEL_NAME, extra_arguments=KERNEL_ARGUMENTS,
+        kernel_manager_class=sandbox.kernel_manager_class(),
         on_cell_execute=lambda cell=None, cell_index=-1, **_: started.append(cell_index),
     )
     env = configure(dict(os.environ))
