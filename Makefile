@@ -15,7 +15,7 @@ QUIET_NOTES := 2>&1 | { grep -v "^WARNING: Location" || true; }
 # pytest workers: both cores by default
 WORKERS ?= 2
 
-.PHONY: setup start test test-fast docs serve-docs grade check bench lint clean browser redis labs
+.PHONY: setup start test test-fast docs serve-docs grade check bench lint clean browser redis labs figures
 
 setup: $(COURSE)/.ok $(TOOLS)/.ok $(KERNEL)
 
@@ -74,6 +74,11 @@ docs: setup
 
 serve-docs: setup
 	$(TOOLS_BIN)/mkdocs serve --dev-addr 127.0.0.1:8000
+
+# Redraw the reading pages' charts (course/figures/*.svg, seeded, deterministic; a test fails
+# when one is stale). About 10 s.
+figures: setup
+	$(COURSE_PY) tools/figures.py
 
 # Regenerate the released labs from the source notebooks.
 labs: setup
