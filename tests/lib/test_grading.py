@@ -92,3 +92,37 @@ def test_harness_can_grade_one_exercise_as_if_the_others_were_not_attempted(tmp_
     alone = lab.check("quadruple", others_unattempted=True)
     assert not alone.passed and "NotImplementedError" in alone.message
     assert lab.namespace_["double"](1) == 2  # the run's own namespace is left alone
+
+
+def test_numpy_scalars_count_as_the_python_numbers_they_stand_for():
+    import numpy as np
+
+    expect.close(np.float32(0.5), 0.5, "Exercise 1")
+    expect.close(np.array(0.25), 0.25, "Exercise 1")  # a 0-d array is a number too
+    expect.instance(np.float32(0.5), float, "Exercise 1")
+    expect.instance(np.int64(3), int, "Exercise 1")
+    expect.instance(np.bool_(True), bool, "Exercise 1")
+    with pytest.raises(expect.ExerciseFailure, match="should be about 0.5, but got 0.25"):
+        expect.close(np.float32(0.25), 0.5, "Exercise 1")
+    with pytest.raises(expect.ExerciseFailure, match="should be a int, but got a float32"):
+        expect.instance(np.float32(3.0), int, "Exercise 1")  # a float is still not an int
+
+
+def test_an_array_where_one_value_was_due_gets_a_clear_message():
+    import numpy as np
+    import pandas as pd
+
+    with pytest.raises(expect.ExerciseFailure) as failure:
+        expect.equal(np.array([1, 2, 3]), 2, "Exercise 3", what="the label")
+    message = str(failure.value)
+    assert message.startswith("Exercise 3: the label should be 2, but got array([1, 2, 3])")
+    assert "shape (3,)" in message and "single value" in message and "ambiguous" not in message
+    with pytest.raises(expect.ExerciseFailure, match="single value"):
+        expect.equal(pd.Series([1, 2]), 1, "Exercise 3")
+    with pytest.raises(expect.ExerciseFailure, match="should be a int or float, but got a ndarray"):
+        expect.close(np.array([0.5, 0.5]), 0.5, "Exercise 3")
+    expect.equal(np.array([1, 2]), np.array([1, 2]), "Exercise 3")  # same shape: every element
+    with pytest.raises(expect.ExerciseFailure, match=r"should be array\(\[1, 3\]\)"):
+        expect.equal(np.array([1, 2]), np.array([1, 3]), "Exercise 3")
+    with pytest.raises(expect.ExerciseFailure, match="single value"):
+        expect.that(np.array([True, False]), "Exercise 3", "all rows should be kept")

@@ -20,6 +20,7 @@ Exercise 1: public tests passed (hidden tests run when your lab is graded)
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable
 from typing import Any
 
@@ -49,32 +50,78 @@ def _type_name(kind) -> str:
     return kind.__name__
 
 
+def _truth(condition: Any, exercise: str, message: str) -> bool:
+    """``bool(condition)``, or a failure that says an array was given where one answer was due."""
+    if isinstance(condition, bool):
+        return condition
+    try:
+        return bool(condition)
+    except (ValueError, TypeError):  # numpy/pandas: "the truth value of an array is ambiguous"
+        shape = getattr(condition, "shape", None)
+        raise ExerciseFailure(
+            f"{exercise}: {message} (the comparison gave a {type(condition).__name__}"
+            f"{f' of shape {shape}' if shape is not None else ''}, not one True/False: "
+            "was an array or table returned where a single value was expected?)"
+        ) from None
+
+
 def that(condition: bool, exercise: str, message: str) -> None:
     """Fail with ``message`` unless ``condition`` holds."""
-    if not condition:
+    if not _truth(condition, exercise, message):
         raise ExerciseFailure(f"{exercise}: {message}")
 
 
+#: NumPy scalar types that stand for a Python type (a ``np.float32`` is a fine ``float``).
+_NUMPY_KINDS = {float: "floating", int: "integer", bool: "bool_"}
+
+
+def _numpy_scalar_of(value: Any, kind) -> bool:
+    numpy = sys.modules.get("numpy")
+    if numpy is None or type(value).__module__ != "numpy":
+        return False
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    return any(k in _NUMPY_KINDS and isinstance(value, getattr(numpy, _NUMPY_KINDS[k])) for k in kinds)
+
+
 def instance(value: Any, kind, exercise: str, *, what: str = "the result") -> None:
-    """Check ``value`` is an instance of ``kind`` (a type or tuple of types)."""
+    """Check ``value`` is an instance of ``kind`` (a type or tuple of types).
+
+    A NumPy scalar counts as the Python type it stands for (``np.float32`` as ``float``,
+    ``np.int64`` as ``int``, ``np.bool_`` as ``bool``).
+    """
     if value is None:
         that(False, exercise, f"{what} is None — did you forget to `return` it?")
     that(
-        isinstance(value, kind),
+        isinstance(value, kind) or _numpy_scalar_of(value, kind),
         exercise,
         f"{what} should be a {_type_name(kind)}, but got a {type(value).__name__}: {_short(value)}",
     )
 
 
+def _same(value: Any, expected: Any) -> Any:
+    """``value == expected``, element-wise results reduced when both sides are arrays of one shape."""
+    result = value == expected
+    shape = getattr(result, "shape", None)
+    if shape and getattr(value, "shape", None) == getattr(expected, "shape", None) == shape:
+        return bool(result.all()) if hasattr(result, "all") else result
+    return result
+
+
 def equal(value: Any, expected: Any, exercise: str, *, what: str = "the result") -> None:
-    """Check ``value == expected``."""
-    that(value == expected, exercise, f"{what} should be {_short(expected)}, but got {_short(value)}")
+    """Check ``value == expected`` (arrays of the same shape: every element)."""
+    message = f"{what} should be {_short(expected)}, but got {_short(value)}"
+    that(_same(value, expected), exercise, message)
 
 
 def close(
     value: float, expected: float, exercise: str, *, what: str = "the result", tol: float = 1e-6
 ) -> None:
-    """Check a number is within ``tol`` (absolute or relative) of ``expected``."""
+    """Check a number is within ``tol`` (absolute or relative) of ``expected``.
+
+    NumPy scalars (``np.float32``...) and 0-d arrays are numbers here.
+    """
+    if getattr(value, "shape", None) == () and hasattr(value, "item"):
+        value = value.item()
     instance(value, (int, float), exercise, what=what)
     that(
         math.isclose(float(value), float(expected), rel_tol=tol, abs_tol=tol),
