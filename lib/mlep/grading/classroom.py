@@ -29,6 +29,7 @@ import json
 import os
 import shutil
 import tempfile
+import warnings
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -216,35 +217,50 @@ def _gradebook_url(root: Path) -> str:
     return f"sqlite:///{root / VAR / 'gradebook.db'}"
 
 
-def _template(root: Path, lab: str) -> bytes:
-    """The course's gradebook with the lab, without students; refuses an unreleased lab."""
+def _require_released(root: Path, lab: str) -> None:
+    """Refuse to grade a lab the gradebook does not know (``mlep release`` registers it)."""
     from nbgrader.api import Gradebook, MissingEntry
 
     database = root / VAR / "gradebook.db"
     unreleased = GradingError(
         f"lab {lab!r} is not released: the gradebook ({database}) has no assignment {lab!r}. "
-        f"Run `mlep release {lab}` first (it registers the lab and writes labs/{lab}/)."
+        f"Run `mlep release {lab}{_root_flag(root)}` first (it registers the lab and writes labs/{lab}/)."
     )
     if not database.is_file():
         raise unreleased
+    with Gradebook(_gradebook_url(root)) as gradebook:
+        try:
+            gradebook.find_assignment(lab)
+        except MissingEntry:
+            raise unreleased from None
+
+
+def _template(root: Path) -> bytes:
+    """The course's gradebook without students: what each task grades into."""
+    from nbgrader.api import Gradebook
+
     with tempfile.TemporaryDirectory() as folder:
         copy = Path(folder) / "gradebook.db"
-        shutil.copyfile(database, copy)
+        shutil.copyfile(root / VAR / "gradebook.db", copy)
         with Gradebook(f"sqlite:///{copy}") as gradebook:
-            try:
-                gradebook.find_assignment(lab)
-            except MissingEntry:
-                raise unreleased from None
             for student in list(gradebook.students):
                 gradebook.remove_student(student.id)
         return copy.read_bytes()
+
+
+def _root_flag(root: Path) -> str:
+    from mlep.runtime import project_root
+
+    return "" if root.resolve() == project_root() else f" --root {root}"
 
 
 def _merge(root: Path, lab: str, result: StudentResult) -> None:
     """Write one student's scores into the course's gradebook (the coordinator only)."""
     from nbgrader.api import Gradebook, MissingEntry
 
-    with Gradebook(_gradebook_url(root)) as gradebook:
+    with warnings.catch_warnings(), Gradebook(_gradebook_url(root)) as gradebook:
+        # nbgrader 0.9.6's add_submission trips SQLAlchemy 2.0's autoflush warnings (harmless)
+        warnings.simplefilter("ignore")
         gradebook.update_or_create_student(result.student)
         try:
             gradebook.remove_submission(lab, result.student)
@@ -374,10 +390,11 @@ def grade_class(
     source_path = notebooks.source_notebook(lab, root)
     if not source_path.is_file():
         raise GradingError(f"no source notebook for lab {lab!r}; labs: {notebooks.lab_ids(root)}")
-    gradebook = _template(root, lab)
+    _require_released(root, lab)
     released_path = notebooks.released_notebook(lab, root)
     if not released_path.is_file():
-        raise GradingError(f"lab {lab!r} is not released: no {released_path}. Run `mlep release {lab}` first.")
+        raise GradingError(f"lab {lab!r} is not released: no {released_path}. "
+                           f"Run `mlep release {lab}{_root_flag(root)}` first.")
     released = notebooks.read(released_path)
     keys = {s: _key(submitted / s / lab / f"{lab}.ipynb", source_path) for s in students}
     results: dict[str, StudentResult] = {}
@@ -392,7 +409,7 @@ def grade_class(
     total, done = len(students), len(results)
     log = _log_path(root, lab)
     log.parent.mkdir(parents=True, exist_ok=True)
-    tasks = list(_tasks(root, lab, to_grade, released, gradebook))
+    tasks = list(_tasks(root, lab, to_grade, released, _template(root))) if to_grade else []
     run = _run_dask(tasks, workers, scheduler) if (dask or scheduler) else _run_threads(tasks, workers)
     for outcome in run:
         result = outcome.result
