@@ -109,7 +109,7 @@ def _stats_with_histogram(buckets, num_nan=0, feature="x"):
 
 def test_import_does_not_load_tensorflow():
     code = (
-        "import sys, mlep, mlep.data.validation, mlep.data.validation_plots\n"
+        "import sys, mlep, mlep.data.validation, mlep.data.validation.plots\n"
         "heavy = [m for m in ('tensorflow', 'tensorflow_data_validation', 'apache_beam',"
         " 'matplotlib') if m in sys.modules]\n"
         "print(heavy)"

@@ -18,7 +18,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from mlep.data import validation as v
+from mlep.data.validation.common import (
+    COMPARISON_TABLE_COLUMNS,
+    find_feature_stats,
+    overall_dataset,
+    require_stats,
+)
+from mlep.data.validation.distances import category_frequencies, numeric_histogram
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -48,7 +54,7 @@ def _named_statistics(stats: Any) -> dict[str, Any]:
     if not named:
         raise ValueError("plot_feature needs at least one statistics object, got none")
     for name, value in named.items():
-        v._require_stats(value, f"statistics {name!r}")
+        require_stats(value, f"statistics {name!r}")
     return named
 
 
@@ -90,13 +96,13 @@ def plot_feature(stats: Any, feature: str, *, top_k: int = 10) -> Figure:
 
 
 def _is_numeric(stats: Any, feature: str) -> bool:
-    dataset = v._overall(stats).datasets[0]
-    return v._find_feature_stats(dataset, feature).HasField("num_stats")
+    dataset = overall_dataset(stats).datasets[0]
+    return find_feature_stats(dataset, feature).HasField("num_stats")
 
 
 def _numeric_bars(axes: Any, named: dict[str, Any], feature: str) -> None:
     for name, stats in named.items():
-        buckets = [b for b in v.numeric_histogram(stats, feature) if not np.isnan(b[0])]
+        buckets = [b for b in numeric_histogram(stats, feature) if not np.isnan(b[0])]
         lows = np.array([b[0] for b in buckets])
         widths = np.array([b[1] - b[0] for b in buckets])
         counts = np.array([b[2] for b in buckets])
@@ -132,7 +138,7 @@ def _category_bars(axes: Any, named: dict[str, Any], feature: str, top_k: int) -
 
 
 def _fractions(stats: Any, feature: str) -> dict[str, float]:
-    counts = v.category_frequencies(stats, feature)
+    counts = category_frequencies(stats, feature)
     total = sum(counts.values()) or 1.0
     return {value: count / total for value, count in counts.items()}
 
@@ -192,10 +198,10 @@ def _check_comparison_table(table: Any) -> None:
             f"plot_drift needs the DataFrame from drift_table() or skew_table(), "
             f"got {type(table).__name__}"
         )
-    missing = [c for c in v.COMPARISON_TABLE_COLUMNS if c not in table.columns]
+    missing = [c for c in COMPARISON_TABLE_COLUMNS if c not in table.columns]
     if missing:
         raise ValueError(
-            f"plot_drift needs columns {v.COMPARISON_TABLE_COLUMNS}; the table lacks {missing}"
+            f"plot_drift needs columns {COMPARISON_TABLE_COLUMNS}; the table lacks {missing}"
         )
     if table.empty:
         raise ValueError(
