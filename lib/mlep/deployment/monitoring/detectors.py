@@ -172,9 +172,10 @@ def detector(name: str, **params: Any) -> Detector:
       ``alpha=1.0`` finds a 1-sd shift in about 30 points. Its defaults (``delta=0.005,
       threshold=50, alpha=0.9999``) give several false alarms per 10,000 points on unit
       noise: the forgetting factor ``alpha < 1`` lets the cumulative sum wander.
-    - An error stream moving from 0.1 to 0.3: Page-Hinkley ``delta=0.1, threshold=8,
-      alpha=1.0`` (about 80 points); DDM ``warm_start=500, drift_threshold=4`` (about 500
-      points; its defaults raise about one false alarm per 10,000 points).
+    - A 0/1 error stream whose rate jumps: the same CUSUM rule, with the jump in error rate as
+      the shift; find ``threshold`` by trial (too low raises false alarms on a quiet stream,
+      too high delays detection). DDM needs hundreds of points, and its defaults raise about
+      one false alarm per 10,000 points.
     - ADWIN needs no tuning (``delta`` is a false-alarm probability) but is slow in river
       0.19: about 300 points for a 1-sd shift, 500 for the error stream.
 
