@@ -59,10 +59,17 @@ redis:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null) \
 	  || echo "could not install redis-server: the Redis test will be skipped"; }
 
+# Debian's bubblewrap: `mlep grade` and `mlep check` run every learner's kernel in its sandbox
+# (see docs/instructors.md); without it they refuse unless given --no-sandbox.
+sandbox:
+	@command -v bwrap >/dev/null || test -x /usr/bin/bwrap || { echo "== installing Debian's bubblewrap"; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null) \
+	  || echo "could not install bubblewrap: grading tests will be skipped or fail with the reason"; }
+
 start: setup
 	$(TOOLS_BIN)/mlep start
 
-test: setup browser redis
+test: setup browser redis sandbox
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) -m pytest -n $(WORKERS) --dist loadgroup
 
 # Everything but notebook runs and the browser (seconds, for the edit loop).
@@ -85,11 +92,11 @@ labs: setup
 	$(TOOLS_BIN)/mlep release --all
 
 # Instructor: autograde every submission of LAB in autograder/var (see docs/instructors.md).
-grade: setup
+grade: setup sandbox
 	$(TOOLS_BIN)/mlep grade $(LAB)
 
 # Learner: check one notebook, e.g. make check NB=labs/c2w1_data_validation/c2w1_data_validation.ipynb
-check: setup
+check: setup sandbox
 	$(TOOLS_BIN)/mlep check $(NB)
 
 bench: setup
