@@ -143,7 +143,8 @@ def one_of(value, options, what: str):
     if not ok:
         shown = [repr(o) for o in options]
         listed = " or ".join(shown) if len(shown) <= 2 else "one of " + ", ".join(shown)
-        raise ValueError(f"{what} must be {listed}, but got {value!r}")
+        name = what.split()[-1] if what.split() else what
+        raise ValueError(f"unknown {name} {value!r}: {what} must be {listed}, but got {value!r}")
     return value
 
 

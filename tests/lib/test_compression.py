@@ -132,3 +132,88 @@ def test_bad_input_is_explained(model, digits):
         C.prune(model, X, y, target_sparsity=80)
     with pytest.raises(TypeError, match="must be TFLite bytes"):
         C.compare({"keras": model}, X, y)
+
+
+# -- issue 12: no silently wrong answer, no crash ---------------------------------------------
+
+
+def test_degenerate_training_and_calibration_input_is_refused(model, digits):
+    X, y, _, _ = digits
+    with pytest.raises(ValueError, match="representative must not be empty"):
+        C.to_tflite(model, mode="int8", representative=X[:0])
+    with pytest.raises(ValueError, match="representative must hold finite numbers"):
+        C.to_tflite(model, mode="int8", representative=np.full((4, 64), np.nan))
+    with pytest.raises(ValueError, match=r"representative must hold rows of the model's input"):
+        C.to_tflite(model, mode="int8", representative=X[:4, :10])
+    with pytest.raises(ValueError, match="epochs must be >= 1"):
+        C.prune(model, X, y, target_sparsity=0.5, epochs=0)
+    with pytest.raises(ValueError, match="X and y must have the same length"):
+        C.prune(model, X, y[:10], target_sparsity=0.5)
+    with pytest.raises(TypeError, match="model must be a Keras model"):
+        C.to_tflite("model.h5")
+
+
+def test_compare_refuses_broadcasting_and_text_labels(model, digits):
+    _, _, X_test, y_test = digits
+    variants = {"float32": C.to_tflite(model)}
+    with pytest.raises(ValueError, match="X and y must have the same length.*397 and 1"):
+        C.compare(variants, X_test, y_test[:1])
+    with pytest.raises(TypeError, match="y must hold class indices"):
+        C.compare(variants, X_test, y_test.astype(str))
+    table = C.compare(variants, X_test, y_test, repeats=1)
+    keras_accuracy = (model.predict(X_test, verbose=0).argmax(axis=1) == y_test).mean()
+    assert table["accuracy"][0] == pytest.approx(keras_accuracy, abs=0.01)
+
+
+def test_tflite_predict_refuses_nan_rows_and_bad_buffers(model, digits):
+    X, _, _, _ = digits
+    flatbuffer = C.to_tflite(model)
+    rows = X[:3].copy()
+    rows[1, 5] = np.nan
+    with pytest.raises(ValueError, match="X must hold finite numbers"):
+        C.tflite_predict(flatbuffer, rows)
+    with pytest.raises(ValueError, match="not a complete TFLite model.*truncated"):
+        C.tflite_predict(flatbuffer[: len(flatbuffer) // 2], X[:3])
+    with pytest.raises(ValueError, match="must be a TFLite model"):
+        C.tflite_predict(b"\x00" * 64, X[:3])
+    with pytest.raises(TypeError, match="must be TFLite bytes"):
+        C.tflite_predict("model.tflite", X[:3])
+
+
+def test_truncated_and_corrupt_buffers_never_crash_the_process(tmp_path):
+    """Before the check, the interpreter segfaulted on a truncated buffer; run it in a child."""
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import numpy as np
+        from mlep.runtime import tensorflow
+        tensorflow()
+        import tf_keras as keras
+        from mlep.modeling import compression as C
+        net = keras.Sequential([keras.Input((4,)), keras.layers.Dense(3), keras.layers.Dense(1)])
+        good = C.to_tflite(net)
+        rng = np.random.default_rng(0)
+        cuts = sorted(set(rng.integers(8, len(good), 40).tolist()))
+        flips = []
+        for _ in range(40):
+            data = bytearray(good)
+            data[int(rng.integers(8, len(good)))] ^= 0xFF
+            flips.append(bytes(data))
+        refused = 0
+        for buffer in [good[:n] for n in cuts] + flips:
+            try:
+                C.tflite_predict(buffer, np.ones((2, 4), "float32"))
+            except (ValueError, RuntimeError):
+                refused += 1
+        print("survived", len(cuts), refused)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr[-2000:]  # a crash shows as a negative code
+    _, cuts, refused = done.stdout.split()[-3:]
+    assert int(refused) >= int(cuts)  # every truncation refused (corrupt bytes may still run)

@@ -33,10 +33,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count
+from mlep._checks import count, finite_array, instance, labels, one_of, real, same_length
 
 __all__ = [
     "MODES",
+    "check_flatbuffer",
     "compare",
     "distance_contrast",
     "gzip_size",
@@ -62,8 +63,10 @@ def reduce(X: Any, *, method: str, n_components: int, seed: int = 0):
     """
     from sklearn.decomposition import NMF, PCA, FastICA, TruncatedSVD
 
-    X = np.asarray(X, dtype=float)
+    one_of(method, ("pca", "svd", "ica", "nmf"), "method")
+    X = finite_array(X, "X", ndim=2)
     count(n_components, "n_components", minimum=1)
+    count(seed, "seed")
     if n_components > min(X.shape):
         raise ValueError(
             f"n_components={n_components} is more than min(rows, features) = {min(X.shape)}"
@@ -98,6 +101,7 @@ def distance_contrast(dimensions: int, *, points: int = 500, seed: int = 0) -> f
     True
     """
     count(dimensions, "dimensions", minimum=1)
+    count(points, "points", minimum=2)
     rng = np.random.default_rng(seed)
     data = rng.random((points, dimensions))
     distances = np.linalg.norm(data[1:] - data[0], axis=1)
@@ -149,20 +153,25 @@ def to_tflite(model: Any, *, mode: str = "none", representative: Any = None) -> 
     """
     from mlep.runtime import tensorflow
 
-    tf = tensorflow()
     if mode not in MODES:
-        raise ValueError(f"unknown mode {mode!r}; choose one of: {', '.join(MODES)}")
+        raise ValueError(
+            f"unknown mode {mode!r}: mode must be one of {', '.join(map(repr, MODES))}"
+        )
+    tf = tensorflow()
+    _keras_model(tf, model, "model")
     if mode == "int8" and representative is None:
         raise ValueError(
             "full-integer quantization needs representative data to calibrate activations"
         )
+    if mode == "int8":
+        representative = _model_inputs(model, representative, "representative")
     converter = tf.lite.TFLiteConverter.from_keras_model(model)
     if mode != "none":
         converter.optimizations = [tf.lite.Optimize.DEFAULT]
     if mode == "float16":
         converter.target_spec.supported_types = [tf.float16]
     if mode == "int8":
-        samples = np.asarray(representative, dtype=np.float32)
+        samples = representative
 
         def calibration():
             for row in samples[:300]:
@@ -174,21 +183,87 @@ def to_tflite(model: Any, *, mode: str = "none", representative: Any = None) -> 
         return converter.convert()
 
 
+def _keras_model(tf, model: Any, what: str) -> None:
+    if not isinstance(model, tf.keras.Model):
+        raise TypeError(f"{what} must be a Keras model, but got a {type(model).__name__}")
+
+
+def _model_inputs(model: Any, X: Any, what: str) -> np.ndarray:
+    """``X`` as float32 rows of the model's input shape: non-empty, finite."""
+    array = finite_array(X, what).astype(np.float32)
+    expected = tuple(model.inputs[0].shape[1:]) if getattr(model, "inputs", None) else None
+    fits = expected is None or (
+        len(array.shape[1:]) == len(expected)
+        and all(e is None or e == a for e, a in zip(expected, array.shape[1:]))
+    )
+    if array.ndim < 2 or not fits:
+        raise ValueError(
+            f"{what} must hold rows of the model's input shape {list(expected or [])}, "
+            f"but got shape {list(array.shape)}"
+        )
+    return array
+
+
+#: TFLite flatbuffers carry this file identifier at bytes 4..8.
+TFLITE_IDENTIFIER = b"TFL3"
+
+
+def check_flatbuffer(flatbuffer: Any, what: str = "flatbuffer") -> bytes:
+    """``flatbuffer`` if it is a complete TFLite model; a clear error otherwise.
+
+    The TFLite interpreter trusts its buffer: a truncated or corrupt one crashes the whole
+    process (a segmentation fault), taking a notebook kernel with it. So the buffer is
+    checked first: bytes, the ``"TFL3"`` identifier, and a full parse of the schema in
+    Python (every offset in bounds, every weight buffer complete).
+    """
+    from tensorflow.lite.python import schema_py_generated as schema
+
+    if isinstance(flatbuffer, str):
+        raise TypeError(
+            f"{what} must be TFLite bytes from to_tflite() (or open(path, 'rb').read()), "
+            f"but got a str"
+        )
+    instance(flatbuffer, (bytes, bytearray, memoryview), what, "TFLite bytes from to_tflite()")
+    data = bytes(flatbuffer)
+    if len(data) < 8 or data[4:8] != TFLITE_IDENTIFIER:
+        raise ValueError(
+            f"{what} must be a TFLite model (bytes 4..8 read {TFLITE_IDENTIFIER!r}), but got "
+            f"{len(data)} bytes starting {data[:8]!r}; pass what to_tflite() returned"
+        )
+    try:
+        model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
+    except Exception as error:  # noqa: BLE001 - struct.error, IndexError, ValueError...
+        raise ValueError(
+            f"{what} is not a complete TFLite model ({len(data)} bytes; parsing failed with "
+            f"{type(error).__name__}): it is truncated or corrupt. Convert the model again "
+            "with to_tflite(), or read the whole file in binary mode"
+        ) from None
+    if not model.subgraphs:
+        raise ValueError(f"{what} must hold at least one subgraph, but the model has none")
+    return data
+
+
 def tflite_predict(flatbuffer: bytes, X: Any, *, batch_size: int = 256) -> np.ndarray:
-    """Run a TFLite model on ``X`` with the TFLite interpreter (what a phone would run)."""
+    """Run a TFLite model on ``X`` with the TFLite interpreter (what a phone would run).
+
+    ``X`` must be finite (a NaN row would come out as a confident score), and
+    ``flatbuffer`` is verified with :func:`check_flatbuffer` before the interpreter sees it.
+    """
     from mlep.runtime import tensorflow
 
+    flatbuffer = check_flatbuffer(flatbuffer)
+    X = finite_array(X, "X").astype(np.float32)
+    count(batch_size, "batch_size", minimum=1)
     tf = tensorflow()
-    X = np.asarray(X, dtype=np.float32)
     outputs = []
     with quiet_tflite():  # "INFO: Created TensorFlow Lite XNNPACK delegate for CPU."
         interpreter = tf.lite.Interpreter(model_content=flatbuffer)
         [source] = interpreter.get_input_details()
         [target] = interpreter.get_output_details()
-        if tuple(source["shape"][1:]) != X.shape[1:]:
+        if X.ndim < 2 or tuple(source["shape"][1:]) != X.shape[1:]:
             raise ValueError(
-                f"the model takes inputs of shape {list(source['shape'][1:])}, "
-                f"got {list(X.shape[1:])}"
+                f"X must hold rows the model takes: the model takes inputs of shape "
+                f"{list(source['shape'][1:])}, got {list(X.shape[1:])}"
             )
         for start in range(0, len(X), batch_size):
             batch = X[start : start + batch_size]
@@ -202,6 +277,7 @@ def tflite_predict(flatbuffer: bytes, X: Any, *, batch_size: int = 256) -> np.nd
 
 def gzip_size(data: bytes) -> int:
     """Bytes after gzip: what pruning saves shows here (zeros compress), not in the raw size."""
+    instance(data, (bytes, bytearray), "data", "bytes")
     return len(gzip.compress(data, compresslevel=9))
 
 
@@ -222,10 +298,11 @@ def prune(
     tensorflow()
     import tensorflow_model_optimization as tfmot
 
-    if not 0 < target_sparsity < 1:
+    if not 0 < real(target_sparsity, "target_sparsity") < 1:
         raise ValueError(
             f"target_sparsity is a share of weights to zero, between 0 and 1; got {target_sparsity}"
         )
+    X, y = _training_data(model, X, y, epochs, batch_size)
     steps = int(np.ceil(len(X) / batch_size)) * epochs
     schedule = tfmot.sparsity.keras.PolynomialDecay(
         initial_sparsity=0.0,
@@ -247,11 +324,31 @@ def prune(
     return tfmot.sparsity.keras.strip_pruning(pruned)
 
 
+def _training_data(model: Any, X: Any, y: Any, epochs: Any, batch_size: Any):
+    """Checked fine-tuning input: at least one epoch (0 would return the model untouched)."""
+    from mlep.runtime import tensorflow
+
+    _keras_model(tensorflow(), model, "model")
+    count(epochs, "epochs", minimum=1)
+    count(batch_size, "batch_size", minimum=1)
+    if not getattr(model, "loss", None):
+        raise ValueError("model must be compiled (model.compile(loss=...)) before fine-tuning")
+    X = _model_inputs(model, X, "X")
+    y = finite_array(y, "y")
+    same_length(X, y, "X", "y")
+    return X, y
+
+
 def sparsity(model: Any) -> float:
     """Share of exactly-zero weights in the model's kernels."""
-    kernels = [w.numpy() for w in model.weights if "kernel" in w.name]
+    weights = getattr(model, "weights", None)
+    if weights is None:
+        raise TypeError(f"model must be a Keras model, but got a {type(model).__name__}")
+    kernels = [w.numpy() for w in weights if "kernel" in w.name]
     total = sum(k.size for k in kernels)
-    return float(sum((k == 0).sum() for k in kernels) / total) if total else 0.0
+    if not total:
+        raise ValueError("model must have kernel weights (e.g. Dense layers), but it has none")
+    return float(sum((k == 0).sum() for k in kernels) / total)
 
 
 def quantization_aware(model: Any, X: Any, y: Any, *, epochs: int = 1, batch_size: int = 64):
@@ -262,6 +359,7 @@ def quantization_aware(model: Any, X: Any, y: Any, *, epochs: int = 1, batch_siz
     tensorflow()
     import tensorflow_model_optimization as tfmot
 
+    X, y = _training_data(model, X, y, epochs, batch_size)
     aware = tfmot.quantization.keras.quantize_model(model)
     _compile_like(aware, model)
     aware.fit(X, y, epochs=epochs, batch_size=batch_size, verbose=0)
@@ -270,15 +368,27 @@ def quantization_aware(model: Any, X: Any, y: Any, *, epochs: int = 1, batch_siz
 
 def compare(variants: Mapping[str, bytes], X: Any, y: Any, *, repeats: int = 3) -> pd.DataFrame:
     """Size, gzip size, accuracy and latency (ms per 1,000 rows) of each TFLite variant."""
+    instance(variants, Mapping, "variants", "a dict of name -> to_tflite() bytes")
     if not variants:
         raise ValueError("no variants to compare: pass {name: to_tflite(...) bytes}")
-    y = np.asarray(y)
-    rows = []
+    X = finite_array(X, "X")
+    y = labels(y, "y")
+    if y.dtype.kind not in "iub":
+        raise TypeError(
+            f"y must hold class indices (0, 1, ...), the way the models' outputs are read, "
+            f"but got labels of dtype {y.dtype} such as {y[0]!r}; "
+            "encode them first (e.g. sklearn.preprocessing.LabelEncoder)"
+        )
+    same_length(X, y, "X", "y")  # no broadcasting of a single label
+    count(repeats, "repeats", minimum=1)
     for name, flatbuffer in variants.items():
         if not isinstance(flatbuffer, bytes | bytearray):
             raise TypeError(
                 f"variant {name!r} must be TFLite bytes from to_tflite(), got {type(flatbuffer).__name__}"
             )
+        check_flatbuffer(flatbuffer, f"variant {name!r}")
+    rows = []
+    for name, flatbuffer in variants.items():
         timings = []
         for _ in range(repeats):
             start = time.perf_counter()
