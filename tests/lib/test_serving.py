@@ -65,12 +65,12 @@ def test_status_lists_each_version_like_tf_serving(running):
     status = S.ServingClient(running.url, "risk").status()
     assert [v["version"] for v in status["model_version_status"]] == ["2", "1"]
     assert {v["state"] for v in status["model_version_status"]} == {"AVAILABLE"}
-    assert (
-        S.ServingClient(running.url, "risk").status(label="stable")["model_version_status"][0][
-            "version"
-        ]
-        == "1"
-    )
+    assert status["model_version_status"][0]["status"] == {"error_code": "OK", "error_message": ""}
+    # as in TF Serving (get_model_status_impl.cc), a label does not narrow the status; a version does
+    by_label = S.ServingClient(running.url, "risk").status(label="stable")
+    assert [v["version"] for v in by_label["model_version_status"]] == ["2", "1"]
+    one = S.ServingClient(running.url, "risk").status(version=1)["model_version_status"]
+    assert [v["version"] for v in one] == ["1"]
 
 
 def test_metadata_describes_the_signature(running):
@@ -78,7 +78,14 @@ def test_metadata_describes_the_signature(running):
     assert meta["model_spec"] == {"name": "risk", "signature_name": "", "version": "2"}
     signature = meta["metadata"]["signature_def"]["signature_def"]["serving_default"]
     assert signature["inputs"]["features"]["dtype"] == "DT_FLOAT"
-    assert signature["inputs"]["features"]["tensor_shape"]["dim"] == [{"size": "-1"}, {"size": "3"}]
+    assert signature["inputs"]["features"]["tensor_shape"] == {
+        "dim": [{"size": "-1", "name": ""}, {"size": "3", "name": ""}],
+        "unknown_rank": False,
+    }
+    assert signature["inputs"]["features"]["name"] == "serving_default_features:0"
+    assert signature["method_name"] == "tensorflow/serving/predict"
+    init = meta["metadata"]["signature_def"]["signature_def"]["__saved_model_init_op"]
+    assert init["outputs"]["__saved_model_init_op"]["tensor_shape"]["unknown_rank"] is True
 
 
 def test_predict_in_row_and_columnar_format_by_version_and_label(running):
@@ -103,53 +110,61 @@ def test_predict_in_row_and_columnar_format_by_version_and_label(running):
     )
 
 
-def test_classify_and_regress_answer_in_tf_servings_result_format(running):
+def test_classify_and_regress_need_a_signature_of_that_method(running):
+    # Keras exports predict signatures; TF Serving's classifier/regressor refuse them (the
+    # positive cases, through tf.Example, are in test_serving_conformance.py with half_plus_two)
     url = f"{running.url}/v1/models/risk/versions/1"
-    classified = httpx.post(url + ":classify", json={"examples": [{"features": [1, 2, 3]}]}).json()[
-        "results"
-    ]
-    p = _expected(0.1, [[1, 2, 3]])[0]
-    assert classified[0][0][0] == "0" and classified[0][1][0] == "1"
-    assert classified[0][1][1] == pytest.approx(p, rel=1e-6) and classified[0][0][
-        1
-    ] == pytest.approx(1 - p, rel=1e-6)
-    regressed = httpx.post(url + ":regress", json={"examples": [{"features": [1, 2, 3]}]}).json()[
-        "results"
-    ]
-    assert regressed == [pytest.approx(p, rel=1e-6)]
+    for method, kind in (("classify", "classification"), ("regress", "regression")):
+        answer = httpx.post(f"{url}:{method}", json={"examples": [{"features": [1.0, 2.0, 3.0]}]})
+        assert answer.status_code == 400
+        assert answer.json()["error"] == (
+            f"Expected {kind} signature method_name to be tensorflow/serving/{method}. "
+            "Was: tensorflow/serving/predict"
+        )
 
 
 @pytest.mark.parametrize(
     ("path", "body", "status", "message"),
     [
         ("risk:predict", "{bad", 400, "JSON Parse error"),
-        ("risk:predict", '{"rows": [[1, 2, 3]]}', 400, 'Missing "instances" or "inputs"'),
-        ("risk:predict", '{"instances": [[1,2,3]], "inputs": [[1,2,3]]}', 400, "both"),
+        ("risk:predict", '{"rows": [[1, 2, 3]]}', 400, "Missing 'inputs' or 'instances' key"),
         (
+            "risk:predict",
+            '{"instances": [[1,2,3]], "inputs": [[1,2,3]]}',
+            400,
+            "expecting only one of 'inputs' or 'instances' keys to exist",
+        ),
+        (  # the graph's own error: TF Serving leaves shapes to the model
             "risk:predict",
             '{"instances": [[1, 2]]}',
             400,
-            "has shape [1, 2], but the signature expects [None, 3]",
+            "Matrix size-incompatible: In[0]: [1,2], In[1]: [3,1]",
         ),
         (
             "risk:predict",
             '{"instances": [["a", "b", "c"]]}',
             400,
-            "expected float32 values, got strings",
+            'JSON Value: "a" Type: String is not of expected type: float',
         ),
-        ("risk:predict", '{"instances": [[1, 2, 3], [1, 2]]}', 400, "ragged"),
-        ("risk:predict", '{"instances": []}', 400, "is empty"),
+        (
+            "risk:predict",
+            '{"instances": [[1, 2, 3], [1, 2]]}',
+            400,
+            "Failed to process element: 1 of 'instances' list. Error: INVALID_ARGUMENT: "
+            "Expecting tensor size: 3 but got: 2",
+        ),
+        ("risk:predict", '{"instances": []}', 400, "No values in 'instances' array"),
         (
             "risk:predict",
             '{"instances": [{"age": [1, 2, 3]}]}',
             400,
-            "missing ['features'], unexpected ['age']",
+            "JSON object: does not have named input: age",
         ),
         (
             "risk:predict",
             '{"instances": [[1,2,3]], "signature_name": "other"}',
             400,
-            'signature name: "other" not found',
+            'Serving signature name: "other" not found in signature def',
         ),
         (
             "nope:predict",
@@ -161,11 +176,11 @@ def test_classify_and_regress_answer_in_tf_servings_result_format(running):
         (
             "risk/labels/beta:predict",
             '{"instances": [[1, 2, 3]]}',
-            404,
+            400,
             "Unrecognized servable version label: beta",
         ),
-        ("risk:explain", '{"instances": [[1, 2, 3]]}', 400, "use :predict, :classify or :regress"),
-        ("risk:classify", '{"instances": [[1, 2, 3]]}', 400, '"examples" list'),
+        ("risk:explain", '{"instances": [[1, 2, 3]]}', 400, "Malformed request: POST"),
+        ("risk:classify", '{"instances": [[1, 2, 3]]}', 400, "key 'examples' is expected"),
     ],
 )
 def test_bad_requests_get_a_4xx_and_a_tf_serving_style_error(running, path, body, status, message):
@@ -205,9 +220,11 @@ def test_a_new_version_is_hot_loaded_without_dropping_requests(tmp_path):
     assert not failures
     assert answers[0] == pytest.approx(_expected(0.1, [[1, 1, 1]])[0], rel=1e-6)
     assert answers[-1] == pytest.approx(_expected(-0.1, [[1, 1, 1]])[0], rel=1e-6)
-    assert [v["version"] for v in client_status(server)] == [
-        "2"
-    ]  # latest-1 policy unloads version 1
+    # the latest-1 policy unloaded version 1: TF Serving still lists it, in state END
+    assert [(v["version"], v["state"]) for v in client_status(server)] == [
+        ("2", "AVAILABLE"),
+        ("1", "END"),
+    ]
 
 
 def client_status(server):

@@ -1,4 +1,6 @@
-"""TF Serving (``tensorflow_model_server``) is not installable from the package registries, so the
+"""A local model server that speaks TensorFlow Serving's REST API.
+
+TF Serving (``tensorflow_model_server``) is not installable from the package registries, so the
 course ships this small server with the same REST API: a client written against it works
 unchanged against a real TF Serving later (C4W1, *Model serving*).
 
@@ -6,10 +8,14 @@ unchanged against a real TF Serving later (C4W1, *Model serving*).
 * ``GET  /v1/models/{name}[...]/metadata`` — signatures (inputs, outputs, dtypes, shapes);
 * ``POST /v1/models/{name}[...]:predict`` — row format ``{"instances": [...]}`` or columnar
   ``{"inputs": ...}``; answers ``{"predictions": ...}`` or ``{"outputs": ...}``;
-* ``POST ...:classify`` / ``...:regress`` — ``{"examples": [{feature: value}, ...]}`` for models
-  whose ``serving_default`` takes named features; answers ``{"results": ...}``.
+* ``POST ...:classify`` / ``...:regress`` — ``{"examples": [{feature: value}, ...], "context":
+  {...}}``: each example (merged with the context) becomes a ``tf.Example`` fed to a signature
+  whose method is classify or regress (its one string input, ``inputs``); answers
+  ``{"results": ...}``.
 
-Models are SavedModels in ``model_base_path/<version>/`` (nothing else is ever loaded: no
+Models are SavedModels in ``model_base_path/<version>/`` (``00000123`` is version 123), run as TF
+Serving runs them: a session over the ``serve`` MetaGraph, inputs fed by tensor name, shapes left
+to the graph (nothing else is ever loaded: no
 pickles from request-controlled paths). A ``models.config`` file in TF Serving's own text
 format (parsed with TF Serving's protos) serves several models with version policies and
 labels. New version folders are loaded while the server runs (:class:`ModelServer` polls the
@@ -20,15 +26,20 @@ batched dynamically (``max_batch_size``, ``batch_timeout_ms``). Errors are TF-Se
 The package's modules, one concern each: :mod:`~mlep.deployment.serving.config` (models.config,
 export), :mod:`~mlep.deployment.serving.servable` (one loaded version),
 :mod:`~mlep.deployment.serving.server` (models, versions, answers),
-:mod:`~mlep.deployment.serving.batching`, :mod:`~mlep.deployment.serving.payload` (request
-bodies), :mod:`~mlep.deployment.serving.rest` (HTTP), :mod:`~mlep.deployment.serving.running`,
-:mod:`~mlep.deployment.serving.client` and :mod:`~mlep.deployment.serving.cli`.
+:mod:`~mlep.deployment.serving.versions` (version states, policies, labels),
+:mod:`~mlep.deployment.serving.batching`, :mod:`~mlep.deployment.serving.json_tensor` and
+:mod:`~mlep.deployment.serving.json_output`, :mod:`~mlep.deployment.serving.json_examples`
+(TF Serving's JSON rules),
+:mod:`~mlep.deployment.serving.rest` (HTTP), :mod:`~mlep.deployment.serving.running`,
+:mod:`~mlep.deployment.serving.client`, :mod:`~mlep.deployment.serving.cli` and
+:mod:`~mlep.deployment.serving.half_plus_two` (TF Serving's test model).
 """
 
 from .cli import main
 from .client import ServingClient
 from .config import ModelConfig, export_model, parse_model_config
 from .errors import ServingError
+from .half_plus_two import build_half_plus_two
 from .running import RunningServer, serve
 from .server import ModelServer
 
@@ -38,6 +49,7 @@ __all__ = [
     "RunningServer",
     "ServingClient",
     "ServingError",
+    "build_half_plus_two",
     "export_model",
     "main",
     "parse_model_config",

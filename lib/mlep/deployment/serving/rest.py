@@ -1,126 +1,179 @@
-"""The HTTP side: TF Serving's REST paths and the FastAPI application that answers them."""
+"""The HTTP side: TF Serving's REST paths, answered by a small ASGI application.
 
-import json
+Paths are matched as TF Serving matches them (``http_rest_api_util.cc``, case-insensitive):
+
+* ``POST /v1/models/{name}[/versions/{v} | /labels/{l}]:(predict|classify|regress)``;
+* ``GET /v1/models/{name}[/versions/{v} | /labels/{l}][/metadata]`` (status or metadata).
+
+Any other request under ``/v1/`` is ``400 Malformed request: {METHOD} {path}``; ``GET /v1/models``
+is ``400 Missing model name in request.``. Every answer is JSON; every error is
+``{"error": "..."}`` with TF Serving's status code. Bodies may be gzip-encoded
+(``Content-Encoding: gzip``), as TF Serving's HTTP server accepts.
+"""
+
+import logging
+import re
 import threading
+import zlib
+from urllib.parse import unquote
 
-from .errors import ServingError
+from .errors import ServingError, invalid
+from .json_output import dumps
+from .json_tensor import parse_json
 
 __all__ = ["build_app", "parse_route"]
 
+log = logging.getLogger("mlep.deployment.serving")
+
+_PREDICT = re.compile(
+    r"/v1/models/([^/:]+)(?:(?:/versions/(\d+))|(?:/labels/([^/:]+)))?:(classify|regress|predict)",
+    re.IGNORECASE,
+)
+_STATUS = re.compile(
+    r"/v1/models(?:/([^/:]+))?(?:(?:/versions/(\d+))|(?:/labels/([^/:]+)))?(?:/(metadata))?",
+    re.IGNORECASE,
+)
+_V1 = re.compile(r"/v1/.*", re.IGNORECASE | re.DOTALL)
+_HEADERS = [(b"content-type", b"application/json")]
+
+
+def parse_route(method: str, path: str) -> tuple[str, int | None, str | None, str]:
+    """``(name, version, label, action)`` of a REST request, or TF Serving's 400.
+
+    ``action`` is ``predict``, ``classify``, ``regress``, ``metadata`` or ``status``.
+    """
+    match = None
+    if method == "POST":
+        match = _PREDICT.fullmatch(path)
+    elif method == "GET":
+        match = _STATUS.fullmatch(path)
+    if match is None:
+        raise invalid(f"Malformed request: {method} {path}")
+    name, version_text, label, action = match.groups()
+    name = unquote(name or "", errors="replace")
+    version = None
+    if version_text:
+        version = int(version_text)
+        if version >= 2**63:
+            raise invalid(f"Failed to convert version: {version_text} to numeric.")
+    if label:
+        label = unquote(label, errors="replace")
+    if method == "GET":
+        if not name:
+            raise invalid("Missing model name in request.")
+        return name, version, label or None, "metadata" if action else "status"
+    if action not in ("predict", "classify", "regress"):  # the regex matched :PREDICT etc.
+        raise invalid(f"Malformed request: {method} {path}")
+    return name, version, label or None, action
+
 
 def build_app(server):
-    """The FastAPI application implementing the REST API of the model server ``server``."""
-    from fastapi import FastAPI, Request
-    from fastapi.responses import JSONResponse
+    """The ASGI application answering TF Serving's REST API for the model server ``server``."""
 
-    app = FastAPI(title="mlep model server (TF Serving REST API)", docs_url=None, redoc_url=None)
-
-    @app.exception_handler(ServingError)
-    async def serving_error(_request, error: ServingError):
-        return JSONResponse({"error": str(error)}, status_code=error.status)
-
-    @app.exception_handler(404)
-    async def not_found(_request, _error):
-        return JSONResponse(
-            {"error": "Malformed request: not a TF Serving REST path"}, status_code=404
-        )
-
-    @app.exception_handler(405)
-    async def wrong_method(request, _error):
-        return JSONResponse(
-            {"error": f"Malformed request: {request.method} {request.url.path}"},
-            status_code=405,
-        )
-
-    @app.get("/v1/models/{rest:path}")
-    async def get(rest: str):
-        name, version, label, method = parse_route(rest)
-        if method == "metadata":
-            return server.metadata(name, version, label)
-        if method is not None:
-            raise ServingError(f"Malformed request: GET with :{method}; use POST", 405)
-        return server.status(name, version, label)
-
-    @app.post("/v1/models/{rest:path}")
-    async def post(rest: str, request: Request):
-        if server.max_in_flight and server.in_flight >= server.max_in_flight:
-            server.rejected += 1
-            raise ServingError(
-                f"server overloaded: {server.in_flight} requests in flight (limit {server.max_in_flight}); retry later",
-                503,
-            )
-        server.in_flight += 1
+    async def app(scope, receive, send):
+        if scope["type"] == "lifespan":
+            await _lifespan(server, receive, send)
+            return
+        if scope["type"] != "http":
+            return
         try:
-            # a ready JSONResponse skips FastAPI's jsonable_encoder walk over every number
-            return JSONResponse(await _post(server, rest, request))
-        finally:
-            server.in_flight -= 1
-
-    return _lifecycle(server, app)
-
-
-async def _post(server, rest: str, request) -> dict:
-    name, version, label, method = parse_route(rest)
-    declared = int(request.headers.get("content-length") or 0)
-    if declared > server.max_body_bytes:
-        raise ServingError(
-            f"request body of {declared} bytes is over the {server.max_body_bytes}-byte limit",
-            413,
-        )
-    raw = await request.body()
-    if len(raw) > server.max_body_bytes:
-        raise ServingError(
-            f"request body of {len(raw)} bytes is over the {server.max_body_bytes}-byte limit",
-            413,
-        )
-    try:
-        body = json.loads(raw or b"null")
-    except json.JSONDecodeError as error:
-        raise ServingError(f"JSON Parse error: {error.msg} at offset {error.pos}") from None
-    if version is None and label is None:
-        version = server.split_version(
-            name, request.headers.get("x-request-id") or raw.decode("utf-8", "replace")
-        )
-    if method == "predict":
-        return await server.predict(name, body, version, label)
-    if method in ("classify", "regress"):
-        return await server.classify_or_regress(name, body, method, version, label)
-    raise ServingError(
-        f"Malformed request: POST with method {method!r}; use :predict, :classify or :regress"
-    )
-
-
-def _lifecycle(server, app):
-
-    @app.on_event("startup")
-    async def start_polling():
-        if server.poll_seconds > 0:
-            threading.Thread(target=server.poll, daemon=True, name="model-poller").start()
-
-    @app.on_event("shutdown")
-    async def stop_polling():
-        server._stop.set()
+            status, answer = await _handle(server, scope, receive)
+        except ServingError as error:
+            status, answer = error.status, {"error": str(error)}
+        except Exception as error:  # noqa: BLE001 - a bug: say so, in JSON, and log it
+            log.exception("unexpected error answering %s %s", scope["method"], scope["path"])
+            status, answer = 500, {"error": f"Internal error: {type(error).__name__}: {error}"}
+        body = dumps(answer)
+        headers = [*_HEADERS, (b"content-length", str(len(body)).encode())]
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": body})
 
     return app
 
 
-def parse_route(rest: str) -> tuple[str, int | None, str | None, str | None]:
-    """``name[/versions/N|/labels/L][/metadata|:method]`` → its parts."""
-    method = None
-    if ":" in rest:
-        rest, method = rest.rsplit(":", 1)
-    parts = rest.strip("/").split("/")
-    if parts and parts[-1] == "metadata":
-        method, parts = "metadata", parts[:-1]
-    if not parts or not parts[0]:
-        raise ServingError("Malformed request: missing model name", 404)
-    name, version, label = parts[0], None, None
-    if len(parts) == 3 and parts[1] == "versions":
-        if not parts[2].isdigit():
-            raise ServingError(f"Malformed request: version {parts[2]!r} is not a number", 400)
-        version = int(parts[2])
-    elif len(parts) == 3 and parts[1] == "labels":
-        label = parts[2]
-    elif len(parts) != 1:
-        raise ServingError(f"Malformed request: /v1/models/{rest}", 404)
-    return name, version, label, method
+async def _handle(server, scope, receive) -> tuple[int, dict]:
+    method = scope["method"]
+    path = (scope.get("raw_path") or scope["path"].encode()).decode("latin-1").split("?")[0]
+    if not _V1.fullmatch(path):
+        raise ServingError(f"Not found: {method} {path} (TF Serving's REST API is under /v1/)", 404)
+    if method == "POST":
+        return 200, await _post(server, scope, receive, path)
+    name, version, label, action = parse_route(method, path)
+    if action == "metadata":
+        return 200, server.metadata(name, version, label)
+    return 200, server.status(name, version, label)
+
+
+async def _post(server, scope, receive, path: str) -> dict:
+    if server.max_in_flight and server.in_flight >= server.max_in_flight:
+        server.rejected += 1
+        raise ServingError(
+            f"server overloaded: {server.in_flight} requests in flight "
+            f"(limit {server.max_in_flight}); retry later",
+            503,
+        )
+    server.in_flight += 1
+    try:
+        headers = {k.lower(): v for k, v in scope["headers"]}
+        raw = await _read_body(server, headers, receive)
+        name, version, label, action = parse_route("POST", path)
+        body = parse_json(raw)
+        if version is None and label is None:
+            key = headers.get(b"x-request-id", b"").decode("latin-1") or raw.decode(
+                "utf-8", "replace"
+            )
+            version = server.split_version(name, key)
+        if action == "predict":
+            return await server.predict(name, body, version, label)
+        return await server.classify_or_regress(name, body, action, version, label)
+    finally:
+        server.in_flight -= 1
+
+
+async def _read_body(server, headers: dict, receive) -> bytes:
+    limit = server.max_body_bytes
+    try:
+        declared = int(headers.get(b"content-length", b"0") or 0)
+    except ValueError:
+        declared = 0
+    if declared > limit:
+        raise ServingError(f"request body of {declared} bytes is over the {limit}-byte limit", 413)
+    chunks, size, more = [], 0, True
+    while more:
+        message = await receive()
+        if message["type"] == "http.disconnect":
+            break
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise ServingError(f"request body of {size} bytes is over the {limit}-byte limit", 413)
+        chunks.append(chunk)
+        more = message.get("more_body", False)
+    raw = b"".join(chunks)
+    if headers.get(b"content-encoding", b"").strip().lower() == b"gzip":
+        raw = _gunzip(raw, limit)
+    return raw
+
+
+def _gunzip(raw: bytes, limit: int) -> bytes:
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        data = inflater.decompress(raw, limit + 1)
+    except zlib.error as error:
+        raise invalid(f"Failed to decompress the gzip-encoded request body: {error}") from None
+    if len(data) > limit:
+        raise ServingError(f"the decompressed request body is over the {limit}-byte limit", 413)
+    return data
+
+
+async def _lifespan(server, receive, send) -> None:
+    while True:
+        message = await receive()
+        if message["type"] == "lifespan.startup":
+            if server.poll_seconds > 0:
+                threading.Thread(target=server.poll, daemon=True, name="model-poller").start()
+            await send({"type": "lifespan.startup.complete"})
+        elif message["type"] == "lifespan.shutdown":
+            server.stop()
+            await send({"type": "lifespan.shutdown.complete"})
+            return

@@ -1,77 +1,34 @@
-"""The models a server holds: loading, versions, labels, traffic split, and answering requests."""
+"""The model server: its models, and the answers to status, metadata, predict, classify, regress.
+
+:class:`ModelServer` is framework-free: the REST layer (:mod:`~mlep.deployment.serving.rest`)
+parses paths and JSON, the gRPC layer works with protos, and both call the methods here:
+:meth:`ModelServer.predict` / :meth:`ModelServer.classify_or_regress` take a parsed JSON body;
+:meth:`ModelServer.resolve`, :meth:`Servable.run`, :meth:`Servable.classify` and
+:meth:`Servable.regress` work with tensors and serialized ``tf.Example`` records.
+"""
 
 import asyncio
 import hashlib
 import json
+import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 from .batching import Batcher
 from .config import ModelConfig, parse_model_config
-from .errors import ServingError
-from .payload import columns, fill_unnamed, parse_predict
+from .errors import invalid, not_found
+from .json_examples import examples_from_json
+from .json_output import classification_json, predict_json, regression_json, tensor_json
+from .json_tensor import predict_inputs_from_json, signature_name
 from .servable import Servable
+from .versions import ServedModel, unknown_model
 
-__all__ = ["ModelServer", "ServedModel"]
+__all__ = ["ModelServer"]
 
-
-class ServedModel:
-    """All loaded versions of one configured model."""
-
-    def __init__(self, config: ModelConfig):
-        self.config = config
-        self.versions: dict[int, Servable] = {}
-        self.lock = threading.Lock()
-
-    def wanted(self) -> list[int]:
-        base = Path(self.config.base_path)
-        found = (
-            sorted(int(p.name) for p in base.iterdir() if p.is_dir() and p.name.isdigit())
-            if base.is_dir()
-            else []
-        )
-        kind = self.config.policy[0]
-        if kind == "all":
-            return found
-        if kind == "specific":
-            return [v for v in found if v in self.config.policy[1]]
-        return found[-self.config.policy[1] :]
-
-    def refresh(self) -> None:
-        wanted = self.wanted()
-        for version in wanted:
-            if version not in self.versions:
-                servable = Servable(
-                    self.config.name, version, Path(self.config.base_path) / str(version)
-                )
-                with self.lock:  # the new version is complete before anyone sees it
-                    self.versions[version] = servable
-        with self.lock:
-            for version in [v for v in self.versions if v not in wanted]:
-                del self.versions[version]
-
-    def get(self, version: int | None = None, label: str | None = None) -> Servable:
-        with self.lock:
-            if label is not None:
-                if label not in self.config.labels:
-                    raise ServingError(f"Unrecognized servable version label: {label}", 404)
-                version = self.config.labels[label]
-            if not self.versions:
-                raise ServingError(
-                    f"Servable not found for request: Latest({self.config.name})", 404
-                )
-            if version is None:
-                return self.versions[max(self.versions)]
-            if version not in self.versions:
-                raise ServingError(
-                    f"Servable not found for request: Specific({self.config.name}, {version})", 404
-                )
-            return self.versions[version]
+log = logging.getLogger("mlep.deployment.serving")
 
 
 class ModelServer:
@@ -79,16 +36,23 @@ class ModelServer:
 
     Parameters
     ----------
-    models : the :class:`ModelConfig` of each model (or use :meth:`from_config_file`).
-    poll_seconds : how often to look for new version folders (0: only at start).
-    max_batch_size, batch_timeout_ms : dynamic batching; ``max_batch_size=0`` turns it off.
-    cache_size : answers to remember (LRU) for repeated identical predict requests; 0 = off.
-    traffic_split : per model, version → weight (e.g. ``{"risk": {1: 90, 2: 10}}``): requests
-        that name no version or label go to a version drawn by these weights, by a hash of the
-        request's ``X-Request-Id`` header (or its body), so a client keeps its version — a canary.
-    max_in_flight : requests handled at once; beyond it the server answers 503 at once instead
-        of queueing without bound (0 = no limit).
-    max_body_bytes : larger request bodies are refused with 413 before they are parsed.
+    models : sequence of ModelConfig
+        The models to serve (or use :meth:`from_config_file`).
+    poll_seconds : float
+        How often to look for new version folders (0: only at start).
+    max_batch_size, batch_timeout_ms : int, float
+        Dynamic batching; ``max_batch_size=0`` turns it off.
+    cache_size : int
+        Answers to remember (LRU) for repeated identical predict requests; 0 = off.
+    traffic_split : mapping, optional
+        Per model, version → weight (e.g. ``{"risk": {1: 90, 2: 10}}``): requests that name no
+        version or label go to a version drawn by these weights, by a hash of the request's
+        ``X-Request-Id`` header (or its body), so a client keeps its version — a canary.
+    max_in_flight : int
+        Requests handled at once; beyond it the server answers 503 at once instead of queueing
+        without bound (0 = no limit).
+    max_body_bytes : int
+        Larger request bodies are refused with 413 before they are parsed.
     """
 
     def __init__(
@@ -112,9 +76,7 @@ class ModelServer:
         self.cache_size = cache_size
         self.max_in_flight = max_in_flight
         self.max_body_bytes = max_body_bytes
-        self.traffic_split = {
-            name: dict(weights) for name, weights in (traffic_split or {}).items()
-        }
+        self.traffic_split = {name: dict(w) for name, w in (traffic_split or {}).items()}
         for name, weights in self.traffic_split.items():
             if name not in self.models:
                 raise ValueError(f"traffic_split names an unknown model {name!r}")
@@ -133,48 +95,49 @@ class ModelServer:
 
     @classmethod
     def from_config_file(cls, path: str | Path, **options: Any) -> "ModelServer":
+        """A server for the models of a TF Serving ``models.config`` file."""
         return cls(parse_model_config(Path(path).read_text(encoding="utf-8")), **options)
 
     def poll(self) -> None:
+        """Look for new and removed version folders every ``poll_seconds`` until stopped."""
         while not self._stop.wait(self.poll_seconds):
-            for model in self.models.values():
-                try:
-                    model.refresh()
-                except Exception:  # a broken new version must not take the server down
-                    continue
+            self.refresh()
 
-    def model(self, name: str) -> ServedModel:
+    def refresh(self) -> None:
+        """Load and unload versions as the folders and policies say, once."""
+        for model in self.models.values():
+            try:
+                model.refresh()
+            except Exception:  # noqa: BLE001 - one model's trouble must not stop the others
+                log.exception("refreshing model %s failed", model.config.name)
+
+    def stop(self) -> None:
+        """Stop polling."""
+        self._stop.set()
+
+    def resolve(self, name: str, version: int | None = None, label: str | None = None) -> Servable:
+        """The loaded version a request names (TF Serving's 404/400 when there is none)."""
         if name not in self.models:
-            raise ServingError(f"Servable not found for request: Latest({name})", 404)
-        return self.models[name]
+            raise unknown_model(name, version, label)
+        return self.models[name].resolve(version, label)
 
-    # -- request handling (framework-free, so it is testable without HTTP) ------------------
+    # -- status and metadata ----------------------------------------------------------------
 
     def status(self, name: str, version: int | None = None, label: str | None = None) -> dict:
-        model = self.model(name)
-        if version is not None or label is not None:
-            servables = [model.get(version, label)]
-        else:
-            with model.lock:
-                servables = [model.versions[v] for v in sorted(model.versions, reverse=True)]
-            if not servables:
-                raise ServingError(f"Servable not found for request: Latest({name})", 404)
-        return {
-            "model_version_status": [
-                {
-                    "version": str(s.version),
-                    "state": "AVAILABLE",
-                    "status": {"error_code": "OK", "error_message": ""},
-                }
-                for s in servables
-            ]
-        }
+        """``GET /v1/models/{name}[/versions/{v}]``: each version's state, newest first.
+
+        As in TF Serving, a label does not narrow the answer: the status of every version.
+        """
+        if name not in self.models:
+            raise not_found(f"Could not find any versions of model {name}")
+        return self.models[name].status(version)
 
     def metadata(self, name: str, version: int | None = None, label: str | None = None) -> dict:
-        servable = self.model(name).get(version, label)
+        """``GET .../metadata``: the model spec and every SignatureDef of the version."""
+        servable = self.resolve(name, version, label)
         return {
             "model_spec": {"name": name, "signature_name": "", "version": str(servable.version)},
-            "metadata": servable.metadata(),
+            "metadata": {"signature_def": servable.metadata()},
         }
 
     def split_version(self, name: str, key: str) -> int | None:
@@ -182,88 +145,73 @@ class ModelServer:
         weights = self.traffic_split.get(name)
         if not weights:
             return None
-        point = (
-            int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
-            / 2**64
-            * sum(weights.values())
-        )
+        digest = hashlib.sha256(key.encode("utf-8", "replace")).digest()[:8]
+        point = int.from_bytes(digest, "big") / 2**64 * sum(weights.values())
         for version, weight in sorted(weights.items()):
             point -= weight
             if point < 0:
                 return version
         return max(weights)
 
+    # -- predict, classify, regress ---------------------------------------------------------
+
     async def predict(
         self, name: str, body: Any, version: int | None = None, label: str | None = None
     ) -> dict:
-        servable = self.model(name).get(version, label)
+        """The ``:predict`` answer for a parsed JSON ``body``."""
+        if not isinstance(body, dict):
+            raise invalid("JSON Value: the request body Is not object")
+        signature = signature_name(body)
+        servable = self.resolve(name, version, label)
         if not self.cache_size:
-            return await self._predict(servable, body)
+            return await self._predict(servable, signature, body)
         key = (name, servable.version, json.dumps(body, sort_keys=True))
         if key in self._cache:
             self.cache_hits += 1
             self._cache.move_to_end(key)
             return self._cache[key]
         self.cache_misses += 1
-        answer = await self._predict(servable, body)
+        answer = await self._predict(servable, signature, body)
         self._cache[key] = answer
         if len(self._cache) > self.cache_size:
             self._cache.popitem(last=False)
         return answer
 
-    async def _predict(self, servable: Servable, body: Any) -> dict:
-        signature = body.get("signature_name") if isinstance(body, dict) else None
-        rows, inputs, row_format = parse_predict(body)
-        _, function = servable.signature(signature)
-        _, specs = function.structured_input_signature
-        inputs = columns(rows, specs) if row_format else fill_unnamed(inputs, specs)
-        if self.max_batch_size and row_format:
+    async def _predict(self, servable: Servable, signature: str, body: dict) -> dict:
+        inputs, form = predict_inputs_from_json(body, servable.input_dtypes(signature))
+        if self.max_batch_size:
             outputs = await self._batcher(servable, signature).submit(inputs)
         else:
             outputs = await asyncio.to_thread(servable.run, signature, inputs)
-        if row_format:
-            if len(outputs) == 1:
-                return {"predictions": next(iter(outputs.values())).tolist()}
-            count = len(next(iter(outputs.values())))
-            return {
-                "predictions": [
-                    {k: v[i].tolist() for k, v in outputs.items()} for i in range(count)
-                ]
-            }
-        if len(outputs) == 1:
-            return {"outputs": next(iter(outputs.values())).tolist()}
-        return {"outputs": {k: v.tolist() for k, v in outputs.items()}}
+        return predict_json(outputs, form)
 
     async def classify_or_regress(
         self, name: str, body: Any, method: str, version=None, label=None
     ) -> dict:
-        servable = self.model(name).get(version, label)
-        if not isinstance(body, dict) or "examples" not in body:
-            raise ServingError(
-                'a classify/regress request needs an "examples" list of {feature: value} objects'
-            )
-        examples = body["examples"]
-        if not isinstance(examples, list) or not examples:
-            raise ServingError('"examples" must be a non-empty list')
-        _, function = servable.signature(body.get("signature_name"))
-        _, specs = function.structured_input_signature
-        inputs = columns(examples, specs)
-        outputs = await asyncio.to_thread(servable.run, body.get("signature_name"), inputs)
-        values = np.asarray(next(iter(outputs.values())), dtype=float).reshape(len(examples), -1)
+        """The ``:classify`` or ``:regress`` answer for a parsed JSON ``body``."""
+        if method not in ("classify", "regress"):
+            raise ValueError(f"method must be 'classify' or 'regress', but got {method!r}")
+        if not isinstance(body, dict):
+            raise invalid("JSON Value: the request body Is not object")
+        signature = signature_name(body)
+        examples = examples_from_json(body, "classify")
+        servable = self.resolve(name, version, label)
         if method == "regress":
-            return {"results": values[:, 0].tolist()}
-        if values.shape[1] == 1:  # one sigmoid output: P(class 1)
-            values = np.hstack([1 - values, values])
-        return {"results": [[[str(c), float(p)] for c, p in enumerate(row)] for row in values]}
+            values = await asyncio.to_thread(servable.regress, signature, examples)
+            return regression_json(tensor_json("outputs", values))
+        classes, scores = await asyncio.to_thread(servable.classify, signature, examples)
+        labels = None if classes is None else tensor_json("classes", classes)
+        return classification_json(labels, None if scores is None else tensor_json("", scores))
 
-    def _batcher(self, servable: Servable, signature: str | None) -> "Batcher":
-        key = (servable.name, servable.version, signature)
-        if key not in self._batchers:
-            self._batchers[key] = Batcher(self, servable, signature)
-        return self._batchers[key]
+    def _batcher(self, servable: Servable, signature: str) -> Batcher:
+        key = (servable.name, servable.version, id(servable), signature)
+        batcher = self._batchers.get(key)
+        if batcher is None:
+            batcher = self._batchers[key] = Batcher(self, servable, signature)
+        return batcher
 
     def app(self):
-        """The FastAPI application implementing the REST API."""
+        """The ASGI application implementing TF Serving's REST API."""
         from .rest import build_app
 
         return build_app(self)
