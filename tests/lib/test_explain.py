@@ -166,3 +166,33 @@ def test_bad_input_gets_specific_messages(regression):
         explain.shap_values(model, X.head(0))
     classifier = LogisticRegression().fit(X, y > 0)
     assert explain.partial_dependence(classifier, X, "a")["average"].between(0, 1).all()
+
+
+def test_degenerate_arguments_are_refused_not_answered_with_nan(regression):
+    model, X, y = regression
+    with pytest.raises(ValueError, match="n_repeats must be >= 1, but got 0"):
+        explain.permutation_importance(model, X, y, n_repeats=0)
+    with pytest.raises(ValueError, match=r"percentiles\[0\] must be below percentiles\[1\]"):
+        explain.partial_dependence(model, X, X.columns[0], percentiles=(0.95, 0.05))
+    with pytest.raises(ValueError, match="percentiles must lie between 0 and 1"):
+        explain.partial_dependence(model, X, X.columns[0], percentiles=(5, 95))
+    with pytest.raises(ValueError, match="grid_resolution must be >= 2"):
+        explain.partial_dependence(model, X, X.columns[0], grid_resolution=1)
+    with pytest.raises(TypeError, match="model must be a fitted model with a predict method"):
+        explain.permutation_importance("model", X, y)
+    with pytest.raises(ValueError, match="X and y must have the same length"):
+        explain.permutation_importance(model, X, y[:5])
+    with pytest.raises(TypeError, match="row must be one row of X"):
+        explain.local_surrogate(model, X, X.iloc[0].to_dict())
+
+
+def test_plots_leave_no_pyplot_figure_open(regression):
+    import matplotlib.pyplot as plt
+
+    model, X, y = regression
+    before = len(plt.get_fignums())
+    table = explain.permutation_importance(model, X, y, n_repeats=2)
+    explain.plot_importance(table)
+    explain.plot_partial_dependence(explain.partial_dependence(model, X, X.columns[0]))
+    explain.plot_local(explain.local_surrogate(model, X, X.iloc[0], n_samples=200))
+    assert len(plt.get_fignums()) == before

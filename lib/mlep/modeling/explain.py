@@ -36,6 +36,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlep._checks import count, finite_frame, frame, instance, interval, positive
+
 __all__ = [
     "local_surrogate",
     "partial_dependence",
@@ -80,9 +82,16 @@ def permutation_importance(
     (default: the model's ``score``). Returns ``feature, importance, std``.
     """
     X = _frame(X)
+    _model(model)
     y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"y must be one-dimensional (one target per row), but got shape {y.shape}")
     if len(y) != len(X):
-        raise ValueError(f"X has {len(X)} rows but y has {len(y)} values")
+        raise ValueError(
+            f"X and y must have the same length: X has {len(X)} rows but y has {len(y)} values"
+        )
+    count(n_repeats, "n_repeats", minimum=1)  # 0 repeats would average nothing: all NaN
+    count(seed, "seed")
     score = _scorer(model, scoring)
     baseline = score(model, X, y)
     rng = np.random.default_rng(seed)
@@ -127,8 +136,23 @@ def partial_dependence(
     expectation curves whose average is the partial dependence.
     """
     X = _frame(X)
+    _model(model)
     if feature not in X.columns:
         raise ValueError(f"unknown feature {feature!r}; X has: {', '.join(map(str, X.columns))}")
+    count(grid_resolution, "grid_resolution", minimum=2)
+    if not isinstance(percentiles, (tuple, list)) or len(percentiles) != 2:
+        raise TypeError(f"percentiles must be a pair (low, high), but got {percentiles!r}")
+    low, high = interval(*percentiles, "percentiles[0]", "percentiles[1]")
+    if not (0 <= low and high <= 1):
+        raise ValueError(f"percentiles must lie between 0 and 1, but got {tuple(percentiles)}")
+    values = X[feature]
+    if not pd.api.types.is_numeric_dtype(values) or pd.api.types.is_bool_dtype(values):
+        raise TypeError(
+            f"feature {feature!r} must be numeric to build a grid of values, but its dtype is "
+            f"{values.dtype}; encode it first"
+        )
+    if not np.isfinite(values.to_numpy(dtype=float)).all():
+        raise ValueError(f"feature {feature!r} must hold finite values, but it has NaN or infinity")
     predict = _prediction(model)
     grid = _grid(X[feature].to_numpy(), grid_resolution, percentiles)
     curves = []
@@ -143,6 +167,13 @@ def partial_dependence(
             [table, pd.DataFrame(curves, columns=[f"row_{i}" for i in range(len(X))])], axis=1
         )
     return table
+
+
+def _model(model: Any) -> None:
+    if not hasattr(model, "predict"):
+        raise TypeError(
+            f"model must be a fitted model with a predict method, but got a {type(model).__name__}"
+        )
 
 
 def _prediction(model: Any) -> Callable[[pd.DataFrame], np.ndarray]:
@@ -169,6 +200,10 @@ def shap_values(
         from shap.utils._exceptions import InvalidModelError
 
     X = _frame(X)
+    _model(model)
+    count(seed, "seed")
+    if background is not None:
+        frame(background, "background", columns=list(X.columns))
     background = X.sample(min(100, len(X)), random_state=seed) if background is None else background
     predict = _prediction(model)
     try:
@@ -219,6 +254,12 @@ def local_surrogate(
     from sklearn.linear_model import Ridge
 
     X = _frame(X)
+    _model(model)
+    instance(row, pd.Series, "row", "one row of X as a pandas Series (e.g. X.iloc[0])")
+    count(n_samples, "n_samples", minimum=2)
+    positive(kernel_width, "kernel_width")
+    count(seed, "seed")
+    finite_frame(X, "X")
     missing = [c for c in X.columns if c not in row.index]
     if missing:
         raise ValueError(f"the row lacks feature(s) {', '.join(missing)}")
@@ -268,10 +309,14 @@ def plot_importance(table: pd.DataFrame | dict[str, pd.DataFrame], *, top: int =
     tables = table if isinstance(table, dict) else {"": table}
     if not tables:
         raise ValueError("table is an empty dict: give at least one importance table")
+    for label, shown in tables.items():
+        frame(shown, f"table {label!r}" if label else "table", columns=["feature", "importance"])
+    count(top, "top", minimum=1)
     first = next(iter(tables.values()))
     features = first["feature"].head(top).iloc[::-1].tolist()
     height = 0.8 / len(tables)
     figure, axes = plt.subplots(figsize=(6, 0.35 * len(features) * len(tables) ** 0.5 + 1.2))
+    plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     for index, (label, shown) in enumerate(tables.items()):
         shown = shown.set_index("feature").reindex(features)
         axes.barh(
@@ -294,8 +339,10 @@ def plot_partial_dependence(table: pd.DataFrame):
     """The partial dependence line, over its ICE curves when the table has them."""
     import matplotlib.pyplot as plt
 
+    frame(table, "table", columns=["average"])
     feature = table.columns[0]
     figure, axes = plt.subplots(figsize=(6, 4))
+    plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     ice = [c for c in table.columns if str(c).startswith("row_")]
     for column in ice[:200]:
         axes.plot(table[feature], table[column], color="#bbbbbb", linewidth=0.5)
@@ -317,9 +364,12 @@ def plot_local(table: pd.DataFrame, *, column: str = "contribution", top: int = 
     row of :func:`shap_values` as a DataFrame with a ``contribution`` column)."""
     import matplotlib.pyplot as plt
 
+    frame(table, "table", columns=[column])
+    count(top, "top", minimum=1)
     shown = table.head(top).iloc[::-1]
     colors = ["#d62728" if v > 0 else "#1f77b4" for v in shown[column]]
     figure, axes = plt.subplots(figsize=(6, 0.35 * len(shown) + 1.2))
+    plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     axes.barh([str(i) for i in shown.index], shown[column], color=colors)
     axes.axvline(0, color="grey", linewidth=0.8)
     axes.set(xlabel=column, title="Why this prediction")
