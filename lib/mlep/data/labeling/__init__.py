@@ -1,9 +1,9 @@
 """Labeling: consistent labels, and fewer hand labels.
 
 :mod:`mlep.data.labeling.consistency` measures labeler agreement (Cohen's and Fleiss'
-kappa), finds ambiguous items and confusable classes, fixes them by merging classes or
-adding a borderline class, and estimates human-level performance. Its public API is
-re-exported here.
+kappa), finds ambiguous items and confusable classes and fixes them by merging classes or
+adding a borderline class; :mod:`mlep.data.labeling.human_level` estimates human-level
+performance and simulates labelers. Their public API is re-exported here.
 
 Labeling less (C2W4), imported from their own modules:
 :mod:`~mlep.data.labeling.propagation` (semi-supervised label spreading),
@@ -18,7 +18,6 @@ HLP 0.889 (best labeler 0.933; accuracy against ground truth)
 """
 
 from mlep.data.labeling.consistency import (
-    HumanLevel,
     agreement_table,
     ambiguous_examples,
     borderline_class,
@@ -26,10 +25,13 @@ from mlep.data.labeling.consistency import (
     confusable_classes,
     fleiss_kappa,
     fleiss_kappa_from_counts,
-    human_level_performance,
     label_counts,
     majority_vote,
     merge_classes,
+)
+from mlep.data.labeling.human_level import (
+    HumanLevel,
+    human_level_performance,
     simulate_labelers,
 )
 

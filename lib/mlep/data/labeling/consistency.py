@@ -15,8 +15,12 @@ The course's recipe for inconsistent labels, one function per step:
     borderline_class(labels, threshold=0.75)        # or make the ambiguity a class
     human_level_performance(labels)                 # how well can a human do?
 
+Human-level performance and the labeler simulator live in
+:mod:`mlep.data.labeling.human_level`.
+
 Examples
 --------
+>>> from mlep.data.labeling import simulate_labelers
 >>> truth, labels = simulate_labelers(
 ...     6, ["dent", "scratch"], {"ana": 0.9, "ben": 0.7, "cy": 0.6}, seed=5
 ... )
@@ -40,9 +44,7 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import numbers
 from collections.abc import Hashable, Mapping, Sequence
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -50,7 +52,6 @@ import pandas as pd
 from mlep._checks import label_kind, same_label_kind
 
 __all__ = [
-    "HumanLevel",
     "agreement_table",
     "ambiguous_examples",
     "borderline_class",
@@ -58,11 +59,10 @@ __all__ = [
     "confusable_classes",
     "fleiss_kappa",
     "fleiss_kappa_from_counts",
-    "human_level_performance",
     "label_counts",
+    "labels_table",
     "majority_vote",
     "merge_classes",
-    "simulate_labelers",
 ]
 
 
@@ -102,7 +102,7 @@ def _one_label_kind(values, what: str) -> None:
         )
 
 
-def _table(labels, what: str = "labels", min_labelers: int = 1) -> pd.DataFrame:
+def labels_table(labels, what: str = "labels", min_labelers: int = 1) -> pd.DataFrame:
     if isinstance(labels, pd.DataFrame):
         frame = labels
     else:
@@ -144,7 +144,7 @@ def label_counts(labels) -> pd.DataFrame:
     0  2  1
     1  0  2
     """
-    frame = _table(labels)
+    frame = labels_table(labels)
     stacked = frame.stack()  # drops missing labels
     if stacked.empty:
         raise ValueError("labels has no labels at all: every value is missing")
@@ -246,7 +246,7 @@ def fleiss_kappa(ratings) -> float:
     >>> round(fleiss_kappa([["a", "a", "a"], ["b", "b", "b"], ["a", "a", "b"], ["a", "b", "b"]]), 6)
     0.333333
     """
-    frame = _table(ratings, "ratings", min_labelers=2)
+    frame = labels_table(ratings, "ratings", min_labelers=2)
     missing = frame.index[frame.isna().any(axis=1)]
     if len(missing):
         raise ValueError(
@@ -271,7 +271,7 @@ def agreement_table(labels) -> pd.DataFrame:
     1       ana        cy        4       1.00    1.0
     2       ben        cy        4       0.75    0.5
     """
-    frame = _table(labels, min_labelers=2)
+    frame = labels_table(labels, min_labelers=2)
     rows = []
     for first, second in itertools.combinations(frame.columns, 2):
         both = frame[[first, second]].dropna()
@@ -402,7 +402,7 @@ def merge_classes(labels, mapping: Mapping[Hashable, Hashable]):
         raise ValueError(f"mapping should be a non-empty dict old class → new, but got {mapping!r}")
     if isinstance(labels, pd.Series):
         return merge_classes(labels.to_frame(), mapping).iloc[:, 0]
-    frame = _table(labels)
+    frame = labels_table(labels)
     _known_classes(frame, mapping, "mapping")
     return frame.apply(lambda column: column.map(lambda v: mapping.get(v, v)))
 
@@ -436,188 +436,9 @@ def borderline_class(
     counts = label_counts(labels)
     ambiguous = counts.max(axis=1) / counts.sum(axis=1).clip(lower=1) < threshold
     if classes is not None:
-        _known_classes(_table(labels), classes, "classes")
+        _known_classes(labels_table(labels), classes, "classes")
         others = [c for c in counts.columns if c not in set(classes)]
         ambiguous &= counts[others].sum(axis=1) == 0
-    frame = _table(labels).astype(object)  # the new class may not fit an int column
+    frame = labels_table(labels).astype(object)  # the new class may not fit an int column
     frame.loc[ambiguous] = frame.loc[ambiguous].where(frame.loc[ambiguous].isna(), name)
     return frame
-
-
-# --------------------------------------------------------------------------- human-level performance
-
-
-@dataclass(frozen=True, eq=False)
-class HumanLevel:
-    """Human-level performance estimated from labelers (see :func:`human_level_performance`)."""
-
-    mean: float  #: mean over labelers
-    best: float  #: the best labeler
-    per_labeler: pd.Series  #: each labeler's score
-    method: str  #: "ground_truth" or "leave_one_out"
-
-    def __str__(self) -> str:
-        how = {
-            "ground_truth": "accuracy against ground truth",
-            "leave_one_out": "agreement with the majority of the other labelers",
-        }[self.method]
-        return f"HLP {self.mean:.3f} (best labeler {self.best:.3f}; {how})"
-
-
-def human_level_performance(labels, ground_truth=None) -> HumanLevel:
-    """Estimate human-level performance (HLP) from several labelers.
-
-    With ``ground_truth`` (a Series indexed like ``labels``, or a sequence in item order),
-    each labeler's score is their accuracy against it (``method="ground_truth"``).
-
-    Without it, each labeler's score is their agreement with the majority vote of the
-    *other* labelers on the items they labelled (``method="leave_one_out"``). When the
-    others' vote is tied, the labeler gets the expected credit of a random tie-break
-    (1/2 if they match one of two tied labels). This measures agreement with peers, not
-    correctness: with noisy peers it underestimates a labeler's true accuracy.
-
-    Examples
-    --------
-    >>> labels = pd.DataFrame({"a": list("xxyy"), "b": list("xyyy"), "c": list("xxyx")})
-    >>> hlp = human_level_performance(labels)
-    >>> hlp.per_labeler.tolist()
-    [0.75, 0.625, 0.625]
-    >>> print(hlp)
-    HLP 0.667 (best labeler 0.750; agreement with the majority of the other labelers)
-    >>> print(human_level_performance(labels, ground_truth=list("xxyy")))
-    HLP 0.833 (best labeler 1.000; accuracy against ground truth)
-    """
-    frame = _table(labels, min_labelers=1 if ground_truth is not None else 2)
-    if ground_truth is not None:
-        scores = _accuracy(frame, _truth(frame, ground_truth))
-        method = "ground_truth"
-    else:
-        scores = _leave_one_out(frame)
-        method = "leave_one_out"
-    scores = pd.Series(scores, name="hlp")
-    return HumanLevel(float(scores.mean()), float(scores.max()), scores, method)
-
-
-def _truth(frame: pd.DataFrame, ground_truth) -> pd.Series:
-    if isinstance(ground_truth, pd.Series):
-        absent = frame.index.difference(ground_truth.index)
-        if len(absent):
-            raise ValueError(f"ground_truth has no label for items {absent[:5].tolist()}")
-        truth = ground_truth.reindex(frame.index)
-    else:
-        values = np.asarray(ground_truth, dtype=object)
-        if values.ndim != 1 or len(values) != len(frame):
-            raise ValueError(
-                f"ground_truth should have one label per item ({len(frame)}), "
-                f"but got shape {values.shape}"
-            )
-        truth = pd.Series(values, index=frame.index)
-    if truth.isna().any():
-        raise ValueError(
-            f"ground_truth is missing for items {truth.index[truth.isna()][:5].tolist()}"
-        )
-    return truth
-
-
-def _accuracy(frame: pd.DataFrame, truth: pd.Series) -> dict:
-    scores = {}
-    for labeler in frame.columns:
-        given = frame[labeler].dropna()
-        if given.empty:
-            raise ValueError(f"labeler {labeler!r} labelled no items")
-        scores[labeler] = float((given == truth[given.index]).mean())
-    return scores
-
-
-def _leave_one_out(frame: pd.DataFrame) -> dict:
-    counts = label_counts(frame)
-    scores = {}
-    for labeler in frame.columns:
-        given = frame[labeler].dropna()
-        own = pd.get_dummies(given).reindex(columns=counts.columns, fill_value=0).astype(int)
-        others = counts.loc[given.index] - own
-        scored = others.sum(axis=1) > 0
-        if not scored.any():
-            raise ValueError(f"labeler {labeler!r} shares no labelled item with another labeler")
-        others, given = others[scored], given[scored]
-        tied = others.eq(others.max(axis=1), axis=0).to_numpy()
-        hit = tied[np.arange(len(given)), counts.columns.get_indexer(given)]
-        scores[labeler] = float(np.mean(hit / tied.sum(axis=1)))
-    return scores
-
-
-# --------------------------------------------------------------------------- simulation
-
-
-def simulate_labelers(
-    n_items: int,
-    classes: Sequence[Hashable],
-    accuracy_per_labeler: Mapping[str, float] | Sequence[float],
-    confusion: Mapping[tuple[Hashable, Hashable], float] | None = None,
-    seed: int = 0,
-) -> tuple[pd.Series, pd.DataFrame]:
-    """Seeded labelers: ``(true labels, labels items × labelers)``.
-
-    True classes are drawn uniformly. Each labeler gives the true class with their
-    accuracy; otherwise a wrong class, chosen with weight 1 per class unless ``confusion``
-    gives a pair of classes another (symmetric) weight: ``{("deep", "shallow"): 10}``
-    makes those two classes 10× likelier to be mistaken for each other.
-
-    Examples
-    --------
-    >>> truth, labels = simulate_labelers(4, ["a", "b", "c"], [0.9, 0.5], seed=3)
-    >>> truth.tolist(), labels.columns.tolist()
-    (['c', 'a', 'a', 'a'], ['labeler_1', 'labeler_2'])
-    >>> labels["labeler_2"].tolist()
-    ['c', 'c', 'a', 'c']
-    """
-    if isinstance(n_items, bool) or not isinstance(n_items, int | np.integer) or n_items < 1:
-        raise ValueError(f"n_items should be a positive whole number, but got {n_items!r}")
-    classes = list(classes)
-    if len(classes) < 2 or len(set(classes)) != len(classes):
-        raise ValueError(f"classes should be at least 2 distinct labels, but got {classes!r}")
-    if isinstance(accuracy_per_labeler, Mapping):
-        accuracies = dict(accuracy_per_labeler)
-    else:
-        accuracies = {f"labeler_{i + 1}": a for i, a in enumerate(accuracy_per_labeler)}
-    if not accuracies:
-        raise ValueError("accuracy_per_labeler is empty; give at least one labeler")
-    for labeler, accuracy in accuracies.items():
-        is_number = isinstance(accuracy, numbers.Real) and not isinstance(accuracy, bool)
-        if not is_number or not 0 <= accuracy <= 1:  # also rejects NaN
-            raise ValueError(
-                f"accuracy of {labeler!r} should be a share between 0 and 1, but got {accuracy!r}"
-            )
-    mistakes = _mistake_probabilities(classes, confusion or {})
-    rng = np.random.default_rng(seed)
-    truth = rng.integers(len(classes), size=n_items)
-    names = np.asarray(classes, dtype=object)
-    columns = {}
-    for labeler, accuracy in accuracies.items():
-        right = rng.random(n_items) < accuracy
-        draw = rng.random(n_items)
-        wrong = (draw[:, None] >= mistakes[truth]).sum(axis=1)
-        columns[labeler] = names[np.where(right, truth, wrong)]
-    index = pd.RangeIndex(n_items, name="item")
-    return pd.Series(names[truth], index=index, name="truth"), pd.DataFrame(columns, index=index)
-
-
-def _mistake_probabilities(classes: list, confusion: Mapping) -> np.ndarray:
-    """Row t: cumulative probabilities of each wrong class when the truth is class t."""
-    k = len(classes)
-    weights = np.ones((k, k)) - np.eye(k)
-    for pair, weight in confusion.items():
-        if not isinstance(pair, tuple) or len(pair) != 2 or pair[0] == pair[1]:
-            raise ValueError(f"confusion keys should be pairs of two classes, but got {pair!r}")
-        unknown = [c for c in pair if c not in classes]
-        if unknown:
-            raise ValueError(f"confusion names unknown classes {unknown}; classes: {classes}")
-        if isinstance(weight, bool) or not 0 <= weight < np.inf:
-            raise ValueError(f"confusion weight of {pair} should be >= 0, but got {weight!r}")
-        i, j = classes.index(pair[0]), classes.index(pair[1])
-        weights[i, j] = weights[j, i] = weight
-    stuck = [classes[t] for t in range(k) if weights[t].sum() == 0]
-    if stuck:
-        raise ValueError(f"classes {stuck} have confusion weight 0 with every other class")
-    cumulative = weights.cumsum(axis=1)
-    return cumulative / cumulative[:, -1:]
