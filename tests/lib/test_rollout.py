@@ -385,3 +385,21 @@ def test_non_numeric_features_are_named():
         TypeError, match=r"feature columns must be numeric, but got \{'city': 'object'\}"
     ):
         R.features(requests)
+
+
+def test_a_candidate_returning_probabilities_is_told_to_threshold_them():
+    """It was counted 100 % wrong with no hint (0.73 != 1), and rolled back."""
+    from mlep.deployment import rollout as R
+
+    requests = R.request_stream(400, seed=0)
+    current = R.ThresholdModel()
+
+    def probabilities(batch):
+        return 1 / (1 + np.exp(-batch[:, 0]))
+
+    with pytest.raises(ValueError, match=r"must predict class labels 0 or 1.*threshold them"):
+        R.canary(requests, current, probabilities, guards={"error_rate": 0.3})
+    with pytest.raises(TypeError, match="must predict class labels 0 or 1, but returned <U"):
+        R.canary(requests, current, lambda b: np.array(["1"] * len(b)), guards={"error_rate": 0.3})
+    with pytest.raises(ValueError, match="NaN or infinity"):
+        R.canary(requests, current, lambda b: np.full(len(b), np.nan), guards={"error_rate": 0.3})

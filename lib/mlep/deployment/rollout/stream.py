@@ -199,6 +199,25 @@ def predict_batch(model: Any, batch: np.ndarray, what: str) -> np.ndarray:
             f"{what} returned predictions of shape {answers.shape} for {len(batch)} requests; "
             f"expected one prediction per request, shape ({len(batch)},)"
         )
+    if answers.dtype.kind not in "biuf":
+        raise TypeError(
+            f"{what} must predict class labels 0 or 1, but returned {answers.dtype} values "
+            f"such as {answers[0]!r}"
+        )
+    numbers = answers.astype(float)
+    if not np.isfinite(numbers).all():
+        raise ValueError(f"{what} must predict class labels 0 or 1, but returned NaN or infinity")
+    odd = numbers[(numbers != 0) & (numbers != 1)]
+    if odd.size:
+        hint = (
+            "; it looks like probabilities: threshold them, e.g. (p >= 0.5).astype(int)"
+            if ((odd > 0) & (odd < 1)).all()
+            else ""
+        )
+        raise ValueError(
+            f"{what} must predict class labels 0 or 1, but returned {odd.size} other value(s) "
+            f"such as {odd[0]:g}{hint}"
+        )
     return answers
 
 
