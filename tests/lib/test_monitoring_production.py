@@ -164,3 +164,14 @@ def test_logged_requests_are_compared_with_the_training_data(tmp_path):
             threshold=0.05,
             features=["weight"],
         )
+
+
+def test_read_log_refuses_a_csv_instead_of_returning_an_empty_table(tmp_path):
+    csv = tmp_path / "requests.csv"
+    pd.DataFrame({"age": [30, 40], "score": [0.1, 0.9]}).to_csv(csv, index=False)
+    with pytest.raises(ValueError, match=r"path must be a prediction log.*'age,score'.*read_csv"):
+        prediction_log.read_log(csv)
+    numbers = tmp_path / "numbers.jsonl"
+    numbers.write_text("1\n2\n")  # valid JSON, but not log records
+    with pytest.raises(ValueError, match="none of the 2 line"):
+        prediction_log.read_log(numbers)

@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from mlep._checks import probability
+from mlep._checks import instance, probability
 from mlep.deployment.monitoring.privacy import redact
 
 __all__ = ["LOG_COLUMNS", "PredictionLogger", "read_log", "skew_against_training"]
@@ -121,20 +121,29 @@ def read_log(path: str | Path) -> pd.DataFrame:
     A damaged line (a crash mid-write) is skipped and counted in ``attrs["skipped_lines"]``
     rather than losing the whole log.
     """
-    path = Path(path)
+    path = Path(instance(path, (str, Path), "path", "a path (str or pathlib.Path)"))
     if not path.is_file():
         raise FileNotFoundError(f"no prediction log at {path}")
-    rows, skipped = [], 0
-    for line in path.read_text(encoding="utf-8").splitlines():
+    rows, skipped, first = [], 0, None
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         if not line.strip():
             continue
+        first = line if first is None else first
         try:
             record = json.loads(line)
         except json.JSONDecodeError:
+            record = None
+        features = record.pop("features", {}) if isinstance(record, dict) else None
+        if not isinstance(features, dict):  # not a log record: a CSV row, a bare number
             skipped += 1
             continue
-        features = record.pop("features", {})
         rows.append({**record, **features})
+    if skipped and not rows:
+        raise ValueError(
+            f"path must be a prediction log (one JSON object per line, as PredictionLogger "
+            f"writes), but none of the {skipped} line(s) of {path.name} is one; it starts "
+            f"{first[:60]!r}. Read a CSV with pandas.read_csv"
+        )
     frame = pd.DataFrame(rows)
     if "time" in frame:
         frame["time"] = pd.to_datetime(frame["time"], utc=True)
