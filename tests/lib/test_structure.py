@@ -102,3 +102,47 @@ def test_no_module_borrows_another_modules_private_names():
     assert not new, f"private names used outside their module (make them public or move them): {new}"
     gone = sorted(PRIVATE_IMPORT_RATCHET - found)
     assert not gone, f"remove {gone} from PRIVATE_IMPORT_RATCHET: they are fixed"
+
+
+#: errors that predate the shared base; add MlepError to their bases, then remove them here.
+WITHOUT_SHARED_BASE = {
+    "mlep._checks.ExistsError",
+    "mlep.data.datasets.ChecksumError",
+    "mlep.data.datasets.UnknownDatasetError",
+    "mlep.data.featurestore.FeatureStoreError",
+    "mlep.deployment.serving.errors.ServingError",
+    "mlep.grading.expect.ExerciseFailure",
+    "mlep.grading.nbgrader.GradingError",
+    "mlep.grading.notebooks.NotebookError",
+    "mlep.grading.sandbox.SandboxUnavailable",
+}
+
+
+def test_every_error_of_mlep_shares_one_base():
+    import importlib
+    import inspect
+
+    from mlep.exceptions import MlepError
+
+    found, imported = set(), set()
+    for name in _modules():
+        if name.endswith("__main__"):
+            continue
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as error:  # a tools-environment module (nbgrader)
+            assert error.name.split(".")[0] in {"nbgrader", "nbclient", "nbconvert", "dask"}, error
+            continue
+        imported.add(name)
+        for _, value in inspect.getmembers(module, inspect.isclass):
+            if (
+                value.__module__ == name
+                and issubclass(value, BaseException)
+                and not value.__name__.startswith("_")
+                and not issubclass(value, MlepError)
+            ):
+                found.add(f"{name}.{value.__name__}")
+    new = sorted(found - WITHOUT_SHARED_BASE)
+    assert not new, f"these errors should derive from mlep.exceptions.MlepError: {new}"
+    done = sorted(e for e in WITHOUT_SHARED_BASE - found if e.rsplit(".", 1)[0] in imported)
+    assert not done, f"remove {done} from WITHOUT_SHARED_BASE: they share the base now"

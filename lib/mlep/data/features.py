@@ -35,6 +35,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from mlep.exceptions import MlepError
 from mlep.runtime import quiet
 from mlep.tfx_runner import PipelineRun, run_pipeline
 
@@ -60,7 +61,7 @@ __all__ = [
 ]
 
 
-class FeatureError(ValueError):
+class FeatureError(MlepError, ValueError):
     """A feature spec or input that cannot be transformed, with what to change."""
 
 

@@ -32,13 +32,14 @@ from typing import Any
 import pandas as pd
 
 from mlep._checks import count, instance, one_of, text
+from mlep.exceptions import MlepError
 
 __all__ = ["LineageError", "LineageStore", "mysql_connection"]
 
 PROPERTY_TYPES = {str: "STRING", int: "INT", float: "DOUBLE"}
 
 
-class LineageError(ValueError):
+class LineageError(MlepError, ValueError):
     """A lineage request that cannot be answered, with what to change."""
 
 

@@ -34,10 +34,12 @@ from pathlib import Path
 
 import numpy as np
 
+from mlep.exceptions import MlepError
+
 __all__ = ["MultiWorkerResult", "WorkerError", "free_ports", "multi_worker_train", "tf_config"]
 
 
-class WorkerError(RuntimeError):
+class WorkerError(MlepError, RuntimeError):
     """A worker process failed or the cluster did not finish in time."""
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from tensorflow_metadata.proto.v0 import schema_pb2, statistics_pb2
 
+from mlep.exceptions import MlepError
 from mlep.runtime import configure, quiet
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -45,7 +46,7 @@ Bucket = tuple[float, float, float]
 
 
 
-class _NamedKeyError(KeyError):
+class _NamedKeyError(MlepError, KeyError):
     """A KeyError whose message prints as written (KeyError would quote it)."""
 
     def __str__(self) -> str:
@@ -60,7 +61,7 @@ class SliceNotFoundError(_NamedKeyError):
     """A slice (dataset) name or index that the statistics do not hold."""
 
 
-class DataReadError(ValueError):
+class DataReadError(MlepError, ValueError):
     """A CSV file or DataFrame that cannot be turned into statistics."""
 
 
