@@ -223,3 +223,24 @@ def test_redis_online_store_serves_what_sqlite_serves(repo, redis_address, tmp_p
     on_redis.materialize(START, END)
     repo.materialize(START, END)
     pd.testing.assert_frame_equal(_online(on_redis), _online(repo), check_dtype=False)
+
+
+def test_an_existing_feature_store_yaml_is_not_overwritten(tmp_path):
+    config = tmp_path / "feature_store.yaml"
+    config.write_text("project: theirs\nregistry: other.db\nprovider: local\n")
+    with pytest.raises(FeatureStoreError, match="another feature store.*overwrite=True"):
+        FeatureRepo(tmp_path)
+    assert config.read_text().startswith("project: theirs")  # untouched
+    FeatureRepo(tmp_path / "ours")
+    FeatureRepo(tmp_path / "ours")  # re-opening the same configuration is fine
+    with pytest.raises(FeatureStoreError, match="another feature store"):
+        FeatureRepo(tmp_path / "ours", project="other")
+    FeatureRepo(tmp_path, overwrite=True)
+    assert config.read_text().startswith("project: mlep")
+
+
+def test_feature_view_refuses_a_nan_ttl():
+    with pytest.raises(FeatureStoreError, match="ttl_hours must be positive, got nan"):
+        feature_view(
+            "v", entity("driver", "driver_id"), None, {"x": "float"}, ttl_hours=float("nan")
+        )

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import math
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import timedelta
@@ -42,6 +43,8 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
+
+from mlep._checks import instance, text
 
 __all__ = [
     "FeatureRepo",
@@ -121,9 +124,13 @@ def feature_view(
     lookup) returns nothing for an entity whose newest value is older than that.
     """
     feast = _feast()
+    text(name, "name")
+    instance(features, Mapping, "features", "a dict of column -> type name")
     if not features:
         raise FeatureStoreError(f"feature view {name!r} needs at least one feature")
-    if ttl_hours <= 0:
+    if isinstance(ttl_hours, bool) or not isinstance(ttl_hours, (int, float)):
+        raise TypeError(f"ttl_hours must be a number, but got {type(ttl_hours).__name__}")
+    if not (math.isfinite(ttl_hours) and ttl_hours > 0):
         raise FeatureStoreError(
             f"feature view {name!r}: ttl_hours must be positive, got {ttl_hours}"
         )
@@ -151,6 +158,9 @@ class FeatureRepo:
     project : the Feast project name.
     online_store : ``"sqlite"`` (a file in ``path``) or ``"redis"``.
     redis_address : ``host:port`` of the Redis server when ``online_store="redis"``.
+    overwrite : replace a ``feature_store.yaml`` that holds another configuration. Without
+        it such a folder is refused: its registry and online store belong to that other
+        configuration.
     """
 
     def __init__(
@@ -160,7 +170,10 @@ class FeatureRepo:
         project: str = "mlep",
         online_store: str = "sqlite",
         redis_address: str = "127.0.0.1:6379",
+        overwrite: bool = False,
     ):
+        instance(path, (str, Path), "path", "a folder path (str or pathlib.Path)")
+        text(project, "project")
         self.path = Path(path)
         self.project = project
         self.online_store = online_store
@@ -169,26 +182,38 @@ class FeatureRepo:
             raise FeatureStoreError(
                 f"unknown online store {online_store!r}; use 'sqlite' or 'redis'"
             )
+        if self.path.exists() and not self.path.is_dir():
+            raise FeatureStoreError(f"path must be a folder, but {self.path} is a file")
         self.path.mkdir(parents=True, exist_ok=True)
         (self.path / "data").mkdir(exist_ok=True)
-        self._write_config()
+        self._write_config(overwrite)
         with _quiet():
             self.store = _feast().FeatureStore(repo_path=str(self.path))
 
-    def _write_config(self) -> None:
+    def _write_config(self, overwrite: bool = False) -> None:
         if self.online_store == "sqlite":
             online = "  type: sqlite\n  path: online_store.db\n"
         else:
             online = f"  type: redis\n  connection_string: {self.redis_address}\n"
-        (self.path / "feature_store.yaml").write_text(
+        config = (
             f"project: {self.project}\n"
             "registry: registry.db\n"
             "provider: local\n"
             f"online_store:\n{online}"
             "offline_store:\n  type: file\n"
-            "entity_key_serialization_version: 2\n",
-            encoding="utf-8",
+            "entity_key_serialization_version: 2\n"
         )
+        file = self.path / "feature_store.yaml"
+        if file.is_file() and not overwrite:
+            existing = file.read_text(encoding="utf-8", errors="replace")
+            if existing == config:
+                return  # re-opening the same repository
+            raise FeatureStoreError(
+                f"path must not hold another feature store, but {file} already exists with a "
+                f"different configuration (it starts {existing[:60]!r}); open it with the same "
+                "project and online store, choose another folder, or pass overwrite=True"
+            )
+        file.write_text(config, encoding="utf-8")
 
     # -- definitions ----------------------------------------------------------------------
 
@@ -205,6 +230,10 @@ class FeatureRepo:
         Timestamp columns are stored as UTC. ``created_field`` names the column that says
         when a row was written: of two rows for the same entity and time, the later wins.
         """
+        text(name, "name")
+        instance(frame, pd.DataFrame, "frame", "a pandas DataFrame")
+        if frame.empty:
+            raise FeatureStoreError(f"source {name!r}: frame must have at least one row")
         for column in filter(None, (timestamp_field, created_field)):
             if column not in frame.columns:
                 raise FeatureStoreError(
@@ -265,6 +294,7 @@ class FeatureRepo:
         where no value existed at or before the row's time within the view's TTL.
         """
         self._check_features(features)
+        instance(entity_rows, pd.DataFrame, "entity_rows", "a pandas DataFrame")
         if TIMESTAMP not in entity_rows.columns:
             raise FeatureStoreError(
                 f"entity rows need an {TIMESTAMP!r} column: the time at which each row's features must be known"
