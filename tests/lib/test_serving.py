@@ -210,7 +210,7 @@ def test_a_new_version_is_hot_loaded_without_dropping_requests(tmp_path):
         S.export_model(_model(-0.1), base, 2)
         deadline = time.monotonic() + 30
         while (
-            client.status()["model_version_status"][0]["version"] != "2"
+            client.status()["model_version_status"][0] != _available("2")
             and time.monotonic() < deadline
         ):
             time.sleep(0.1)
@@ -225,6 +225,14 @@ def test_a_new_version_is_hot_loaded_without_dropping_requests(tmp_path):
         ("2", "AVAILABLE"),
         ("1", "END"),
     ]
+
+
+def _available(version: str) -> dict:
+    return {
+        "version": version,
+        "state": "AVAILABLE",
+        "status": {"error_code": "OK", "error_message": ""},
+    }
 
 
 def client_status(server):

@@ -10,8 +10,9 @@ parsed for the features ``x`` (required, one float) and ``x2`` (default 0), with
   ``classify_x_to_y`` (classify, scores only).
 
 The constants are variables, as in the original, so loading restores a checkpoint. Nothing is
-random. ``plus`` builds ``half_plus_three`` (``y = 0.5 * x + 3``) for the API documentation's
-example.
+random. ``plus=3`` builds ``half_plus_three`` (``y = 0.5 * x + 3``), the model of the REST API
+documentation's example, which also calls its regress signature by the key
+``tensorflow/serving/regress``.
 
 Examples
 --------
@@ -88,6 +89,10 @@ def build_half_plus_two(base_path: str | Path, version: int = 123, plus: float =
             ),
             "serving_default": build({"x": info(x)}, {"y": info(y)}, names.PREDICT_METHOD_NAME),
         }
+        if (
+            plus != 2.0
+        ):  # the API documentation calls half_plus_three's regress signature by this key
+            signatures["tensorflow/serving/regress"] = signatures["regress_x_to_y"]
         session.run(v1.global_variables_initializer())
         staging = Path(base_path) / f".{version:08d}.partial"
         builder = v1.saved_model.builder.SavedModelBuilder(str(staging))

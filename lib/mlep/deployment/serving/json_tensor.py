@@ -111,7 +111,10 @@ def json_value_to_string(value: Any) -> str:
     if isinstance(value, float):
         from .json_output import format_float
 
-        return format_float(value, float32=float(np.float32(value)) == value or value != value)
+        fits = not math.isfinite(value) or (
+            abs(value) <= FLOAT32_MAX and float(np.float32(value)) == value
+        )
+        return format_float(value, float32=fits)
     try:
         return json.dumps(value, indent=4, ensure_ascii=False, allow_nan=True)
     except (ValueError, RecursionError):
