@@ -13,6 +13,14 @@ Traceback (most recent call last):
 mlep.grading.expect.ExerciseFailure: Exercise 1: the row count should be a int, but got a str: '3'
 >>> equal(sorted({"b", "a"}), ["a", "b"], "Exercise 2", what="the domain")
 >>> close(0.1 + 0.2, 0.3, "Exercise 3", what="the distance")
+>>> matches("check_in", "check_out", "Exercise 3", what="the LF to drop")
+Traceback (most recent call last):
+...
+mlep.grading.expect.ExerciseFailure: Exercise 3: the LF to drop is not the expected one: got 'check_in'
+>>> near(0.7, 0.79, "Exercise 7", what="the threshold", tol=0.01)
+Traceback (most recent call last):
+...
+mlep.grading.expect.ExerciseFailure: Exercise 7: the threshold is too low: got 0.7
 >>> passed("Exercise 1")
 Exercise 1: public tests passed (hidden tests run when your lab is graded)
 """
@@ -30,6 +38,8 @@ __all__ = [
     "columns",
     "equal",
     "instance",
+    "matches",
+    "near",
     "passed",
     "that",
 ]
@@ -128,6 +138,34 @@ def close(
         exercise,
         f"{what} should be about {expected:.6g}, but got {float(value):.6g}",
     )
+
+
+def matches(value: Any, expected: Any, exercise: str, *, what: str = "the result") -> None:
+    """Check ``value == expected`` without printing ``expected`` (for hidden tests: a failure
+    says what is wrong — the kind, the length, the direction — not the answer)."""
+    if value == expected:
+        return
+    if value is None:
+        that(False, exercise, f"{what} is None — did you forget to `return` it?")
+    kinds = (type(value), type(expected))
+    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, expected))
+    if not numbers and kinds[0] is not kinds[1] and not all(isinstance(v, (list, tuple)) for v in (value, expected)):
+        that(False, exercise, f"{what} should be a {kinds[1].__name__}, but got a {kinds[0].__name__}: {_short(value)}")
+    if numbers:
+        that(False, exercise, f"{what} is too {'high' if value > expected else 'low'}: got {_short(value)}")
+    if hasattr(value, "__len__") and hasattr(expected, "__len__") and not isinstance(value, str):
+        if len(value) != len(expected):
+            that(False, exercise, f"{what} should have {len(expected)} items, but got {len(value)}: {_short(value)}")
+    that(False, exercise, f"{what} is not the expected one: got {_short(value)}")
+
+
+def near(
+    value: float, expected: float, exercise: str, *, what: str = "the result", tol: float = 1e-6
+) -> None:
+    """:func:`close` without printing ``expected``: a failure says too high or too low."""
+    instance(value, (int, float), exercise, what=what)
+    if not math.isclose(float(value), float(expected), rel_tol=tol, abs_tol=tol):
+        that(False, exercise, f"{what} is too {'high' if value > expected else 'low'}: got {float(value):.6g}")
 
 
 def columns(frame, expected: Iterable[str], exercise: str, *, what: str = "the table") -> None:
