@@ -103,6 +103,7 @@ def _one_label_kind(values, what: str) -> None:
 
 
 def labels_table(labels, what: str = "labels", min_labelers: int = 1) -> pd.DataFrame:
+    """Labels as a DataFrame (a row per item, a column per labeler), checked: ``what`` names them."""
     if isinstance(labels, pd.DataFrame):
         frame = labels
     else:

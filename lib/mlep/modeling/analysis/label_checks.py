@@ -50,6 +50,7 @@ def as_labels(values: Any, name: str) -> np.ndarray:
 
 
 def same_length(**named: np.ndarray) -> None:
+    """Refuse inputs that do not have one entry per example each (named by keyword)."""
     lengths = {name: len(values) for name, values in named.items()}
     if len(set(lengths.values())) > 1:
         described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
@@ -80,6 +81,7 @@ def same_kind(**named: np.ndarray) -> None:
 
 
 def label_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
+    """``y_true`` and ``y_pred`` checked together: labels, same length, same kind."""
     true, pred = as_labels(y_true, "y_true"), as_labels(y_pred, "y_pred")
     same_length(y_true=true, y_pred=pred)
     same_kind(y_true=true, y_pred=pred)
@@ -87,6 +89,7 @@ def label_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sorted_classes(*arrays: np.ndarray) -> np.ndarray:
+    """Every class seen in ``arrays``, sorted; a clear error when they cannot be sorted."""
     try:
         return np.unique(np.concatenate(arrays))
     except TypeError:  # e.g. None next to strings
@@ -97,6 +100,7 @@ def sorted_classes(*arrays: np.ndarray) -> np.ndarray:
 
 
 def class_index(labels: Any, observed: np.ndarray) -> pd.Index:
+    """The classes to report, in order: ``labels`` if given (covering ``observed``), else ``observed``."""
     if labels is None:
         return pd.Index(observed)
     index = pd.Index(as_labels(labels, "labels"))
@@ -109,10 +113,12 @@ def class_index(labels: Any, observed: np.ndarray) -> pd.Index:
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
+    """The fraction of positions where ``y_true`` and ``y_pred`` are equal."""
     return float(np.mean(y_true == y_pred))
 
 
 def finite_number(value: Any, what: str) -> float:
+    """``value`` as a float if it is a finite real number (not a bool); ``what`` names it."""
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"{what} should be a finite number, got {type(value).__name__}: {value!r}")
     return float(value)
