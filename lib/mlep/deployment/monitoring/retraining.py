@@ -32,6 +32,8 @@ __all__ = ["DataVolume", "Decision", "DriftTrigger", "PerformanceDrop", "Schedul
 
 @dataclass(frozen=True)
 class Decision:
+    """A trigger's answer for one day: retrain or not, and why (empty when not)."""
+
     retrain: bool
     reason: str
 
