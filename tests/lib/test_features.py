@@ -245,3 +245,32 @@ def test_feature_selection_errors(cancer):
         fsel.select(X.to_numpy(), y, method="tree", k=2)
     with pytest.raises(ValueError, match="names features X does not have: nope"):
         fsel.compare(X, y, {"mine": ["nope"]})
+
+
+def test_infinite_and_mixed_values_are_refused_before_tf_transform(tmp_path):
+    frame = pd.DataFrame({"a": [1.0, np.inf, 2.0], "c": ["x", "y", "x"]})
+    spec = {"a_z": F.z_score("a"), "c_id": F.vocabulary("c")}
+    with pytest.raises(ValueError, match="column\\(s\\) a must hold finite numbers"):
+        F.analyze_and_transform(frame, spec, output_dir=tmp_path / "out")
+    mixed = pd.DataFrame({"a": [1.0, 2.0, 3.0], "c": ["x", 1, "x"]})
+    with pytest.raises(ValueError, match="column 'c' must hold one kind of value"):
+        F.analyze_and_transform(mixed, spec, output_dir=tmp_path / "out")
+    assert not (tmp_path / "out").exists()  # refused before anything was written
+
+
+def test_a_second_run_into_the_same_folder_is_refused_or_replaces_cleanly(tmp_path):
+    frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
+    spec = {"a_01": F.scale_0_1("a")}
+    out = tmp_path / "out"
+    F.analyze_and_transform(frame, spec, output_dir=out)
+    with pytest.raises(FileExistsError, match="already does.*overwrite=True"):
+        F.analyze_and_transform(frame, spec, output_dir=out)
+    again = F.analyze_and_transform(frame * 10, spec, output_dir=out, overwrite=True)
+    assert again.train["a_01"].tolist() == pytest.approx([0, 1 / 3, 2 / 3, 1])
+    served = F.transform_for_serving(out, pd.DataFrame({"a": [25.0]}))
+    assert served["a_01"].tolist() == pytest.approx([0.5])  # the new graph: (25-10)/(40-10)
+    assert sorted(p.name for p in out.iterdir()) == [
+        "metadata",
+        "transform_fn",
+        "transformed_metadata",
+    ]

@@ -26,7 +26,9 @@ Examples
 from __future__ import annotations
 
 import importlib
+import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,6 +37,7 @@ from typing import Any, NamedTuple
 import numpy as np
 import pandas as pd
 
+from mlep._checks import ExistsError, instance
 from mlep.exceptions import MlepError
 from mlep.runtime import quiet
 from mlep.tfx_runner import PipelineRun, run_pipeline
@@ -252,6 +255,20 @@ def _rows(frame: pd.DataFrame, columns: Sequence[str]) -> list[dict]:
             f"column(s) {', '.join(empty)} have missing values; impute or drop them first "
             "(TF Transform needs a value in every row of a fixed-length feature)"
         )
+    numeric = [c for c in columns if frame[c].dtype.kind in "iuf"]
+    infinite = [c for c in numeric if np.isinf(frame[c].to_numpy(dtype=float)).any()]
+    if infinite:
+        raise FeatureError(
+            f"column(s) {', '.join(infinite)} must hold finite numbers, but have infinite "
+            "values; a mean or a 0-1 scale of them would be inf or NaN. Clip or drop them first"
+        )
+    for column in (c for c in columns if frame[c].dtype.kind == "O"):
+        odd = {type(v).__name__ for v in frame[column] if not isinstance(v, (str, bytes))}
+        if odd:
+            raise FeatureError(
+                f"column {column!r} must hold one kind of value, but mixes strings with "
+                f"{', '.join(sorted(odd))}; convert it, e.g. df[{column!r}].astype(str)"
+            )
     records = frame[list(columns)].to_dict("records")
     return [{k: v.encode() if isinstance(v, str) else v for k, v in row.items()} for row in records]
 
@@ -275,11 +292,14 @@ def analyze_and_transform(
     *,
     output_dir: str | Path,
     eval_df: pd.DataFrame | None = None,
+    overwrite: bool = False,
 ) -> TransformResult:
     """Analyze ``train`` (learn means, vocabularies, boundaries), transform it (and ``eval_df``
     with the *training* statistics), and write the transform graph to ``output_dir``.
 
-    Runs TF Transform's Beam implementation on the DirectRunner.
+    Runs TF Transform's Beam implementation on the DirectRunner. A folder that already holds
+    a transform graph is refused unless ``overwrite=True``, which replaces it (TF Transform
+    cannot write over one). Its scratch folders are removed afterwards.
     """
     from mlep.runtime import tensorflow
 
@@ -288,6 +308,10 @@ def analyze_and_transform(
     from tensorflow_transform.tf_metadata import dataset_metadata, metadata_io, schema_utils
 
     fn = preprocessing_fn(spec)
+    instance(train, pd.DataFrame, "train", "a pandas DataFrame")
+    if eval_df is not None:
+        instance(eval_df, pd.DataFrame, "eval_df", "a pandas DataFrame or None")
+    instance(output_dir, (str, Path), "output_dir", "a folder path (str or pathlib.Path)")
     columns = sorted({c for part in spec.values() for c in part.inputs})
     train_rows = _rows(train, columns)
     eval_rows = None if eval_df is None else _rows(eval_df, columns)
@@ -296,23 +320,54 @@ def analyze_and_transform(
     metadata = dataset_metadata.DatasetMetadata(
         schema_utils.schema_from_feature_spec(feature_spec(train, columns))
     )
-    output_dir = Path(output_dir)
-    with (
-        quiet(),
-        tft_beam.Context(temp_dir=str(output_dir / "tmp"), force_tf_compat_v1=False),
-    ):
-        (train_out, _), transform_fn = (train_rows, metadata) | tft_beam.AnalyzeAndTransformDataset(
-            fn
-        )
-        eval_out = None
-        if eval_rows is not None:
-            eval_out, _ = ((eval_rows, metadata), transform_fn) | tft_beam.TransformDataset()
-        _ = transform_fn | tft_beam.WriteTransformFn(str(output_dir))
+    output_dir = _fresh_output(Path(output_dir), overwrite)
+    try:
+        with (
+            quiet(),
+            tempfile.TemporaryDirectory(prefix="mlep-tft-") as scratch,
+            tft_beam.Context(temp_dir=scratch, force_tf_compat_v1=False),
+        ):
+            train_out, eval_out = _run_transform(
+                tft_beam, fn, metadata, train_rows, eval_rows, output_dir
+            )
+    finally:
+        shutil.rmtree(output_dir / "transform_tmp", ignore_errors=True)  # TFT's staging folder
     # the raw schema, where TFTransformOutput (and so transform_for_serving) looks for it
     metadata_io.write_metadata(metadata, str(output_dir / "metadata"))
     return TransformResult(
         _frame(train_out), None if eval_out is None else _frame(eval_out), output_dir
     )
+
+
+#: What analyze_and_transform writes into its output folder.
+_OUTPUTS = ("transform_fn", "transformed_metadata", "metadata", "transform_tmp", "tmp")
+
+
+def _fresh_output(output_dir: Path, overwrite: bool) -> Path:
+    """``output_dir``, emptied of a previous transform graph when ``overwrite``."""
+    if output_dir.exists() and not output_dir.is_dir():
+        raise FeatureError(f"output_dir must be a folder, but {output_dir} is a file")
+    previous = [name for name in _OUTPUTS if (output_dir / name).exists()]
+    if previous and not overwrite:
+        raise ExistsError(
+            f"output_dir must not hold a transform graph yet, but {output_dir} already does "
+            f"({', '.join(previous)}); pass overwrite=True to replace it, or choose a new folder"
+        )
+    for name in previous:
+        shutil.rmtree(output_dir / name, ignore_errors=True)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    return output_dir
+
+
+def _run_transform(tft_beam, fn, metadata, train_rows, eval_rows, output_dir: Path):
+    """Analyze and transform the training rows, transform the eval rows, write the graph."""
+    analyze = tft_beam.AnalyzeAndTransformDataset(fn)
+    (train_out, _), transform_fn = (train_rows, metadata) | analyze
+    eval_out = None
+    if eval_rows is not None:
+        eval_out, _ = ((eval_rows, metadata), transform_fn) | tft_beam.TransformDataset()
+    _ = transform_fn | tft_beam.WriteTransformFn(str(output_dir))
+    return train_out, eval_out
 
 
 def transform_for_serving(output_dir: str | Path, rows: pd.DataFrame) -> pd.DataFrame:
@@ -425,9 +480,7 @@ def transform_pipeline(
         preprocessing_fn=f"{module_file.stem}.preprocessing_fn",
     )
     components = [example_gen, statistics_gen, schema_gen, validator, transform]
-    return run_pipeline(
-        name, components, pipeline_root=pipeline_root, metadata_path=metadata_path
-    )
+    return run_pipeline(name, components, pipeline_root=pipeline_root, metadata_path=metadata_path)
 
 
 def read_examples(
