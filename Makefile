@@ -111,6 +111,13 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/batch.py
 	$(COURSE_PY) tests/benchmarks/tuning.py
 
+# Grading throughput: a class of generated submissions graded with 1 and 2 workers and on a
+# 2-worker Dask LocalCluster (STUDENTS=8 for a quick run).
+STUDENTS ?= 50
+.PHONY: bench-grading
+bench-grading: setup
+	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) tests/benchmarks/grading.py --students $(STUDENTS)
+
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder
 

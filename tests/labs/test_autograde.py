@@ -35,7 +35,7 @@ def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
     run = subprocess.run([tool("mlep"), "grade", lab, "--root", str(root)], capture_output=True, text=True, env=env,
                          timeout=1800)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"[{len(recipes)}/{len(recipes)}] grading" in run.stderr  # progress for the instructor
+    assert f"{len(recipes)}/{len(recipes)} graded" in run.stderr  # progress for the instructor
     with open(root / VAR / "grades" / f"{lab}.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     exercises = notebooks.exercises(notebooks.read(notebooks.source_notebook(lab)))
@@ -105,10 +105,14 @@ def test_endless_loop_is_stopped_and_the_lab_goes_on(grader):
 
 
 @pytest.mark.xdist_group("autograde-grader")
-def test_dead_kernel_gets_feedback_and_does_not_stop_the_batch(grader):
-    _, _, rows, _, _ = grader
-    assert float(rows["dies"]["score"]) == 0
-    assert "kernel died" in rows["dies"]["feedback"]
+def test_dead_kernel_costs_only_its_cell_and_does_not_stop_the_batch(grader):
+    _, _, rows, exercises, _ = grader
+    row = rows["dies"]
+    cells = _cells(row, exercises)
+    assert cells[exercises[0].function] == 0  # the cell that called os._exit()
+    assert cells == {e.function: (0.0 if i == 0 else e.points) for i, e in enumerate(exercises)}
+    assert row["status"] == "graded"
+    assert f"{exercises[0].grade_id} stopped the kernel" in row["feedback"]
     assert rows["edited_tests"]["status"] == "graded"  # graded after it, alphabetically
     assert rows["perfect"]["status"] == "graded"
 
