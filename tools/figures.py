@@ -410,6 +410,142 @@ def daily_psi(plt):
     return fig
 
 
+@figure("c2w4-active", modules=("mlep.data.labeling.active",))
+def active_learning(plt):
+    from sklearn.linear_model import LogisticRegression
+
+    from mlep.data.labeling import active
+
+    X, y = _digits_all()
+    curves = {
+        strategy: active.learning_curve(LogisticRegression(max_iter=300), X[:1200], y[:1200],
+                                        X[1200:], y[1200:], strategy=strategy, initial=20,
+                                        rounds=30, batch_size=5, seed=SEED)
+        for strategy in ("margin", "uncertainty", "random")
+    }
+    return active.plot_learning_curves(curves, target=0.9)
+
+
+def _digits_all():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    return X / 16, y
+
+
+@figure("c3w1-hyperband")
+def hyperband_brackets(plt):
+    """KerasTuner's Hyperband schedule (max_epochs=9, factor=3), drawn from its formula."""
+    import math
+
+    max_epochs, factor = 9, 3
+    s_max = round(math.log(max_epochs, factor))
+    fig, axes = plt.subplots(1, s_max + 1, figsize=(8.4, 3.0), sharey=True)
+    for ax, s in zip(axes, range(s_max, -1, -1)):
+        configs = math.ceil((s_max + 1) / (s + 1) * factor**s)
+        epochs = max_epochs / factor**s
+        rounds = []
+        for _ in range(s + 1):
+            rounds.append((configs, epochs))
+            configs, epochs = max(configs // factor, 1), epochs * factor
+        names = [f"{e:g} ep." for _, e in rounds]
+        ax.bar(names, [n for n, _ in rounds], color="tab:blue")
+        for i, (n, _) in enumerate(rounds):
+            ax.annotate(f"{n} trial{'s' if n > 1 else ''}", (i, n), xytext=(0, 3),
+                        textcoords="offset points", ha="center", fontsize=9)
+        total = sum(n * e for n, e in rounds)
+        ax.set(title=f"bracket {s_max - s + 1}: {total:g} epochs", xlabel="round (epochs each)")
+        ax.grid(axis="x", visible=False)
+    axes[0].set_ylabel("trials trained in the round")
+    fig.suptitle("Hyperband, max_epochs=9, factor=3: each round keeps the best third, "
+                 "trained three times longer", fontsize=10)
+    return fig
+
+
+@figure("c3w3-tfdata")
+def tfdata_timeline(plt):
+    """The C3W3 benchmark's stages (2 ms reads, 1 ms parses, 10 ms steps) on a time line."""
+    read, parse, step, records = 2.0, 1.0, 10.0, 4  # one batch of four records, for legibility
+    colors = {"read": "tab:orange", "parse": "tab:green", "train": "tab:blue"}
+    fig, (top, bottom) = plt.subplots(2, 1, figsize=(8.0, 3.6), sharex=True)
+
+    def bar(ax, row, start, width, kind, lane=0.0, height=0.7):
+        ax.broken_barh([(start, width)], (row - height / 2 + lane, height),
+                       color=colors[kind], edgecolor="white")
+
+    t = 0.0  # naive: each stage waits for the previous one
+    for _ in range(3):
+        for _ in range(records):
+            bar(top, 2, t, read, "read")
+            t += read
+            bar(top, 1, t, parse, "parse")
+            t += parse
+        bar(top, 0, t, step, "train")
+        t += step
+    naive_end = t
+    # interleave(2) + map(num_parallel_calls=2) + prefetch(1): two records at a time, and the
+    # next batch is prepared while the current one trains
+    t_input, t_train = 0.0, 0.0
+    for _ in range(3):
+        ready = t_input
+        for r in range(records):
+            lane = 0.18 if r % 2 else -0.18
+            begin = t_input + (r // 2) * read
+            bar(bottom, 2, begin, read, "read", lane, 0.34)
+            bar(bottom, 1, begin + read, parse, "parse", lane, 0.34)
+            ready = max(ready, begin + read + parse)
+        start = max(ready, t_train)
+        bar(bottom, 0, start, step, "train")
+        t_input, t_train = max(ready, start), start + step
+    for ax, title in ((top, f"naive: {naive_end:.0f} ms for 3 batches"),
+                      (bottom, f"overlapped: {t_train:.0f} ms — the model never waits after "
+                               "the first batch")):
+        ax.set_yticks([0, 1, 2], ["train step", "parse", "read"])
+        ax.set_title(title, fontsize=10, loc="left")
+        ax.grid(axis="y", visible=False)
+    bottom.set_xlabel("time (ms), a schematic of the benchmark's costs")
+    return fig
+
+
+@figure("c2w3-pit", modules=("mlep.data.datasets",), datasets=("driver_stats",))
+def point_in_time(plt):
+    """Driver 1001's hourly conv_rate and the feature row each of its orders joins (TTL 2 h)."""
+    import pandas as pd
+
+    from mlep.data.datasets import load
+
+    stats = load("driver_stats", "hourly")
+    orders = load("driver_stats", "orders")
+    for frame in (stats, orders):
+        frame["event_timestamp"] = pd.to_datetime(frame["event_timestamp"], utc=True)
+    stats = stats[stats["driver_id"] == 1001].sort_values("event_timestamp")
+    day = stats["event_timestamp"].min()
+    window = (day, day + pd.Timedelta(hours=14))
+    mine = orders[(orders["driver_id"] == 1001)
+                  & orders["event_timestamp"].between(*window)].sort_values("event_timestamp")
+    # the point-in-time join: newest feature row at or before the order, no older than the TTL
+    joined = pd.merge_asof(mine, stats[["event_timestamp", "conv_rate"]],
+                           on="event_timestamp", direction="backward",
+                           tolerance=pd.Timedelta(hours=2))
+    shown = stats[stats["event_timestamp"].between(*window)]
+    hours = lambda t: (t - day).dt.total_seconds() / 3600  # noqa: E731
+    fig, ax = plt.subplots(figsize=(7.6, 3.4))
+    ax.step(hours(shown["event_timestamp"]), shown["conv_rate"], where="post", color="tab:blue",
+            label="conv_rate, valid from its hourly stamp")
+    latest = stats["conv_rate"].iloc[-1]
+    ax.axhline(latest, color="tab:red", linestyle="--", linewidth=1,
+               label=f"latest value ({stats['event_timestamp'].iloc[-1]:%d %b %H:%M}): leakage")
+    for t, value in zip(hours(joined["event_timestamp"]), joined["conv_rate"]):
+        ax.axvline(t, color="grey", linewidth=0.8, linestyle=":")
+        ax.plot([t], [value], marker="o", color="black")
+    ax.plot([], [], marker="o", color="black", linestyle="none",
+            label="an order and the value it joins")
+    ax.set(xlabel=f"hours after {day:%d %b %Y} 00:00 UTC", ylabel="conv_rate",
+           title="driver 1001: what a point-in-time join gives each order")
+    ax.legend(fontsize=8, loc="center left")
+    return fig
+
+
 # -- main ------------------------------------------------------------------------------------
 
 
