@@ -759,3 +759,12 @@ def test_csv_statistics_leave_no_temp_folder_and_no_root_log_handler(tmp_path, m
     assert stats.datasets[0].num_examples == 3
     assert list(scratch.iterdir()) == []
     assert logging.getLogger().handlers == handlers
+
+
+def test_a_csv_with_a_byte_order_mark_and_quoted_header_reads_like_pandas(tmp_path):
+    file = tmp_path / "bom.csv"
+    file.write_bytes(b'\xef\xbb\xbf"age","name"\n30,"a"\n40,"b"\n')
+    stats = V.statistics(file)
+    names = sorted(".".join(f.path.step) for f in stats.datasets[0].features)
+    assert names == sorted(pd.read_csv(file).columns) == ["age", "name"]
+    assert V.slice_names(V.statistics(file, slice_by=["name"]))[0] == "All Examples"

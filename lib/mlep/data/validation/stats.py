@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
@@ -146,7 +147,7 @@ def _checked_csv(file: Path) -> list[str]:
     if not file.is_file():
         raise FileNotFoundError(f"no CSV file at {file}")
     try:
-        with open(file, newline="", encoding="utf-8") as handle:
+        with open(file, newline="", encoding="utf-8-sig") as handle:  # a BOM is not a name
             return _rectangular_header(csv.reader(handle), file)
     except (UnicodeDecodeError, csv.Error) as error:
         raise DataReadError(f"{file} is not a readable UTF-8 CSV file ({error})") from None
@@ -202,6 +203,19 @@ def _beam_frame_statistics(tfdv, frame: pd.DataFrame, options):
         return tfdv.load_stats_binary(output)
 
 
+def _without_bom(file: Path, folder: str) -> Path:
+    """``file``, or a copy without its UTF-8 byte-order mark (TFDV would read it as part of
+    the first column's name, and then not see that name's quotes)."""
+    bom = b"\xef\xbb\xbf"
+    with open(file, "rb") as handle:
+        if handle.read(3) != bom:
+            return file
+        copy = Path(folder) / file.name
+        with open(copy, "wb") as target:
+            shutil.copyfileobj(handle, target)
+    return copy
+
+
 def _csv_statistics(file: Path, options) -> statistics_pb2.DatasetFeatureStatisticsList:
     tfdv = load_tfdv()
     try:
@@ -209,7 +223,7 @@ def _csv_statistics(file: Path, options) -> statistics_pb2.DatasetFeatureStatist
         with quiet(), tempfile.TemporaryDirectory(prefix="mlep-stats-") as folder:
             output = os.path.join(folder, "data_stats.tfrecord")
             return tfdv.generate_statistics_from_csv(
-                str(file), stats_options=options, output_path=output
+                str(_without_bom(file, folder)), stats_options=options, output_path=output
             )
     except Exception as error:  # noqa: BLE001 - Beam wraps decoder errors in long traces
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
