@@ -103,3 +103,40 @@ def test_forest_cover_plants_a_new_soil_and_out_of_range_hillshade():
     assert train["Hillshade_Noon"].between(0, 255).all()
     assert (eval_["Hillshade_Noon"] > 255).mean() == 0.02
     assert train["Cover_Type"].nunique() == 7
+
+
+def test_one_broken_datasheet_names_its_file_and_spares_the_others(copied_registry):
+    sheet = copied_registry / "driver_stats" / "datasheet.toml"
+    sheet.write_text(sheet.read_text() + "\nthis is = = not toml\n")
+    with pytest.raises(datasets.DatasheetError, match=r"driver_stats/datasheet\.toml is not a valid datasheet"):
+        datasets.load("driver_stats", "hourly")
+    assert len(datasets.load("hospital_readmission", "eval")) > 0  # the others still load
+    assert "driver_stats" not in datasets.list_datasets()
+    with pytest.raises(datasets.UnknownDatasetError, match=r"unreadable: .*driver_stats/datasheet\.toml"):
+        datasets.load("diabetes")
+
+
+def test_a_datasheet_missing_a_key_names_the_key(copied_registry):
+    sheet = copied_registry / "metro_traffic" / "datasheet.toml"
+    sheet.write_text("\n".join(line for line in sheet.read_text().splitlines() if not line.startswith("licence")))
+    with pytest.raises(datasets.DatasheetError, match="metro_traffic/datasheet.toml.*licence"):
+        datasets.datasheet("metro_traffic")
+
+
+def test_names_must_be_strings():
+    with pytest.raises(TypeError, match="name must be a string"):
+        datasets.load(3)
+
+
+def test_gitattributes_keeps_dataset_files_byte_exact():
+    """A line-ending conversion would change every sha256; git must leave the files alone."""
+    import subprocess
+
+    root = datasets.data_dir().parent
+    files = [str(p.relative_to(root)) for p in datasets.data_dir().glob("*/*") if p.is_file()]
+    done = subprocess.run(
+        ["git", "check-attr", "text", "--", *files], cwd=root, capture_output=True, text=True
+    )
+    if done.returncode != 0:
+        pytest.skip("not a git checkout")
+    assert all(line.endswith(": text: unset") for line in done.stdout.splitlines()), done.stdout

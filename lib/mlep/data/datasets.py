@@ -28,11 +28,13 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from mlep._checks import text
 from mlep.runtime import project_root
 
 __all__ = [
     "ChecksumError",
     "Datasheet",
+    "DatasheetError",
     "UnknownDatasetError",
     "data_dir",
     "datasheet",
@@ -105,7 +107,9 @@ class Datasheet:
             lines += ["", "columns:"]
             width = max(map(len, self.schema))
             for column, info in self.schema.items():
-                lines.append(f"  {column:<{width}}  {info['type']:<11} {info.get('description', '')}")
+                lines.append(
+                    f"  {column:<{width}}  {info['type']:<11} {info.get('description', '')}"
+                )
         if self.planted:
             lines += ["", "planted for the labs:"] + [f"  - {item}" for item in self.planted]
         return "\n".join(lines)
@@ -116,34 +120,76 @@ def data_dir() -> Path:
     return project_root() / "datasets"
 
 
-@cache
-def _sheets() -> dict[str, Datasheet]:
-    sheets = {}
-    for sheet_file in sorted(data_dir().glob("*/datasheet.toml")):
+class DatasheetError(ValueError):
+    """A ``datasheet.toml`` that cannot be read; the message names the file and the fault."""
+
+
+def _read_sheet(sheet_file: Path) -> Datasheet:
+    """One datasheet; any fault becomes a :class:`DatasheetError` naming the file."""
+    try:
         raw = tomllib.loads(sheet_file.read_text(encoding="utf-8"))
-        splits = {
-            name: Split(name=name, **spec) for name, spec in raw.pop("splits").items()
-        }
-        sheets[raw["name"]] = Datasheet(splits=splits, **raw)
-    return sheets
+        splits = {name: Split(name=name, **spec) for name, spec in raw.pop("splits").items()}
+        return Datasheet(splits=splits, **raw)
+    except (
+        tomllib.TOMLDecodeError,
+        UnicodeDecodeError,
+        KeyError,
+        TypeError,
+        AttributeError,
+    ) as error:
+        reason = f"missing key {error}" if isinstance(error, KeyError) else str(error)
+        return DatasheetError(
+            f"{sheet_file} is not a valid datasheet ({type(error).__name__}: {reason}); "
+            "fix it, or restore it with `git checkout -- datasets/`"
+        )
+
+
+@cache
+def _all_sheets() -> tuple[dict[str, Datasheet], dict[str, DatasheetError]]:
+    """Readable datasheets by dataset name, and broken ones by folder name.
+
+    One broken file must not hide every other dataset: it is reported when its own
+    dataset is asked for.
+    """
+    sheets, broken = {}, {}
+    for sheet_file in sorted(data_dir().glob("*/datasheet.toml")):
+        sheet = _read_sheet(sheet_file)
+        if isinstance(sheet, DatasheetError):
+            broken[sheet_file.parent.name] = sheet
+        else:
+            sheets[sheet.name] = sheet
+    return sheets, broken
+
+
+def _sheets() -> dict[str, Datasheet]:
+    return _all_sheets()[0]
+
+
+_sheets.cache_clear = _all_sheets.cache_clear  # type: ignore[attr-defined]
 
 
 def list_datasets() -> list[str]:
-    """Names of all registered datasets, sorted."""
+    """Names of all registered datasets, sorted (a broken datasheet's dataset is left out)."""
     return sorted(_sheets())
 
 
 def datasheet(name: str) -> Datasheet:
     """The datasheet of ``name``; :class:`UnknownDatasetError` lists the known names."""
-    try:
-        return _sheets()[name]
-    except KeyError:
-        known = ", ".join(list_datasets())
-        raise UnknownDatasetError(f"unknown dataset {name!r}; available: {known}") from None
+    text(name, "name")
+    sheets, broken = _all_sheets()
+    if name in sheets:
+        return sheets[name]
+    if name in broken:
+        raise broken[name]
+    known = ", ".join(list_datasets())
+    problems = "".join(f"; unreadable: {error}" for error in broken.values())
+    raise UnknownDatasetError(f"unknown dataset {name!r}; available: {known}{problems}") from None
 
 
 def _split(name: str, split: str | None) -> Split:
     sheet = datasheet(name)
+    if split is not None:
+        text(split, "split")
     if split is None:
         split = next(iter(sheet.splits))
     try:
