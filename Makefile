@@ -110,6 +110,7 @@ bench: setup
 	$(COURSE_PY) tests/benchmarks/input_pipeline.py
 	$(COURSE_PY) tests/benchmarks/batch.py
 	$(COURSE_PY) tests/benchmarks/tuning.py
+	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) tests/benchmarks/grading_sandbox.py
 
 # Grading throughput: a class of generated submissions graded with 1 and 2 workers and on a
 # 2-worker Dask LocalCluster (STUDENTS=8 for a quick run).
