@@ -126,3 +126,54 @@ def test_an_array_where_one_value_was_due_gets_a_clear_message():
         expect.equal(np.array([1, 2]), np.array([1, 3]), "Exercise 3")
     with pytest.raises(expect.ExerciseFailure, match="single value"):
         expect.that(np.array([True, False]), "Exercise 3", "all rows should be kept")
+
+
+def test_hidden_test_checks_say_what_is_wrong_without_the_answer():
+    with pytest.raises(expect.ExerciseFailure) as raised:
+        expect.matches("check_in", "check_out", "Exercise 3", what="the LF to drop")
+    assert "check_out" not in str(raised.value) and "got 'check_in'" in str(raised.value)
+    with pytest.raises(expect.ExerciseFailure, match="should have 3 items, but got 2"):
+        expect.matches(["a", "b"], ["a", "b", "c"], "Exercise 1", what="the names")
+    with pytest.raises(expect.ExerciseFailure, match="should be a str, but got a int"):
+        expect.matches(3, "3", "Exercise 1")
+    with pytest.raises(expect.ExerciseFailure) as raised:
+        expect.near(0.7, 0.79, "Exercise 7", what="the threshold", tol=0.01)
+    assert "too low: got 0.7" in str(raised.value) and "0.79" not in str(raised.value)
+    with pytest.raises(expect.ExerciseFailure, match="too high"):
+        expect.matches(5, 4, "Exercise 2")
+    expect.matches((1, "a"), (1, "a"), "Exercise 1")
+    expect.near(0.3 + 1e-9, 0.3, "Exercise 1")
+
+
+def test_no_hidden_test_prints_its_expected_value():
+    """Hidden regions use matches/near, whose failures never print the expected value."""
+    import re
+
+    offenders = []
+    for lab in notebooks.lab_ids():
+        for cell in notebooks.read(notebooks.source_notebook(lab))["cells"]:
+            text = notebooks.source(cell)
+            if "### BEGIN HIDDEN TESTS" in text:
+                hidden = text.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
+                if re.search(r"\bexpect\.(equal|close)\(", hidden):
+                    offenders.append(f"{lab}: {notebooks.nbgrader_meta(cell)['grade_id']}")
+    assert not offenders, f"hidden tests that print their expected value (use expect.matches/near): {offenders}"
+
+
+def test_grades_export_for_canvas_and_moodle(tmp_path):
+    import csv
+
+    from mlep.grading.classroom import export
+    from mlep.grading.nbgrader import StudentResult
+
+    results = [StudentResult("ana", 9, 11, "graded", feedback=["ex1_f_tests: 0/2 failed: Exercise 1: too low"]),
+               StudentResult("ben", 0, 11, "not graded", feedback=["no notebook"])]
+    canvas = list(csv.reader(export("lab1", results, tmp_path / "c.csv", "canvas").open()))
+    assert canvas == [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "lab1"],
+                      ["Points Possible", "", "", "", "", "11"],
+                      ["ana", "", "", "ana", "", "9"], ["ben", "", "", "ben", "", ""]]
+    moodle = list(csv.reader(export("lab1", results, tmp_path / "m.csv", "moodle").open()))
+    assert moodle[0] == ["username", "lab1", "lab1 feedback"]
+    assert moodle[1] == ["ana", "9", "ex1_f_tests: 0/2 failed: Exercise 1: too low"] and moodle[2][1] == ""
+    with pytest.raises(ValueError, match="fmt must be one of"):
+        export("lab1", results, tmp_path / "x.csv", "blackboard")
