@@ -294,6 +294,8 @@ def test_command_line_server_binds_loopback_and_serves(base, tmp_path):
             "mlep.deployment.serving",
             "--rest_api_port",
             str(port),
+            "--port",  # no gRPC server: TF Serving's default 8500 may be taken
+            "0",
             "--model_name",
             "risk",
             "--model_base_path",

@@ -30,7 +30,9 @@ export), :mod:`~mlep.deployment.serving.servable` (one loaded version),
 :mod:`~mlep.deployment.serving.batching`, :mod:`~mlep.deployment.serving.json_tensor` and
 :mod:`~mlep.deployment.serving.json_output`, :mod:`~mlep.deployment.serving.json_examples`
 (TF Serving's JSON rules),
-:mod:`~mlep.deployment.serving.rest` (HTTP), :mod:`~mlep.deployment.serving.running`,
+:mod:`~mlep.deployment.serving.rest` (HTTP), :mod:`~mlep.deployment.serving.grpc` (gRPC:
+``PredictionService`` and ``ModelService`` with TF Serving's protos),
+:mod:`~mlep.deployment.serving.running`,
 :mod:`~mlep.deployment.serving.client`, :mod:`~mlep.deployment.serving.cli` and
 :mod:`~mlep.deployment.serving.half_plus_two` (TF Serving's test model).
 """
@@ -39,6 +41,7 @@ from .cli import main
 from .client import ServingClient
 from .config import ModelConfig, export_model, parse_model_config
 from .errors import ServingError
+from .grpc import RunningGrpcServer, serve_grpc
 from .half_plus_two import build_half_plus_two
 from .running import RunningServer, serve
 from .server import ModelServer
@@ -46,6 +49,7 @@ from .server import ModelServer
 __all__ = [
     "ModelConfig",
     "ModelServer",
+    "RunningGrpcServer",
     "RunningServer",
     "ServingClient",
     "ServingError",
@@ -54,4 +58,5 @@ __all__ = [
     "main",
     "parse_model_config",
     "serve",
+    "serve_grpc",
 ]

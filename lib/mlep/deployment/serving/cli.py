@@ -15,9 +15,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(
         prog="python -m mlep.deployment.serving",
-        description="A local model server that speaks TensorFlow Serving's REST API.",
+        description="A local model server that speaks TensorFlow Serving's REST and gRPC APIs.",
     )
-    parser.add_argument("--rest_api_port", type=int, default=8501)
+    parser.add_argument(
+        "--port", type=int, default=8500, help="gRPC port, as TF Serving's (0: no gRPC server)"
+    )
+    parser.add_argument(
+        "--grpc_host", default="127.0.0.1", help="interface gRPC binds (default: loopback only)"
+    )
+    parser.add_argument("--rest_api_port", type=int, default=8501, help="0: no REST server")
     parser.add_argument(
         "--rest_api_host", default="127.0.0.1", help="interface to bind (default: loopback only)"
     )
@@ -42,9 +48,27 @@ def main(argv: Sequence[str] | None = None) -> int:
         server = ModelServer(
             [ModelConfig(args.model_name or "default", args.model_base_path)], **options
         )
-    print(
-        f"serving {', '.join(server.models)} at http://{args.rest_api_host}:{args.rest_api_port}",
-        flush=True,
-    )
-    serve(server, host=args.rest_api_host, port=args.rest_api_port, background=False)
+    if not args.port and not args.rest_api_port:
+        parser.error("give a gRPC --port or a --rest_api_port (both are 0)")
+    return _run(server, args)
+
+
+def _run(server: ModelServer, args) -> int:
+    from .grpc import serve_grpc
+
+    names = ", ".join(server.models)
+    if not args.rest_api_port:
+        print(f"serving {names} over gRPC at {args.grpc_host}:{args.port}", flush=True)
+        serve_grpc(server, host=args.grpc_host, port=args.port, background=False)
+        return 0
+    grpc_server = None
+    if args.port:  # REST polls for new versions; both answer from the same models
+        grpc_server = serve_grpc(server, host=args.grpc_host, port=args.port, poll=False)
+        print(f"serving {names} over gRPC at {grpc_server.address}", flush=True)
+    print(f"serving {names} at http://{args.rest_api_host}:{args.rest_api_port}", flush=True)
+    try:
+        serve(server, host=args.rest_api_host, port=args.rest_api_port, background=False)
+    finally:
+        if grpc_server is not None:
+            grpc_server.stop()
     return 0
