@@ -47,7 +47,7 @@ from mlep.grading.nbgrader import (
     _write_csv,
 )
 
-__all__ = ["Task", "Outcome", "grade_class", "grade_submission", "export", "default_workers"]
+__all__ = ["Task", "Outcome", "grade_class", "grade_submission", "grade_safely", "export", "default_workers"]
 
 
 def default_workers() -> int:
@@ -114,6 +114,17 @@ def grade_submission(task: Task) -> Outcome:
         return _grade_in(scratch, task, fixed.notebook, result, exercises)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
+
+
+def grade_safely(task: Task) -> Outcome:
+    """:func:`grade_submission`, with any unexpected failure as this student's *error* result."""
+    try:
+        return grade_submission(task)
+    except Exception as error:  # one broken task must not stop the class
+        result = StudentResult(task.student, status="error",
+                               max_score=sum(e.points for e in notebooks.exercises(task.released)))
+        result.feedback = [f"grading failed: {type(error).__name__}: {verdict.clean(str(error))}"]
+        return Outcome(result)
 
 
 def _lay_out(scratch: Path, task: Task, notebook: dict) -> Path:
@@ -338,7 +349,7 @@ def _run_threads(tasks: list[Task], workers: int) -> Iterator[Outcome]:
     from concurrent.futures import ThreadPoolExecutor, as_completed
 
     with ThreadPoolExecutor(max_workers=workers) as pool:
-        futures = [pool.submit(grade_submission, task) for task in tasks]
+        futures = [pool.submit(grade_safely, task) for task in tasks]
         try:
             for future in as_completed(futures):
                 yield future.result()
@@ -356,7 +367,7 @@ def _run_dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterato
                                dashboard_address=None, silence_logs=logging.ERROR)
     client = Client(cluster if cluster is not None else scheduler)
     try:
-        futures = [client.submit(grade_submission, task, key=f"grade-{task.lab}-{task.student}", pure=False)
+        futures = [client.submit(grade_safely, task, key=f"grade-{task.lab}-{task.student}", pure=False)
                    for task in tasks]
         for future in as_completed(futures):
             yield future.result()
