@@ -46,3 +46,15 @@ def test_check_explains_a_damaged_notebook(tmp_path):
 def test_check_explains_a_missing_notebook(tmp_path):
     run = subprocess.run([tool("mlep"), "check", str(tmp_path / "nope.ipynb")], capture_output=True, text=True)
     assert run.returncode == 2 and "no notebook at" in run.stderr
+
+
+def test_check_explains_a_notebook_it_cannot_match_to_a_lab(tmp_path):
+    """No graded cell (an editor dropped the metadata) and not named after a lab: say so, no crash."""
+    path = tmp_path / "my_copy.ipynb"
+    path.write_text('{"cells": [{"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [], '
+                    '"execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
+    run = subprocess.run([tool("mlep"), "check", "--no-sandbox", str(path)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert "cannot tell which lab my_copy.ipynb is" in run.stderr and "keep the lab's file name" in run.stderr
+    assert "Traceback" not in run.stderr
