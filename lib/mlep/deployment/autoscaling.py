@@ -122,6 +122,7 @@ def plot_simulation(steps: pd.DataFrame, *, capacity_per_replica: float):
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 3.8))
+    plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     capacity = steps["replicas"] * capacity_per_replica
     axes.plot(steps["step"], steps["load"], label="load", color="#1f77b4")
     axes.step(steps["step"], capacity, where="post", label="ready capacity", color="#2ca02c")

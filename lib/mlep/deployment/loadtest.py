@@ -231,6 +231,7 @@ def plot_percentiles(table: pd.DataFrame):
     fig, axes = plt.subplots(
         1, len(levels), figsize=(4 * len(levels), 3.2), sharey=True, squeeze=False
     )
+    plt.close(fig)  # detach from pyplot: the caller owns and displays the figure
     for ax, users in zip(axes[0], levels):
         for _, row in table[table["concurrency"] == users].iterrows():
             ax.plot(

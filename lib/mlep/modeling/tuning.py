@@ -381,6 +381,7 @@ def plot_best_so_far(results: Mapping[str, pd.DataFrame], *, x: str = "trial"):
     if x not in ("trial", "cost"):
         raise ValueError(f"x must be 'trial' or 'cost', got {x!r}")
     figure, axes = plt.subplots(figsize=(6.5, 4))
+    plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     for name, table in results.items():
         if x not in table:
             raise ValueError(f"the {name} table has no {x!r} column: search with epochs=...")
