@@ -19,7 +19,6 @@ TFX when a pipeline runs.
 Examples
 --------
 >>> from mlep.modeling.tuning import Space
-from mlep.tfx_runner import PipelineRun, run_pipeline
 >>> spec = tuning_spec(Space(units=[8, 32], learning_rate=[0.003, 0.03]), label="digit",
 ...                    classes=10, max_trials=3, epochs=2)  # doctest: +SKIP
 >>> spec["strategy"], spec["max_trials"], spec["epochs"], sorted(spec["defaults"])  # doctest: +SKIP
