@@ -58,6 +58,7 @@ def test_shap_values_add_up_to_each_prediction(regression):
     assert values.abs().mean().idxmax() == "a"
 
 
+@pytest.mark.slow  # SHAP's KernelExplainer: seconds of model calls
 def test_shap_explains_a_model_shap_has_no_tree_explainer_for(regression):
     _, X, y = regression
     linear = LinearRegression().fit(X, y)

@@ -4,6 +4,8 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT, tool
 
 
@@ -28,6 +30,7 @@ def test_one(lab, n, tmp_path_factory):
 """
 
 
+@pytest.mark.slow  # a nested pytest run on two workers
 def test_xdist_groups_keep_each_lab_on_one_worker(tmp_path):
     # the demo classes rely on it: a lab split over two workers is graded twice (pytest 9 broke
     # pytest-xdist 3.8's loadgroup silently, doubling the suite's time)

@@ -2,6 +2,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from mlep import kernel, runtime
 
 LIGHT_MODULES = ["mlep", "mlep.data.datasets", "mlep.data.validation", "mlep.grading.expect",
@@ -19,10 +21,23 @@ def test_import_mlep_pulls_in_no_heavy_framework():
     assert out.stdout.strip() == ""
 
 
-def test_heavy_modules_loaded_sees_tensorflow():
-    code = "import mlep.runtime as r; r.tensorflow(); print(r.heavy_modules_loaded())"
+@pytest.fixture(scope="module")
+def tensorflow_process() -> list[str]:
+    """What a fresh process reports after ``runtime.tensorflow()`` (one TensorFlow import for
+    the tests below): the heavy modules loaded, the Keras package, the first AutoGraph rule."""
+    code = (
+        "import mlep.runtime as r\n"
+        "tf = r.tensorflow()\n"
+        "from tensorflow.python.autograph.core import config\n"
+        "print(','.join(r.heavy_modules_loaded()))\n"
+        "print(tf.keras.__name__.split('.')[0], config.CONVERSION_RULES[0]._prefix)\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert "tensorflow" in out.stdout
+    return out.stdout.splitlines()
+
+
+def test_heavy_modules_loaded_sees_tensorflow(tensorflow_process):
+    assert "tensorflow" in tensorflow_process[0].split(",")
 
 
 def test_configure_keeps_existing_values():
@@ -31,15 +46,8 @@ def test_configure_keeps_existing_values():
     assert env["TF_CPP_MIN_LOG_LEVEL"] == "3"
 
 
-def test_tensorflow_uses_keras_2_and_skips_autograph_for_tf_keras():
-    code = (
-        "import mlep.runtime as r\n"
-        "tf = r.tensorflow()\n"
-        "from tensorflow.python.autograph.core import config\n"
-        "print(tf.keras.__name__.split('.')[0], config.CONVERSION_RULES[0]._prefix)\n"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["tf_keras", "tf_keras"]
+def test_tensorflow_uses_keras_2_and_skips_autograph_for_tf_keras(tensorflow_process):
+    assert tensorflow_process[1].split() == ["tf_keras", "tf_keras"]
 
 
 def test_kernel_spec_runs_this_interpreter_with_course_settings(tmp_path):

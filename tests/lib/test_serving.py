@@ -281,6 +281,7 @@ def test_models_config_errors_are_explained():
         S.parse_model_config("")
 
 
+@pytest.mark.slow  # starts the server's command line in its own process (TensorFlow import)
 def test_command_line_server_binds_loopback_and_serves(base, tmp_path):
     import socket
 
@@ -377,6 +378,7 @@ def test_an_oversized_body_is_refused_with_413_and_the_server_goes_on(base):
         assert httpx.post(url, json={"instances": [[1, 2, 3]]}).status_code == 200
 
 
+@pytest.mark.slow  # keeps a server's queue full for seconds
 def test_a_full_server_answers_503_instead_of_queueing(base):
     server = S.ModelServer([S.ModelConfig("risk", str(base))], poll_seconds=0, max_in_flight=4)
     with S.serve(server, port=0) as run:
