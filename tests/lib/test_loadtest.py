@@ -40,7 +40,7 @@ def test_the_request_budget_stops_the_run_early(server):
 
 def test_failed_requests_are_counted_not_hidden(server):
     stats = L.locust_run(
-        server, "/v1/models/unknown:predict", BODY, users=2, run_time_s=1, max_requests=30
+        server, "/v1/models/unknown:predict", BODY, users=2, run_time_s=30, max_requests=30
     )
     assert stats["failures"] == stats["requests"] == 30
 
@@ -82,7 +82,7 @@ def test_percentiles_from_the_histogram_match_numpy_on_the_same_samples():
 
 def test_compare_and_plot(server):
     table = L.compare(
-        {"mlep": (server, PATH)}, BODY, concurrency=(1, 2), run_time_s=1, max_requests=20
+        {"mlep": (server, PATH)}, BODY, concurrency=(1, 2), run_time_s=30, max_requests=20
     )
     assert table[["server", "concurrency", "requests"]].values.tolist() == [
         ["mlep", 1, 20],
