@@ -25,6 +25,9 @@ from .errors import invalid
 __all__ = [
     "DTYPES",
     "FLOAT32_MAX",
+    "INT_RANGES",
+    "JsonBody",
+    "is_element_object",
     "decode_b64",
     "lossy",
     "tensor_from_json",
@@ -52,7 +55,7 @@ DTYPES = {
     22: ("uint32", np.uint32),
     23: ("uint64", np.uint64),
 }
-_INT_RANGES = {
+INT_RANGES = {
     3: (-(2**31), 2**31 - 1),
     4: (0, 255),
     5: (-(2**15), 2**15 - 1),
@@ -63,6 +66,16 @@ _INT_RANGES = {
 }
 _FLOAT_EXACT = {1: 2**24 - 1, 2: 2**53 - 1, 19: 2**11 - 1}  # largest exactly held integer
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+class JsonBody(dict):
+    """A parsed request body that remembers whether its text holds ``true``/``false`` tokens.
+
+    Without them, numeric tensors can be converted by NumPy in one step (NumPy would silently
+    read ``true`` as 1, which TF Serving refuses for numbers).
+    """
+
+    may_have_bools = True
 
 
 def parse_json(raw: bytes) -> dict:
@@ -77,7 +90,9 @@ def parse_json(raw: bytes) -> dict:
         doc = _parse_slowly(raw)
     if not isinstance(doc, dict):
         raise invalid(f"JSON Value: {json_value_to_string(doc)} Is not object")
-    return doc
+    body = JsonBody(doc)
+    body.may_have_bools = b"true" in raw or b"false" in raw
+    return body
 
 
 def _parse_slowly(raw: bytes) -> Any:
@@ -174,8 +189,8 @@ def _convert_leaf(value: Any, dtype: int) -> Any:
                 raise lossy(value, "float" if dtype != 2 else "double")
             return value
         raise type_error(value, dtype)
-    if dtype in _INT_RANGES:
-        low, high = _INT_RANGES[dtype]
+    if dtype in INT_RANGES:
+        low, high = INT_RANGES[dtype]
         if kind is int and low <= value <= high:
             return value
         raise type_error(value, dtype)
@@ -244,15 +259,11 @@ def _leaves_ok(values: list, dtype: int) -> bool:
             return False
         if dtype == 7:
             return False  # strings are encoded one by one
-        if int in kinds:
-            limit = _FLOAT_EXACT[dtype]
-            if not all(abs(v) <= limit for v in values if type(v) is int):
-                return False
-        if dtype == 1 and float in kinds:
-            return all(abs(v) <= FLOAT32_MAX or not math.isfinite(v) for v in values)
-        return True
-    if dtype in _INT_RANGES and kinds == {int}:
-        low, high = _INT_RANGES[dtype]
+        # one C-level pass; NaN or anything large takes the exact, per-value path
+        limit = _FLOAT_EXACT[dtype] if int in kinds else FLOAT32_MAX
+        return max(map(abs, values)) <= min(limit, FLOAT32_MAX) if values else True
+    if dtype in INT_RANGES and kinds == {int}:
+        low, high = INT_RANGES[dtype]
         return low <= min(values) and max(values) <= high
     return False
 
@@ -275,7 +286,7 @@ def to_array(shape: list[int], values: list, dtype: int) -> np.ndarray:
     return np.asarray(values, dtype=numpy_dtype).reshape(shape)
 
 
-def _is_element_object(value: Any) -> bool:
+def is_element_object(value: Any) -> bool:
     return type(value) is dict and not (len(value) == 1 and isinstance(value.get("b64"), str))
 
 
@@ -284,6 +295,8 @@ def predict_inputs_from_json(doc: dict, infos: dict[str, int]) -> tuple[dict, st
 
     ``infos`` maps each signature input to its DataType enum.
     """
+    from .json_fast import fast_inputs, fast_instances
+
     has_instances, has_inputs = "instances" in doc, "inputs" in doc
     if has_instances and has_inputs:
         raise invalid(
@@ -298,9 +311,13 @@ def predict_inputs_from_json(doc: dict, infos: dict[str, int]) -> tuple[dict, st
             )
         if not rows:
             raise invalid(f"JSON Value: {json_value_to_string(doc)} No values in 'instances' array")
-        return _from_instances(rows, infos), "row"
+        fast = not getattr(doc, "may_have_bools", True)
+        return (fast and fast_instances(rows, infos)) or _from_instances(rows, infos), "row"
     if has_inputs:
-        return _from_inputs(doc["inputs"], infos), "columnar"
+        fast = not getattr(doc, "may_have_bools", True)
+        return (fast and fast_inputs(doc["inputs"], infos)) or _from_inputs(
+            doc["inputs"], infos
+        ), "columnar"
     raise invalid("Missing 'inputs' or 'instances' key")
 
 
@@ -310,13 +327,13 @@ def _from_instances(rows: list, infos: dict[str, int]) -> dict:
             "instances is a plain list, but expecting list of objects as multiple input "
             "tensors required as per tensorinfo_map"
         )
-    objects = _is_element_object(rows[0])
+    objects = is_element_object(rows[0])
     first = sorted(infos)[0]
     shapes: dict[str, list[int]] = {}
     values: dict[str, list] = {}
     for index, row in enumerate(rows):
         if objects:
-            if not _is_element_object(row):
+            if not is_element_object(row):
                 raise invalid(f"Expecting object but got list at item {index} of input list")
             for name, item in row.items():
                 try:
@@ -332,7 +349,7 @@ def _from_instances(rows: list, infos: dict[str, int]) -> dict:
                     f"{json_value_to_string(row)} keys must be equal to: {','.join(sorted(infos))}"
                 )
         else:
-            if _is_element_object(row):
+            if is_element_object(row):
                 raise invalid(f"Expecting value/list but got object at item {index} of input list")
             try:
                 _add_instance_item(row, first, infos, shapes, values)
@@ -365,7 +382,7 @@ def _add_instance_item(item, name, infos, shapes, values) -> None:
 
 
 def _from_inputs(value: Any, infos: dict[str, int]) -> dict:
-    if not _is_element_object(value):
+    if not is_element_object(value):
         if len(infos) > 1:
             raise invalid(
                 "inputs is a plain value/list, but expecting an object as multiple input "
