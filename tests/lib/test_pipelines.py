@@ -35,11 +35,17 @@ def _tiny_model():
     return keras.Model(inputs, keras.layers.Dense(1)(inputs))
 
 
+def _serving(client: ServingClient) -> str | None:
+    """The version that answers (the status also lists unloaded versions, in state END)."""
+    states = client.status()["model_version_status"]
+    return next((v["version"] for v in states if v["state"] == "AVAILABLE"), None)
+
+
 def _wait_for_version(client: ServingClient, version: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
-        served = client.status()["model_version_status"][0]["version"]
-        if int(served) == version:
+        served = _serving(client)
+        if served is not None and int(served) == version:
             return
         time.sleep(0.2)
     raise AssertionError(f"the server did not load version {version} within {seconds} s")
@@ -54,7 +60,7 @@ def world(tmp_path_factory):
     server = ModelServer([ModelConfig("readmission", str(serving_dir))], poll_seconds=0.2)
     with serve(server, port=0) as running:
         client = ServingClient(running.url, "readmission")
-        assert client.status()["model_version_status"][0]["version"] == "1"
+        assert _serving(client) == "1"
         options = dict(
             serving_dir=serving_dir,
             pipeline_root=base / "root",
@@ -71,7 +77,7 @@ def world(tmp_path_factory):
             "first": first,
             "second": second,
             "first_predictions": first_predictions,
-            "served_after_second": client.status()["model_version_status"][0]["version"],
+            "served_after_second": _serving(client),
             "second_predictions": _served_and_direct(client, first),
             "serving_dir": serving_dir,
         }
