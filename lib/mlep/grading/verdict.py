@@ -22,6 +22,7 @@ from mlep.grading import notebooks
 
 _PATH = re.compile(r"(?<![\w.~-])/(?:[\w.+@-]+/)+")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_ANSI_SPLIT = re.compile(r"(\x1b\[[0-9;]*m)")
 _CELL_FILE = re.compile(r"\(\d+\.py, (line \d+)\)")  # IPython names a cell's code <hash>.py
 TIMEOUT_ERRORS = {"CellTimeoutError", "TimeoutError"}
 
@@ -50,8 +51,15 @@ def clean(text: str) -> str:
 
 
 def clean_lines(text: str) -> str:
-    """``text`` with absolute paths cut to their last part (lines and colours kept)."""
-    return _PATH.sub("", str(text))
+    r"""``text`` with absolute paths cut to their last part (lines and colours kept).
+
+    Examples
+    --------
+    >>> clean_lines("File \x1b[0;32m/tmp/ipykernel_7/2041.py:3\x1b[0m")
+    'File \x1b[0;32m2041.py:3\x1b[0m'
+    """
+    parts = _ANSI_SPLIT.split(str(text))  # colour codes end in a letter: clean between them
+    return "".join(part if _ANSI.fullmatch(part) else _PATH.sub("", part) for part in parts)
 
 
 def errors(cell: dict) -> list[dict]:
