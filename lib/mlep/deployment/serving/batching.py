@@ -18,7 +18,7 @@ import numpy as np
 from .errors import ServingError
 from .servable import Servable
 
-__all__ = ["Batcher", "batch_key"]
+__all__ = ["Batcher"]
 
 
 def batch_key(inputs: dict[str, np.ndarray], fetches: tuple) -> tuple | None:

@@ -7,7 +7,7 @@ TF Serving answers with a 5xx (``INTERNAL``, ``UNKNOWN``, ``UNIMPLEMENTED``, ``D
 400 here when a request caused them: the server stays up and the client learns what was wrong.
 """
 
-__all__ = ["ServingError", "from_tf_error", "http_status", "invalid", "not_found"]
+__all__ = ["ServingError", "from_tf_error", "http_status"]
 
 _HTTP = {
     "INVALID_ARGUMENT": 400,
@@ -46,7 +46,13 @@ class ServingError(Exception):
 
 
 def http_status(code: str) -> int:
-    """The HTTP status for a TensorFlow status code name, as TF Serving maps it (5xx → 400)."""
+    """The HTTP status for a TensorFlow status code name, as TF Serving maps it (5xx → 400).
+
+    Parameters
+    ----------
+    code : str
+        A ``tensorflow.error_codes`` name such as ``"NOT_FOUND"``.
+    """
     return _HTTP.get(code, 400)
 
 
@@ -61,7 +67,13 @@ def not_found(message: str) -> ServingError:
 
 
 def from_tf_error(error) -> ServingError:
-    """The answer for a ``tf.errors.OpError`` raised while running a model's graph."""
+    """The answer for a ``tf.errors.OpError`` raised while running a model's graph.
+
+    Parameters
+    ----------
+    error : tf.errors.OpError
+        The error; its message is kept word for word, as TF Serving does.
+    """
     from tensorflow.core.protobuf import error_codes_pb2
 
     code = error_codes_pb2.Code.Name(error.error_code)

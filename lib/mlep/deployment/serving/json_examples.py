@@ -18,6 +18,13 @@ __all__ = ["examples_from_json"]
 def examples_from_json(doc: dict, method: str) -> list[bytes]:
     """A classify/regress body → serialized ``tf.Example`` records, ``context`` merged in.
 
+    Parameters
+    ----------
+    doc : dict
+        The parsed body, with ``examples`` and optionally ``context``.
+    method : str
+        Named in the error when ``examples`` is missing (TF Serving always says ``classify``).
+
     TF Serving concatenates the serialized context and each example, so a feature in an
     example replaces the context's feature of the same name.
     """

@@ -13,13 +13,20 @@ import numpy as np
 
 from .json_tensor import DTYPES, INT_RANGES, is_element_object
 
-__all__ = ["fast_array", "fast_inputs", "fast_instances"]
+__all__ = ["fast_array"]
 
 _NUMPY_LIMITS = {1: 2**24 - 1, 2: 2**53 - 1}
 
 
 def fast_array(value: Any, dtype: int) -> np.ndarray | None:
     """``value`` converted by NumPy in one step when that is surely what TF's rules give.
+
+    Parameters
+    ----------
+    value : Any
+        One tensor's JSON value (nested lists of numbers).
+    dtype : int
+        The input's DataType enum.
 
     Only for float/int tensors of plain numbers (no booleans in the body): anything NumPy does
     not read as a dense int/float array, or any number large enough to need the exact

@@ -20,17 +20,24 @@ import numpy as np
 
 from .errors import invalid
 
-__all__ = [
-    "classification_json",
-    "dumps",
-    "format_float",
-    "predict_json",
-    "regression_json",
-]
+__all__ = ["dumps", "format_float", "predict_json"]
 
 
 def format_float(value: float, float32: bool = True) -> str:
-    """``value`` as TF Serving writes a float (``WriteDecimal``)."""
+    """``value`` as TF Serving writes a float (``WriteDecimal``).
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    float32 : bool
+        Whether it is a float32 (six significant digits, else nine) or a double (else 17).
+
+    Examples
+    --------
+    >>> format_float(float(np.float32(2.05))), format_float(9000000.0), format_float(float("nan"))
+    ('2.05', '9e+06', 'NaN')
+    """
     if value != value:
         return "NaN"
     if math.isinf(value):
@@ -87,7 +94,15 @@ def _tf_type(array: np.ndarray) -> str:
 
 
 def predict_json(outputs: dict[str, np.ndarray], form: str) -> dict:
-    """The ``:predict`` answer for ``outputs`` in ``form`` (``"row"`` or ``"columnar"``)."""
+    """The ``:predict`` answer for ``outputs`` in ``form``.
+
+    Parameters
+    ----------
+    outputs : dict
+        Output name → NumPy array.
+    form : str
+        ``"row"`` (``{"predictions": ...}``) or ``"columnar"`` (``{"outputs": ...}``).
+    """
     if not outputs:
         raise invalid("Cannot convert empty tensor map to JSON")
     names = sorted(outputs)
@@ -139,7 +154,13 @@ def regression_json(values: list) -> dict:
 
 
 def dumps(answer: Any) -> bytes:
-    """The answer's JSON text (``NaN``/``Infinity`` tokens where needed)."""
+    """The answer's JSON text (``NaN``/``Infinity`` tokens where needed).
+
+    Parameters
+    ----------
+    answer : Any
+        A JSON-ready value (dicts, lists, numbers, strings).
+    """
     import orjson
 
     try:

@@ -22,18 +22,11 @@ import numpy as np
 
 from .errors import invalid
 
+# the API; the helpers json_fast and json_examples share (DTYPES, INT_RANGES, FLOAT32_MAX,
+# decode_b64, lossy, type_error, type_name, is_element_object, tensor_from_json, to_array) are
+# public names too, documented where they are defined
 __all__ = [
-    "DTYPES",
-    "FLOAT32_MAX",
-    "INT_RANGES",
     "JsonBody",
-    "is_element_object",
-    "decode_b64",
-    "lossy",
-    "tensor_from_json",
-    "to_array",
-    "type_error",
-    "type_name",
     "json_value_to_string",
     "parse_json",
     "predict_inputs_from_json",
@@ -79,7 +72,18 @@ class JsonBody(dict):
 
 
 def parse_json(raw: bytes) -> dict:
-    """The request body as a JSON object (``NaN``/``Infinity`` allowed), or a 400."""
+    """The request body as a JSON object (``NaN``/``Infinity`` allowed), or a 400.
+
+    Parameters
+    ----------
+    raw : bytes
+        The request body (already gunzipped).
+
+    Returns
+    -------
+    JsonBody
+        The top-level object.
+    """
     if not raw.strip():
         raise invalid("JSON Parse error: The document is empty")
     try:
@@ -111,7 +115,13 @@ def _parse_slowly(raw: bytes) -> Any:
 
 
 def signature_name(doc: dict) -> str:
-    """The optional ``signature_name`` (``""`` when absent); a non-string is a 400."""
+    """The optional ``signature_name`` (``""`` when absent); a non-string is a 400.
+
+    Parameters
+    ----------
+    doc : dict
+        The parsed request body.
+    """
     name = doc.get("signature_name", "")
     if not isinstance(name, str):
         raise invalid(
@@ -122,7 +132,13 @@ def signature_name(doc: dict) -> str:
 
 
 def json_value_to_string(value: Any) -> str:
-    """A JSON value as TF Serving prints it in error messages."""
+    """A JSON value as TF Serving prints it in error messages.
+
+    Parameters
+    ----------
+    value : Any
+        A parsed JSON value.
+    """
     if isinstance(value, float):
         from .json_output import format_float
 
@@ -293,7 +309,17 @@ def is_element_object(value: Any) -> bool:
 def predict_inputs_from_json(doc: dict, infos: dict[str, int]) -> tuple[dict, str]:
     """The input arrays of a ``:predict`` body and its format (``"row"`` or ``"columnar"``).
 
-    ``infos`` maps each signature input to its DataType enum.
+    Parameters
+    ----------
+    doc : dict
+        The parsed body (a :class:`JsonBody` enables the NumPy fast path).
+    infos : dict
+        Each signature input → its DataType enum (1 = DT_FLOAT, 7 = DT_STRING...).
+
+    Returns
+    -------
+    tuple
+        ``(inputs, form)``: input name → NumPy array, and ``"row"`` or ``"columnar"``.
     """
     from .json_fast import fast_inputs, fast_instances
 

@@ -40,7 +40,24 @@ _HEADERS = [(b"content-type", b"application/json")]
 def parse_route(method: str, path: str) -> tuple[str, int | None, str | None, str]:
     """``(name, version, label, action)`` of a REST request, or TF Serving's 400.
 
-    ``action`` is ``predict``, ``classify``, ``regress``, ``metadata`` or ``status``.
+    Parameters
+    ----------
+    method : str
+        The HTTP method.
+    path : str
+        The raw (still percent-encoded) path.
+
+    Returns
+    -------
+    tuple
+        ``action`` is ``predict``, ``classify``, ``regress``, ``metadata`` or ``status``.
+
+    Examples
+    --------
+    >>> parse_route("POST", "/v1/models/half_plus_two/versions/123:predict")
+    ('half_plus_two', 123, None, 'predict')
+    >>> parse_route("GET", "/v1/models/risk/labels/stable/metadata")
+    ('risk', None, 'stable', 'metadata')
     """
     match = None
     if method == "POST":
@@ -68,7 +85,13 @@ def parse_route(method: str, path: str) -> tuple[str, int | None, str | None, st
 
 
 def build_app(server):
-    """The ASGI application answering TF Serving's REST API for the model server ``server``."""
+    """The ASGI application answering TF Serving's REST API.
+
+    Parameters
+    ----------
+    server : ModelServer
+        The models to answer for.
+    """
 
     async def app(scope, receive, send):
         if scope["type"] == "lifespan":

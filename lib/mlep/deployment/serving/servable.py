@@ -15,15 +15,7 @@ import numpy as np
 
 from .errors import ServingError, from_tf_error, invalid
 
-__all__ = [
-    "CLASSIFY",
-    "PREDICT",
-    "REGRESS",
-    "Servable",
-    "check_inputs",
-    "load_error",
-    "output_aliases",
-]
+__all__ = ["CLASSIFY", "PREDICT", "REGRESS", "Servable"]
 
 PREDICT = "tensorflow/serving/predict"
 CLASSIFY = "tensorflow/serving/classify"

@@ -22,7 +22,7 @@ from .config import ModelConfig
 from .errors import ServingError, invalid, not_found
 from .servable import Servable, load_error
 
-__all__ = ["ServedModel", "VersionState", "unknown_model", "version_folders"]
+__all__ = ["ServedModel", "VersionState", "version_folders"]
 
 log = logging.getLogger("mlep.deployment.serving")
 
@@ -44,7 +44,13 @@ class VersionState:
 
 
 def version_folders(base_path: str | Path) -> dict[int, Path]:
-    """Version number → folder, for every sub-folder named by a non-negative integer."""
+    """Version number → folder, for every sub-folder named by a non-negative integer.
+
+    Parameters
+    ----------
+    base_path : str or Path
+        The model's base path (missing: no versions).
+    """
     base = Path(base_path)
     if not base.is_dir():
         return {}
@@ -56,7 +62,13 @@ def version_folders(base_path: str | Path) -> dict[int, Path]:
 
 
 class ServedModel:
-    """All versions of one configured model: loaded servables and every version's state."""
+    """All versions of one configured model: loaded servables and every version's state.
+
+    Parameters
+    ----------
+    config : ModelConfig
+        The model's name, base path, version policy and labels.
+    """
 
     def __init__(self, config: ModelConfig):
         self.config = config
