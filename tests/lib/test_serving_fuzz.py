@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from mlep.deployment import serving as S
 
 FUZZ = settings(
-    max_examples=250,
+    max_examples=200,
     derandomize=True,
     deadline=None,
     database=None,
