@@ -96,8 +96,36 @@ def quotes_marker(lab):
     return notebook
 
 
-RECIPES = [no_metadata, no_metadata_no_ids, duplicated, markdown_test, syntax_error, endless, dies_in_cell,
-           dies_in_test, quotes_marker]
+def copied(lab):
+    """:func:`duplicated` and :func:`quotes_marker` in one notebook (full marks)."""
+    notebook = duplicated(lab)
+    cell = notebook["cells"][_index(notebook, _exercises(lab)[0].grade_id)]
+    cell["source"] = f"{MARKER} (a note the learner pasted)\n" + notebooks.source(cell)
+    return notebook
+
+
+def mangled(lab):
+    """:func:`markdown_test` and :func:`syntax_error` in one notebook."""
+    exercises = _exercises(lab)
+    second = exercises[1].function
+    notebook = solved(lab, {e.function for e in exercises[1:]}, replace={second: f"def {second}(:\n    return None\n"})
+    cell = notebook["cells"][exercises[0].test_index]
+    cell["cell_type"] = "markdown"
+    cell.pop("outputs", None)
+    cell.pop("execution_count", None)
+    return notebook
+
+
+def dies(lab):
+    """:func:`dies_in_cell` and :func:`dies_in_test` in one notebook: the kernel dies twice."""
+    third, fourth = (e.function for e in _exercises(lab)[2:4])
+    return solved(lab, replace={third: "import os\nos._exit(1)\n",
+                                fourth: f"def {fourth}(*args, **kwargs):\n    import os\n    os._exit(1)\n"})
+
+
+#: The whole-notebook class (each recipe costs an autograde run and a check run, a dying kernel one
+#: more per death): every situation above, combined into five notebooks.
+RECIPES = [no_metadata, copied, mangled, endless, dies]
 
 
 def expected(lab, recipe) -> dict[str, str | None]:
@@ -106,8 +134,10 @@ def expected(lab, recipe) -> dict[str, str | None]:
     fails = {
         markdown_test: {0: "not attempted"},
         syntax_error: {1: "SyntaxError"},
+        mangled: {0: "not attempted", 1: "SyntaxError"},
         endless: {0: "time limit"},
         dies_in_cell: {2: "stopped the kernel"},
         dies_in_test: {3: "stopped the kernel"},
+        dies: {2: "stopped the kernel", 3: "stopped the kernel"},
     }.get(recipe, {})
     return {e.function: fails.get(i) for i, e in enumerate(exercises)}
