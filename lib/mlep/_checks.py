@@ -61,13 +61,13 @@ def numbers_array(values, what: str) -> np.ndarray:
     if array.ndim != 1:
         raise ValueError(f"{what} must be one-dimensional, but got shape {array.shape}")
     if array.size == 0:
-        raise ValueError(f"{what} is empty: expected at least one value")
+        raise ValueError(f"{what} is empty: it must hold at least one value")
     bad = ~np.isfinite(array)
     if bad.any():
         where = np.flatnonzero(bad)[:5].tolist()
         raise ValueError(
             f"{what} holds {int(bad.sum())} NaN or infinite value(s) (first at positions "
-            f"{where}); drop or impute them before measuring"
+            f"{where}), but it must hold finite numbers; drop or impute them before measuring"
         )
     return array
 
@@ -197,7 +197,7 @@ def finite_frame(value, what: str, *, columns=None) -> None:
         where = sorted({str(numeric.columns[c]) for c in cols})[:5]
         kind = "infinite" if np.isinf(values[bad]).all() else "NaN or infinite"
         raise ValueError(
-            f"{what} holds {int(bad.sum())} {kind} value(s) in column(s) {where} "
+            f"{what} must hold finite numbers, but holds {int(bad.sum())} {kind} value(s) in column(s) {where} "
             f"(first at row {pd.Index(numeric.index)[rows[0]]!r}); drop or impute them first"
         )
 

@@ -179,14 +179,14 @@ def cohen_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> f
     >>> cohen_kappa(["cat", "dog"], ["cat"])
     Traceback (most recent call last):
     ...
-    ValueError: cohen_kappa compares two labelers on the same items, but labels_a has 2 labels and labels_b has 1
+    ValueError: cohen_kappa compares two labelers on the same items: labels_a and labels_b must have the same length, but labels_a has 2 labels and labels_b has 1
     """
     a, b = _vector(labels_a, "labels_a"), _vector(labels_b, "labels_b")
     same_label_kind(a, b, "labels_a", "labels_b")
     if len(a) != len(b):
         raise ValueError(
-            "cohen_kappa compares two labelers on the same items, but "
-            f"labels_a has {len(a)} labels and labels_b has {len(b)}"
+            "cohen_kappa compares two labelers on the same items: labels_a and labels_b "
+            f"must have the same length, but labels_a has {len(a)} labels and labels_b has {len(b)}"
         )
     codes, classes = pd.factorize(np.concatenate([a, b]))
     n, k = len(a), len(classes)

@@ -5,11 +5,14 @@ Part of :mod:`mlep.data.validation`, which re-exports the public names.
 
 from __future__ import annotations
 
+import math
+import numbers
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 from tensorflow_metadata.proto.v0 import schema_pb2, statistics_pb2
 
@@ -27,7 +30,6 @@ from mlep.runtime import quiet
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
-
 
 
 def infer_schema(stats: statistics_pb2.DatasetFeatureStatisticsList) -> schema_pb2.Schema:
@@ -249,7 +251,8 @@ def set_range(schema: schema_pb2.Schema, feature: str, min: float, max: float) -
     """Allow values of a numeric ``feature`` only within ``[min, max]``.
 
     INT features get an ``int_domain`` (bounds must be whole numbers), FLOAT features a
-    ``float_domain``. Any previous domain of the feature is replaced. Returns ``schema``.
+    ``float_domain`` (stored as 32-bit floats, rounded outward so that no value inside
+    ``[min, max]`` is flagged). Any previous domain of the feature is replaced. Returns ``schema``.
 
     Examples
     --------
@@ -270,19 +273,49 @@ def set_range(schema: schema_pb2.Schema, feature: str, min: float, max: float) -
             f"feature {feature!r} is {kind}; a range applies to INT or FLOAT features. "
             "Use set_domain(schema, feature, values) for strings"
         )
-    min, max = real(min, "min"), real(max, "max")  # NaN would disable that side of the check
-    if min > max:
-        raise ValueError(f"range for {feature!r} is empty: min={min:g} is above max={max:g}")
+    low, high = real(min, "min"), real(max, "max")  # NaN would disable that side of the check
+    if low > high:
+        raise ValueError(f"range for {feature!r} is empty: min={low:g} is above max={high:g}")
     if kind == "INT":
-        if float(min) != int(min) or float(max) != int(max):
+        bounds = [_int_bound(feature, value, name) for value, name in ((min, "min"), (max, "max"))]
+        if None in bounds:
             raise ValueError(
                 f"feature {feature!r} is INT: its range needs whole-number bounds, "
-                f"got min={min:g}, max={max:g}"
+                f"got min={low:g}, max={high:g}"
             )
-        chosen.int_domain.min, chosen.int_domain.max = int(min), int(max)
+        chosen.int_domain.min, chosen.int_domain.max = bounds
     else:
-        chosen.float_domain.min, chosen.float_domain.max = float(min), float(max)
+        chosen.float_domain.min = _float32_bound(low, "min", outward=-math.inf)
+        chosen.float_domain.max = _float32_bound(high, "max", outward=math.inf)
     return schema
+
+
+def _int_bound(feature: str, value: Any, name: str) -> int | None:
+    """A whole-number bound as an int64 (None if it is not whole)."""
+    whole = int(value) if isinstance(value, numbers.Integral) else None
+    if whole is None and float(value).is_integer():
+        whole = int(value)
+    if whole is not None and not -(2**63) <= whole < 2**63:
+        raise ValueError(
+            f"{name} must fit in a 64-bit integer (the schema stores INT bounds so), but got {value}"
+        )
+    return whole
+
+
+def _float32_bound(value: float, name: str, *, outward: float) -> float:
+    """A FLOAT bound as the schema stores it (32-bit), rounded outward so that every value
+    within the requested range stays allowed; beyond float32's range it would be infinity."""
+    limit = float(np.finfo(np.float32).max)
+    if abs(value) > limit:
+        raise ValueError(
+            f"{name} must be within +-{limit:.3g} (the schema stores FLOAT bounds as 32-bit "
+            f"floats, where {value:g} would become infinity and disable the check), but got "
+            f"{value:g}"
+        )
+    stored = np.float32(value)
+    if (outward < 0 and stored > value) or (outward > 0 and stored < value):
+        stored = np.nextafter(stored, np.float32(outward))
+    return float(stored)
 
 
 def set_required(

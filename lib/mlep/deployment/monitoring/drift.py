@@ -261,7 +261,7 @@ def _series(values, what: str) -> pd.Series:
             raise ValueError(f"{what} must be one-dimensional, but holds sequences")
         series = pd.Series(items, dtype=object)
     if series.empty:
-        raise ValueError(f"{what} is empty: expected at least one value")
+        raise ValueError(f"{what} is empty: it must hold at least one value")
     return series
 
 
