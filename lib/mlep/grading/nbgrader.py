@@ -5,9 +5,11 @@ kernel, i.e. the course environment. Instructor commands run real ``nbgrader`` w
 configuration in ``autograder/nbgrader_config.py``; a course root other than the checkout
 (the tests' demo class) is chosen with ``root=``.
 
-A bad submission never stops a batch: each student is graded in its own nbgrader run, and a
-missing or broken notebook, a kernel that dies or a deleted test cell becomes a feedback
-line in the report.
+A bad submission never stops a batch: each student is graded in its own nbgrader run (in
+parallel, in a scratch folder: :mod:`mlep.grading.classroom`), a damaged notebook is repaired
+first (:mod:`mlep.grading.repair`), and a missing notebook, a kernel that dies or a deleted test
+cell becomes a feedback line in the report. ``check`` and ``grade`` read their runs with the same
+:mod:`mlep.grading.verdict`.
 """
 
 from __future__ import annotations
@@ -99,34 +101,6 @@ class StudentResult:
     feedback: list[str] = field(default_factory=list)
 
 
-def _precheck(notebook: Path, source_ids: list[str]) -> tuple[bool, list[str]]:
-    """(gradable, feedback lines) for problems nbgrader would hide or choke on."""
-    if not notebook.is_file():
-        found = sorted(p.name for p in notebook.parent.glob("*")) if notebook.parent.is_dir() else []
-        return False, [f"no notebook named {notebook.name} in the submission (found: {found or 'nothing'})"]
-    try:
-        submitted = notebooks.read(notebook)
-    except notebooks.NotebookError as error:
-        return False, [str(error)]
-    present = set(notebooks.grade_ids(submitted))
-    deleted = [gid for gid in source_ids if gid not in present]
-    return True, [f"test cell {gid} was deleted, so it scores 0; restore it from the released lab" for gid in deleted]
-
-
-def _record_scores(result: StudentResult, root: Path, lab: str) -> None:
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{root / VAR / 'gradebook.db'}") as gradebook:
-        submission = gradebook.find_submission(lab, result.student)
-        result.score, result.max_score = submission.score, submission.max_score
-        for nb in submission.notebooks:
-            for grade in sorted(nb.grades, key=lambda g: g.name):
-                if grade.max_score:
-                    result.cells[grade.name] = grade.score
-                    mark = "passed" if grade.score == grade.max_score else "failed"
-                    result.feedback.append(f"{grade.name}: {grade.score:g}/{grade.max_score:g} {mark}")
-
-
 def grade(
     lab: str,
     *,
@@ -169,19 +143,6 @@ def _explain_failure(run: subprocess.CompletedProcess) -> str:
     if "DeadKernelError" in text or "Kernel died" in text:
         return "the kernel died while running the notebook (e.g. it ran out of memory or called exit()); scored 0"
     return "autograding failed: " + _last_line(run)
-
-
-def _timeouts(root: Path, lab: str, student: str) -> list[str]:
-    graded = root / VAR / "autograded" / student / lab / f"{lab}.ipynb"
-    if not graded.is_file():
-        return []
-    lines = []
-    for cell in notebooks.read(graded)["cells"]:
-        for output in cell.get("outputs", []):
-            if output.get("ename") == "CellTimeoutError":
-                gid = notebooks.nbgrader_meta(cell).get("grade_id", "a cell")
-                lines.append(f"{gid}: stopped after the per-cell time limit (an endless loop?)")
-    return lines
 
 
 def _write_csv(path: Path, lab: str, cells: list[str], results: list[StudentResult]) -> None:
