@@ -7,4 +7,12 @@
   in-process (used to prove that wrong answers lose points).
 - :mod:`mlep.grading.nbgrader` — the instructor and learner flows around real nbgrader
   (tools environment).
+- :mod:`mlep.grading.repair` — puts damaged notebooks back into a gradable shape (lost
+  metadata, copied cells, a cell that kills the kernel), saying what was done.
+- :mod:`mlep.grading.verdict` — one verdict per exercise from an executed notebook, the same
+  for ``mlep check`` and ``mlep grade``.
+- :mod:`mlep.grading.classroom` — grades a class in parallel (threads or Dask), merges the
+  results into one gradebook, resumes, exports for learning platforms.
+- :mod:`mlep.grading.nbhooks` — what the nbgrader configuration plugs in (cell trace, feedback
+  pages without hidden code or paths).
 """
