@@ -77,6 +77,12 @@ class ServedModel:
         self.lock = threading.Lock()
         self._refreshing = threading.Lock()
 
+    @property
+    def versions(self) -> dict[int, Servable]:
+        """The loaded (``AVAILABLE``) versions: version → servable (a copy)."""
+        with self.lock:
+            return dict(self.servables)
+
     def wanted(self, found: dict[int, Path]) -> list[int]:
         """The versions the policy serves among those ``found`` on disk."""
         versions = sorted(found)
