@@ -512,3 +512,17 @@ def test_psi_refuses_a_reference_that_fills_one_bin():
     with pytest.raises(ValueError, match="2 distinct value"):
         drift.psi([0.0] * 99 + [1.0], [5.0] * 100)
     assert drift.psi([0.0] * 50 + [1.0] * 50, [1.0] * 100) > 1  # two filled bins: measured
+
+
+def test_a_string_or_a_mapping_is_not_a_batch():
+    """missing_rate("abc") was 0.0 (letters) and false_alarms("abc") counted 3 detections."""
+    from mlep.deployment.monitoring import detectors, metrics
+
+    with pytest.raises(TypeError, match="values must be a sequence of values"):
+        metrics.missing_rate("abc")
+    with pytest.raises(TypeError, match="predictions must be a sequence"):
+        metrics.prediction_rate({"a": 1}, 1)
+    with pytest.raises(TypeError, match="drifts must be a list of detection indices"):
+        detectors.false_alarms("abc")
+    with pytest.raises(TypeError, match="name must be a detector name"):
+        detectors.detector(["adwin"])

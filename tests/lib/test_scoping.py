@@ -393,3 +393,10 @@ def test_import_is_light():
     )
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]"
+
+
+def test_guess_direction_needs_a_metric_name():
+    from mlep.scoping.milestones import guess_direction
+
+    with pytest.raises(TypeError, match="metric must be a string"):
+        guess_direction(None)

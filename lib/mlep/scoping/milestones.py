@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mlep._checks import real
+from mlep._checks import real, text
 
 __all__ = ["DIRECTIONS", "KINDS", "Milestone", "guess_direction"]
 
@@ -63,7 +63,7 @@ def guess_direction(metric: str) -> str:
     >>> [guess_direction(m) for m in ["recall", "latency_ms_p95", "false_positive_rate"]]
     ['higher', 'lower', 'lower']
     """
-    name = metric.lower()
+    name = text(metric, "metric").lower()
     words = set(re.split(r"[^a-z0-9]+", name))
     if words & _LOWER_WORDS or any(phrase in name for phrase in _LOWER_PHRASES):
         return "lower"

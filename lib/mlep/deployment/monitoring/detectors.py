@@ -38,10 +38,11 @@ from __future__ import annotations
 import importlib
 import inspect
 import numbers
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
+import pandas as pd
 
 from mlep._checks import count, numbers_array, real
 
@@ -188,6 +189,8 @@ def detector(name: str, **params: Any) -> Detector:
     ...
     ValueError: adwin has no parameter 'threshold'; its parameters are: delta, clock, max_buckets, min_window_length, grace_period
     """
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a detector name (a string), but got {type(name).__name__}")
     if name not in DETECTORS:
         raise ValueError(f"unknown detector {name!r}; choose one of: {', '.join(DETECTORS)}")
     module, cls_name, _ = DETECTORS[name]
@@ -224,7 +227,12 @@ def false_alarms(drifts: Iterable[int], change_at: int | None = None) -> int:
     >>> false_alarms([120, 1040], change_at=1000), false_alarms([120, 1040])
     (1, 2)
     """
-    drifts = list(drifts)
+    if isinstance(drifts, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(drifts, Iterable):
+        raise TypeError(
+            f"drifts must be a list of detection indices (from run()), but got a "
+            f"{type(drifts).__name__}"
+        )
+    drifts = [count(index, "drifts[...]") for index in drifts]
     if change_at is None:
         return len(drifts)
     change_at = count(change_at, "change_at")

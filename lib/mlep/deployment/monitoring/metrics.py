@@ -35,8 +35,9 @@ step 1: positive_rate = 0.01 is below its lower bound 0.05 (output metric)
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -262,6 +263,16 @@ class Monitor:
 # --------------------------------------------------------------------------- calculators
 
 
+def _batch(values: Any, what: str) -> list:
+    """A batch of one feature's values as a list; a string or a mapping is not a batch."""
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(
+            f"{what} must be a sequence of values (a list, an array, a Series), but got a "
+            f"{type(values).__name__}"
+        )
+    return list(values)
+
+
 def missing_rate(values: Iterable) -> float:
     """Fraction of missing values (``None`` or NaN) in a batch of one feature.
 
@@ -270,7 +281,7 @@ def missing_rate(values: Iterable) -> float:
     >>> missing_rate([1.0, None, float("nan"), 4.0])
     0.5
     """
-    items = list(values)
+    items = _batch(values, "values")
     if not items:
         raise ValueError("missing_rate needs at least one value, but the batch is empty")
     return float(pd.isna(pd.Series(items, dtype=object)).mean())
@@ -284,7 +295,7 @@ def prediction_rate(predictions: Iterable, label) -> float:
     >>> prediction_rate([1, 0, 0, 1, 1], 1)
     0.6
     """
-    items = np.asarray(list(predictions), dtype=object)
+    items = np.asarray(_batch(predictions, "predictions"), dtype=object)
     if items.size == 0:
         raise ValueError("prediction_rate needs at least one prediction, but got none")
     return float(np.mean(items == label))
