@@ -257,4 +257,91 @@ def predict_with_label(url, model_name, label, rows):
     return version, np.asarray(predictions, dtype=float).reshape(len(rows))
 """,
     ],
+    "predict_grpc": [
+        # no float32 cast: float64 rows go out as a DT_DOUBLE tensor, which the float32 input refuses
+        """
+def predict_grpc(address, model_name, rows, label):
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model_name
+    if label is not None:
+        request.model_spec.version_label = label
+    request.inputs["features"].CopyFrom(tf.make_tensor_proto(rows))
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+        except grpc.RpcError as error:
+            raise ValueError(f"{error.code().name}: {error.details()}") from None
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+""",
+        # the label is never put in the model spec: always the latest version
+        """
+def predict_grpc(address, model_name, rows, label):
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model_name
+    request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+        except grpc.RpcError as error:
+            raise ValueError(f"{error.code().name}: {error.details()}") from None
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+""",
+        # the version as the Int64Value message, not an int
+        """
+def predict_grpc(address, model_name, rows, label):
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model_name
+    if label is not None:
+        request.model_spec.version_label = label
+    request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+        except grpc.RpcError as error:
+            raise ValueError(f"{error.code().name}: {error.details()}") from None
+    return response.model_spec.version, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+""",
+        # the risks as the server sends them: shape (n, 1), not one number per row
+        """
+def predict_grpc(address, model_name, rows, label):
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model_name
+    if label is not None:
+        request.model_spec.version_label = label
+    request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+        except grpc.RpcError as error:
+            raise ValueError(f"{error.code().name}: {error.details()}") from None
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"])
+""",
+        # the grpc.RpcError escapes: no ValueError
+        """
+def predict_grpc(address, model_name, rows, label):
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model_name
+    if label is not None:
+        request.model_spec.version_label = label
+    request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
+    with grpc.insecure_channel(address) as channel:
+        response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+""",
+        # a ValueError with the details but not the status code: NOT_FOUND or INVALID_ARGUMENT?
+        """
+def predict_grpc(address, model_name, rows, label):
+    request = predict_pb2.PredictRequest()
+    request.model_spec.name = model_name
+    if label is not None:
+        request.model_spec.version_label = label
+    request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
+    with grpc.insecure_channel(address) as channel:
+        try:
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+        except grpc.RpcError as error:
+            raise ValueError(error.details()) from None
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+""",
+    ],
 }

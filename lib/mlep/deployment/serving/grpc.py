@@ -32,6 +32,7 @@ Examples
 
 import asyncio
 import logging
+import math
 import threading
 from pathlib import PurePosixPath
 from typing import Any
@@ -106,7 +107,7 @@ def _array(proto, alias: str, limit: int) -> np.ndarray:
     from tensorflow.python.framework import tensor_util
 
     dims = [d.size for d in proto.tensor_shape.dim]
-    if min(dims, default=0) < 0 or int(np.prod(dims, dtype=np.float64)) > limit:
+    if min(dims, default=0) < 0 or math.prod(dims) > limit:
         raise invalid(f"tensor parsing error: {alias}")
     try:
         return tensor_util.MakeNdarray(proto)
