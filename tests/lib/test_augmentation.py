@@ -292,3 +292,20 @@ def test_window_labels_reject_bad_arguments():
         A.window_labels([0, 1], size=3, step=1)
     with pytest.raises(ValueError, match=r"labels should be 1-D.*\(2, 2\)"):
         A.window_labels([[0, 1], [1, 0]], size=1, step=1)
+
+
+def test_images_must_be_numbers():
+    from mlep.data import augmentation
+
+    with pytest.raises(TypeError, match="images must be an array of pixel values"):
+        augmentation.add_noise("abc")
+
+
+def test_generators_need_an_integer_seed():
+    """seed=None would give different data on every call: the course promises reproducibility."""
+    from mlep.data import generators
+
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        generators.hospital_readmission(None)
+    with pytest.raises(ValueError, match="seed must be >= 0"):
+        generators.forest_cover(-1)

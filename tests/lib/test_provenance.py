@@ -49,3 +49,16 @@ def test_bad_use_is_explained(tmp_path):
     with pytest.raises(ValueError, match="not a provenance log"):
         ProvenanceLog.load(bad)
     assert fingerprint(bad) == fingerprint(bad.read_bytes())
+
+
+def test_fingerprint_refuses_a_file_name_given_as_a_string(tmp_path):
+    """A str is hashed as text: the name of a file would silently stand in for its bytes."""
+    from pathlib import Path
+
+    from mlep.data.provenance import fingerprint
+
+    file = tmp_path / "data.csv"
+    file.write_text("a\n1\n")
+    with pytest.raises(ValueError, match="obj must be the data, but got the name of a file"):
+        fingerprint(str(file))
+    assert fingerprint(Path(file)) == fingerprint(b"a\n1\n")

@@ -84,7 +84,12 @@ def _non_negative_int(value: Any, name: str) -> int:
 
 def _images(images: Any, what: str = "images") -> np.ndarray:
     """One image (H, W) or a batch (N, H, W) as a non-empty float array."""
-    array = np.asarray(images, dtype=float)
+    if isinstance(images, (str, bytes)):
+        raise TypeError(f"{what} must be an array of pixel values, but got a string")
+    try:
+        array = np.asarray(images, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(f"{what} must be an array of pixel values (numbers)") from None
     if array.ndim not in (2, 3) or array.size == 0:
         raise ValueError(
             f"{what} should be one image of shape (height, width) or a batch of shape "
@@ -273,7 +278,12 @@ def add_noise(
 
 def _as_batch(images: Any) -> tuple[np.ndarray, tuple[int, ...]]:
     """A batch (N, H, W) from (N, H, W) or flat square images (N, H*W), plus the input shape."""
-    array = np.asarray(images, dtype=float)
+    if isinstance(images, (str, bytes)):
+        raise TypeError("images must be an array of pixel values, but got a string")
+    try:
+        array = np.asarray(images, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError("images must be an array of pixel values (numbers)") from None
     if array.ndim == 3:
         return array, array.shape
     if array.ndim == 2:

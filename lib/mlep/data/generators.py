@@ -10,6 +10,8 @@ import sys
 
 import numpy as np
 
+from mlep._checks import count
+
 AGE_BRACKETS = [f"[{lo}-{lo + 10})" for lo in range(0, 100, 10)]
 RACES = ["Caucasian", "AfricanAmerican", "Hispanic", "Asian", "Other"]
 SPECIALTIES = [
@@ -79,7 +81,7 @@ def hospital_readmission(seed: int = 2026, *, rows=(4000, 1000, 1000)):
     - ``serving`` has no label column, skews older (``age``) with more lab procedures
       (``num_lab_procedures``), and its ``payer_code`` has an unseen value (``ZZ``).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     train_n, eval_n, serving_n = rows
     young_heavy = [1, 1, 2, 4, 9, 17, 22, 25, 16, 3]
     common = dict(payer_codes=PAYER_CODES, specialties=SPECIALTIES)
@@ -175,7 +177,7 @@ def video_comments(seed: int = 2026, *, rows=(1600, 200, 400)):
     ``label`` is 1 for spam and 0 for ham; the train split has no label column, as in
     weak supervision, where labels come from labeling functions instead.
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     train_n, dev_n, test_n = rows
     return {
         "train": _comments(rng, train_n, 0.45).drop(columns=["label"]),
@@ -210,7 +212,7 @@ def driver_stats(seed: int = 2026, *, drivers: int = 5, days: int = 7, orders: i
     """
     import pandas as pd
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     hours = pd.date_range("2026-03-02", periods=24 * days, freq="h")
     ids = list(range(1001, 1001 + drivers))
     stats = pd.concat([_driver_hours(rng, d, hours) for d in ids], ignore_index=True)
@@ -335,7 +337,7 @@ def metro_traffic(seed: int = 2026, *, rows=(2000, 500, 200)):
     """
     import pandas as pd
 
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     hours = pd.date_range("2016-01-01", "2017-12-31 23:00", freq="h")
     train_n, eval_n, serving_n = rows
     picked = np.sort(rng.choice(len(hours), train_n + eval_n, replace=False))
@@ -393,7 +395,7 @@ def forest_cover(seed: int = 2026, *, rows=(3000, 1000)):
     Planted for schema work: eval holds a soil type training never saw (``C8772``) and
     hillshade values above the sensor's 0–255 range (a unit bug upstream).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     train = _forest(rng, rows[0], soils=SOIL_TYPES, hillshade_max=255)
     eval_ = _forest(rng, rows[1], soils=SOIL_TYPES + ["C8772"], hillshade_max=255)
     broken = rng.choice(rows[1], size=rows[1] // 50, replace=False)
@@ -446,7 +448,7 @@ def loan_applications(seed: int = 2026, *, rows=(3000, 1000)):
     a higher false positive rate for ``B`` (label ``defaulted``, 1 = the loan was not repaid).
     Region ``west`` is noisier than the others (a weak slice).
     """
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     return {
         "train": _applicants(rng, rows[0], minority_share=0.2),
         "eval": _applicants(rng, rows[1], minority_share=0.2),

@@ -54,6 +54,12 @@ def fingerprint(obj: Any) -> str:
             raise FileNotFoundError(f"cannot fingerprint {obj}: no such file")
         data = obj.read_bytes()
     elif isinstance(obj, bytes | str):
+        if isinstance(obj, str) and "\n" not in obj and len(obj) < 4096 and Path(obj).is_file():
+            raise ValueError(
+                f"obj must be the data, but got the name of a file, {obj!r}: a str is hashed "
+                "as text. Pass Path(obj) to fingerprint the file's bytes, or obj.encode() to "
+                "fingerprint the name itself"
+            )
         data = obj.encode() if isinstance(obj, str) else obj
     else:
         raise TypeError(
