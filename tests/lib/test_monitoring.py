@@ -526,3 +526,15 @@ def test_a_string_or_a_mapping_is_not_a_batch():
         detectors.false_alarms("abc")
     with pytest.raises(TypeError, match="name must be a detector name"):
         detectors.detector(["adwin"])
+
+
+def test_error_rate_refuses_labels_of_another_kind_and_missing_predictions():
+    """1 vs "1" read as 100 % errors; a NaN prediction counted as a wrong answer."""
+    from mlep.deployment.monitoring import metrics
+
+    with pytest.raises(TypeError, match="predictions and labels must hold the same kind of label"):
+        metrics.error_rate([1, 0, 1], ["1", "0", "1"])
+    with pytest.raises(ValueError, match="predictions must not hold missing labels"):
+        metrics.error_rate([1, 0, math.nan], [1, 0, 1])
+    with pytest.raises(TypeError, match="predictions and label must hold the same kind"):
+        metrics.prediction_rate([1, 0, 1], "1")

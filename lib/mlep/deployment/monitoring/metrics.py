@@ -42,7 +42,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import real, same_length
+from mlep._checks import labels as as_labels
+from mlep._checks import real, same_label_kind, same_length
 
 __all__ = [
     "GROUPS",
@@ -298,6 +299,8 @@ def prediction_rate(predictions: Iterable, label) -> float:
     items = np.asarray(_batch(predictions, "predictions"), dtype=object)
     if items.size == 0:
         raise ValueError("prediction_rate needs at least one prediction, but got none")
+    items = as_labels(items, "predictions")
+    same_label_kind(items, np.asarray([label]), "predictions", "label")
     return float(np.mean(items == label))
 
 
@@ -313,9 +316,11 @@ def error_rate(predictions: Iterable, labels: Iterable) -> float:
     ...
     ValueError: predictions and labels must have the same length (one value per item), but got 2 and 1
     """
-    p = np.asarray(list(predictions), dtype=object)
-    y = np.asarray(list(labels), dtype=object)
+    p = np.asarray(_batch(predictions, "predictions"), dtype=object)
+    y = np.asarray(_batch(labels, "labels"), dtype=object)
     same_length(p, y, "predictions", "labels")
     if p.size == 0:
         raise ValueError("error_rate needs at least one prediction, but got none")
+    p, y = as_labels(p, "predictions"), as_labels(y, "labels")  # no NaN, one kind each
+    same_label_kind(p, y, "predictions", "labels")
     return float(np.mean(p != y))
