@@ -343,3 +343,16 @@ def test_the_hostile_feedback_shows_what_was_stopped_and_no_solution(hostile_cla
     assert len(page) < 3 * 2**20  # 15 MB of printing was cut to the output limit
     assert "output cut by the grader" in page
 
+
+
+@pytest.mark.slow
+def test_the_guard_says_nothing_for_an_honest_notebook_and_names_what_it_undid_for_the_hostile_one(hostile_class):
+    root, lab = hostile_class["root"], hostile_class["lab"]
+
+    def printed(student):
+        graded = json.loads((root / VAR / "autograded" / student / lab / f"{lab}.ipynb").read_text())
+        return json.dumps([cell.get("outputs", []) for cell in graded["cells"]])
+
+    assert "[grader] restored" not in printed("honest")
+    hostile = printed("hostile")
+    assert "[grader] restored" in hostile and "mlep.grading.expect" in hostile and "custom exception handler" in hostile

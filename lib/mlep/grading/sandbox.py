@@ -228,9 +228,16 @@ def command(
     environ = dict(os.environ if environ is None else environ)
     source = "/run/mlep-notebook"  # the real notebook folder, read-only, copied into the tmpfs
     size = str(limits.scratch_mb * _MB)
+    # as the sandbox's root (when the grader is root): copy the notebook's folder, which may be
+    # private to root, into the tmpfs and open it to the kernel's uid; then drop to that uid
+    target = shlex.quote(str(cwd))
+    fonts = _matplotlib_cache(environ)
     start = (
-        f"mkdir -p /tmp/home; cp -R {shlex.quote(source)}/. {shlex.quote(str(cwd))}/ 2>/dev/null; "
-        f'exec prlimit --as={limits.memory_mb * _MB} --nproc={limits.processes} '
+        f"mkdir -p /tmp/home/.cache && chmod -R 777 /tmp/home; cp -R {shlex.quote(source)}/. {target}/ 2>/dev/null; "
+        + (f"cp -R {_FONT_CACHE} /tmp/home/.cache/matplotlib 2>/dev/null; chmod -R a+rwX /tmp/home/.cache; "
+           if fonts else "")
+        + f"chmod -R a+rwX {target} 2>/dev/null; exec {shlex.join(_drop_privileges(uid))} "
+        f"prlimit --as={limits.memory_mb * _MB} --nproc={limits.processes} "
         f'--fsize={limits.file_mb * _MB} --core=0 -- timeout -s KILL {limits.wall_seconds} "$@"'
     )
     binds = _kernel_binds(kernel_cmd, list(course_roots))
@@ -245,12 +252,24 @@ def command(
         *_parents(targets),
         *binds,
         *(["--ro-bind", str(cwd), source] if cwd.is_dir() else ["--dir", source]),
+        *(["--ro-bind", str(fonts), _FONT_CACHE] if fonts else []),
         "--perms", "0777", "--size", size, "--tmpfs", str(cwd),
         "--bind", str(run_dir), str(run_dir),
         "--chdir", str(cwd),
         *_environment(environ, kernel_cmd),
-        "--", *_drop_privileges(uid), "/bin/sh", "-c", start, "mlep-sandbox", *kernel_cmd,
+        "--", "/bin/sh", "-c", start, "mlep-sandbox", *kernel_cmd,
     ]
+
+
+_FONT_CACHE = "/run/mlep-matplotlib"
+
+
+def _matplotlib_cache(environ: dict[str, str]) -> Path | None:
+    """The grader's matplotlib font cache, copied in so each kernel does not rebuild it (~1 s)."""
+    base = environ.get("MPLCONFIGDIR") or os.path.join(
+        environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "matplotlib")
+    path = Path(base)
+    return path if path.is_dir() and any(path.glob("fontlist-*.json")) else None
 
 
 def _namespaces(uid: int | None) -> list[str]:
