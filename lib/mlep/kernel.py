@@ -4,6 +4,10 @@
 environment (``python -m mlep.kernel install --prefix .envs/tools``). JupyterLab, nbgrader
 and the tests therefore run every lab in the course environment with the settings of
 :mod:`mlep.runtime`.
+
+In graded runs (``MLEP_GRADED=1``: ``mlep check``, ``mlep grade``) the kernel is
+:func:`graded_kernel_class`: before each cell :class:`ExpectGuard` undoes a learner's patches
+of the test checks. The sandbox around the kernel is :mod:`mlep.grading.sandbox`.
 """
 
 from __future__ import annotations

@@ -64,7 +64,7 @@ def _run_sandboxed(code: str, tmp_path, limits: sandbox.Limits | None = None) ->
     """Run ``python -c code`` (course environment) the way a graded kernel is run."""
     run_dir = tmp_path / "run"
     run_dir.mkdir()
-    uid = sandbox._sandbox_uid()
+    uid = sandbox.sandbox_uid()
     if uid is not None:
         os.chown(run_dir, uid, uid)
     work = tmp_path / "work"

@@ -124,7 +124,7 @@ def problem() -> str | None:
     bwrap = bwrap_path()
     if bwrap is None:
         return "bubblewrap (`bwrap`) is not installed"
-    uid = _sandbox_uid()
+    uid = sandbox_uid()
     probe = [bwrap, *_namespaces(uid), "--die-with-parent", "--new-session", *_system_binds(),
              "--proc", "/proc", "--dev", "/dev", "--", *_drop_privileges(uid), "/bin/true"]
     try:
@@ -147,7 +147,7 @@ def require() -> None:
         )
 
 
-def _sandbox_uid() -> int | None:
+def sandbox_uid() -> int | None:
     """An unprivileged uid of our own when running as root (None: keep the caller's uid)."""
     if os.geteuid() != 0:
         return None
@@ -369,7 +369,7 @@ class SandboxKernelManager(AsyncKernelManager):
         require()
         self.limits = Limits.from_env()
         CappedIOPubChannel.limit = self.limits.output_mb * _MB
-        self.sandbox_uid = _sandbox_uid()
+        self.sandbox_uid = sandbox_uid()
         self.run_dir = Path(tempfile.mkdtemp(prefix="mlep-sandbox-"))
         if self.sandbox_uid is not None:
             os.chown(self.run_dir, self.sandbox_uid, self.sandbox_uid)
