@@ -172,7 +172,7 @@ def test_tflite_predict_refuses_nan_rows_and_bad_buffers(model, digits):
     rows[1, 5] = np.nan
     with pytest.raises(ValueError, match="X must hold finite numbers"):
         C.tflite_predict(flatbuffer, rows)
-    with pytest.raises(ValueError, match="not a complete TFLite model.*truncated"):
+    with pytest.raises(ValueError, match="truncated or corrupt.*not a complete TFLite model"):
         C.tflite_predict(flatbuffer[: len(flatbuffer) // 2], X[:3])
     with pytest.raises(ValueError, match="must be a TFLite model"):
         C.tflite_predict(b"\x00" * 64, X[:3])

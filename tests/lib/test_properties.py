@@ -409,3 +409,114 @@ def test_labels_of_one_kind_pass_and_a_mix_is_refused(values):
         with pytest.raises(TypeError) as caught:
             _checks.labels(values, "y")
         _clear(caught.value, "y")
+
+
+# -- against the real tools: TFDV, MLMD, TFLite ---------------------------------------------------
+
+
+@FEW
+@given(
+    st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=5, max_size=40),
+    st.lists(st.sampled_from(["a", "b", "c", "e"]), min_size=5, max_size=40),
+)
+def test_linf_distance_equals_tfdvs_own_drift_measurement(previous, current):
+    """The same number TFDV's validate_statistics reports for a string feature's drift."""
+    stats_a = V.statistics(pd.DataFrame({"x": previous}))
+    stats_b = V.statistics(pd.DataFrame({"x": current}))
+    schema = V.infer_schema(stats_a)
+    V.set_drift_threshold(schema, "x", 0.01)
+    tfdv_value = V.drift_table(stats_a, stats_b, schema)["value"].iloc[0]
+    ours = V.linf_distance(
+        V.category_frequencies(stats_a, "x"), V.category_frequencies(stats_b, "x")
+    )
+    assert ours == pytest.approx(tfdv_value, abs=1e-9)
+    assert ours == pytest.approx(_linf_reference(_tally(previous), _tally(current)), abs=1e-9)
+
+
+def _tally(values) -> dict:
+    return {v: values.count(v) for v in set(values)}
+
+
+@FEW
+@given(st.lists(st.sampled_from(["raw.csv", "clean.csv", "model"]), min_size=1, max_size=3))
+def test_lineage_refuses_every_artifact_of_another_store_and_changes_nothing(uris):
+    from mlep.data.lineage import LineageError, LineageStore
+
+    here, there = LineageStore(), LineageStore()
+    mine = [here.record_artifact("Dataset", f"here/{u}") for u in uris]
+    foreign = [there.record_artifact("Dataset", f"there/{u}") for u in uris]
+    before = here.artifacts().to_dict("list")
+    with pytest.raises(LineageError) as caught:
+        here.record_execution("Step", inputs={"data": foreign}, outputs={"out": mine[:1]})
+    _clear(caught.value, "inputs['data'][0]")
+    assert here.artifacts().to_dict("list") == before
+    assert here.executions().empty
+
+
+@pytest.fixture(scope="module")
+def tflite_model():
+    from mlep.runtime import tensorflow
+
+    tensorflow()
+    import tf_keras as keras
+
+    from mlep.modeling import compression
+
+    keras.utils.set_random_seed(0)
+    net = keras.Sequential(
+        [keras.Input((3,)), keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)]
+    )
+    return net, compression.to_tflite(net)
+
+
+@FEW
+@given(
+    st.lists(
+        st.lists(st.floats(-100, 100, allow_nan=False), min_size=3, max_size=3),
+        min_size=1,
+        max_size=20,
+    )
+)
+def test_tflite_predict_agrees_with_keras(tflite_model, rows):
+    from mlep.modeling import compression
+
+    net, flatbuffer = tflite_model
+    X = np.asarray(rows, dtype=np.float32)
+    expected = net.predict(X, verbose=0)
+    np.testing.assert_allclose(
+        compression.tflite_predict(flatbuffer, X), expected, rtol=1e-4, atol=1e-4
+    )
+
+
+@FAST
+@given(st.data())
+def test_check_flatbuffer_refuses_truncated_or_foreign_bytes(tflite_model, data):
+    """Checked in Python before any interpreter sees them; a truncated buffer segfaulted."""
+    from mlep.modeling import compression
+
+    _, flatbuffer = tflite_model
+    cut = data.draw(st.integers(0, len(flatbuffer) - 1))
+    noise = data.draw(st.binary(min_size=0, max_size=64))
+    for bad in (flatbuffer[:cut], noise):
+        with pytest.raises(ValueError) as caught:
+            compression.check_flatbuffer(bad)
+        _clear(caught.value, "flatbuffer")
+
+
+@FAST
+@given(
+    st.lists(st.floats(0.01, 0.99), min_size=1, max_size=10),
+    st.sampled_from(["nan", "text", "probabilities"]),
+)
+def test_rollout_refuses_answers_that_are_not_class_labels(probabilities, kind):
+    from mlep.deployment.rollout.stream import predict_batch
+
+    batch = np.zeros((len(probabilities), 2))
+    answers = {
+        "nan": [math.nan] * len(probabilities),
+        "text": ["1"] * len(probabilities),
+        "probabilities": probabilities,
+    }[kind]
+    with pytest.raises((TypeError, ValueError)) as caught:
+        predict_batch(lambda b: np.asarray(answers), batch, "the candidate")
+    _clear(caught.value, "the candidate")

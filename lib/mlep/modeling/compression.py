@@ -234,9 +234,10 @@ def check_flatbuffer(flatbuffer: Any, what: str = "flatbuffer") -> bytes:
         model = schema.ModelT.InitFromPackedBuf(bytearray(data), 0)
     except Exception as error:  # noqa: BLE001 - struct.error, IndexError, ValueError...
         raise ValueError(
-            f"{what} is not a complete TFLite model ({len(data)} bytes; parsing failed with "
-            f"{type(error).__name__}): it is truncated or corrupt. Convert the model again "
-            "with to_tflite(), or read the whole file in binary mode"
+            f"{what} must be a complete TFLite model, but it is truncated or corrupt "
+            f"({len(data)} bytes; parsing failed with {type(error).__name__}): it is not a "
+            "complete TFLite model. Convert the model again with to_tflite(), or read the "
+            "whole file in binary mode"
         ) from None
     if not model.subgraphs:
         raise ValueError(f"{what} must hold at least one subgraph, but the model has none")
