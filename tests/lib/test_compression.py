@@ -64,6 +64,7 @@ def test_distance_contrast_shrinks_as_dimensions_grow():
     assert contrasts == sorted(contrasts, reverse=True) and contrasts[-1] < 0.5 < 10 < contrasts[0]
 
 
+@pytest.mark.slow  # a TFLite conversion per quantisation mode
 def test_quantized_models_are_smaller_and_about_as_accurate(model, digits):
     X, _, X_test, y_test = digits
     variants = {mode: C.to_tflite(model, mode=mode, representative=X) for mode in C.MODES}
@@ -180,6 +181,7 @@ def test_tflite_predict_refuses_nan_rows_and_bad_buffers(model, digits):
         C.tflite_predict("model.tflite", X[:3])
 
 
+@pytest.mark.slow  # runs the interpreter in child processes
 def test_truncated_and_corrupt_buffers_never_crash_the_process(tmp_path):
     """Before the check, the interpreter segfaulted on a truncated buffer; run it in a child."""
     import subprocess

@@ -63,6 +63,7 @@ def test_the_planted_bias_shows_as_an_fpr_gap(loans):
     assert abs(table.loc["A", "base_rate"] - table.loc["B", "base_rate"]) < 0.05  # same true risk
 
 
+@pytest.mark.slow  # a TFMA Beam pipeline
 def test_rates_match_fairness_indicators(loans):
     """TFMA's FairnessIndicators metric counts a score above the threshold as positive."""
     from mlep.modeling.analysis import sliced

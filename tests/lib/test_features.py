@@ -258,6 +258,7 @@ def test_infinite_and_mixed_values_are_refused_before_tf_transform(tmp_path):
     assert not (tmp_path / "out").exists()  # refused before anything was written
 
 
+@pytest.mark.slow  # two TF Transform Beam pipelines
 def test_a_second_run_into_the_same_folder_is_refused_or_replaces_cleanly(tmp_path):
     frame = pd.DataFrame({"a": [1.0, 2.0, 3.0, 4.0]})
     spec = {"a_01": F.scale_0_1("a")}

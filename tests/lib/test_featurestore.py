@@ -127,6 +127,7 @@ def test_materialize_takes_rows_from_start_up_to_but_excluding_end(tmp_path):
     assert online["conv_rate"].iloc[0] == pytest.approx(0.5)  # the corrected 06:00 row, not 07:00
 
 
+@pytest.mark.slow  # Feast in a second process
 def test_online_store_and_registry_survive_a_restart(repo):
     repo.materialize(START, END)
     before = _online(repo)

@@ -745,6 +745,7 @@ def test_histogram_buckets_must_be_ordered():
         V.jensen_shannon_divergence("abc", [(0, 1, 3)])
 
 
+@pytest.mark.slow  # a Beam pipeline (TFDV's CSV statistics)
 def test_csv_statistics_leave_no_temp_folder_and_no_root_log_handler(tmp_path, monkeypatch):
     import logging
     import tempfile
@@ -761,6 +762,7 @@ def test_csv_statistics_leave_no_temp_folder_and_no_root_log_handler(tmp_path, m
     assert logging.getLogger().handlers == handlers
 
 
+@pytest.mark.slow  # two Beam pipelines (TFDV's CSV statistics)
 def test_a_csv_with_a_byte_order_mark_and_quoted_header_reads_like_pandas(tmp_path):
     file = tmp_path / "bom.csv"
     file.write_bytes(b'\xef\xbb\xbf"age","name"\n30,"a"\n40,"b"\n')
