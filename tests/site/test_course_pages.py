@@ -105,3 +105,12 @@ def test_glossary_is_in_the_nav_and_questions_can_collapse():
     assert re.search(r"^\s+- Glossary: glossary\.md$", config, re.M)
     for extension in ("admonition", "pymdownx.details"):
         assert re.search(rf"^\s+- {re.escape(extension)}:?\s*$", config, re.M), extension
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
+def test_code_fences_are_balanced_and_bare(page):
+    """A fence line is ``` plus at most a language: text after a closing fence swallows what follows."""
+    fences = [line for line in page.read_text().splitlines() if line.lstrip().startswith("```")]
+    bad = [line for line in fences if not re.fullmatch(r"\s*```[\w-]*", line)]
+    assert not bad, f"{page.name}: fence lines with trailing text {bad}"
+    assert len(fences) % 2 == 0, f"{page.name}: an unclosed code fence"
