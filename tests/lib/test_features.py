@@ -275,3 +275,15 @@ def test_a_second_run_into_the_same_folder_is_refused_or_replaces_cleanly(tmp_pa
         "transform_fn",
         "transformed_metadata",
     ]
+
+
+def test_feature_selection_refuses_infinite_values_and_missing_labels(cancer):
+    X, y = cancer
+    broken = X.copy()
+    broken.iloc[3, 2] = np.inf
+    with pytest.raises(ValueError, match="X must hold finite numbers"):
+        fsel.select(broken, y, method="mutual_info", k=3)
+    labels = np.asarray(y, dtype=float)
+    labels[5] = np.nan
+    with pytest.raises(ValueError, match="y must be one-dimensional with a label for every row"):
+        fsel.select(X, labels, method="mutual_info", k=3)

@@ -414,7 +414,7 @@ def test_labels_of_one_kind_pass_and_a_mix_is_refused(values):
 # -- against the real tools: TFDV, MLMD, TFLite ---------------------------------------------------
 
 
-@FEW
+@settings(FEW, max_examples=6)  # each example runs TFDV twice
 @given(
     st.lists(st.sampled_from(["a", "b", "c", "d"]), min_size=5, max_size=40),
     st.lists(st.sampled_from(["a", "b", "c", "e"]), min_size=5, max_size=40),

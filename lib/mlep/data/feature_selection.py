@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count
+from mlep._checks import count, finite_frame
 
 __all__ = ["METHODS", "compare", "select"]
 
@@ -58,6 +58,11 @@ def _check(X: Any, y: Any) -> tuple[pd.DataFrame, np.ndarray]:
         raise ValueError(
             f"X has missing values in {', '.join(X.columns[X.isna().any()])}; impute them first"
         )
+    if X.empty:
+        raise ValueError("X must have at least one row and one feature, but it is empty")
+    finite_frame(X, "X")  # an infinite value would fail deep inside scikit-learn
+    if y.ndim != 1 or pd.isna(pd.Series(y, dtype=object)).any():
+        raise ValueError("y must be one-dimensional with a label for every row (no NaN or None)")
     return X, y
 
 

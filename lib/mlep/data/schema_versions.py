@@ -73,6 +73,8 @@ class SchemaVersions:
         """
         from mlep.data.validation import write_schema
 
+        if note is not None and not isinstance(note, str):
+            raise TypeError(f"note must be a string, but got a {type(note).__name__}")
         if not note or not note.strip():
             raise ValueError("say why this version exists: save(schema, note='...')")
         text = _text(schema)
