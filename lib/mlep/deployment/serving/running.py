@@ -37,8 +37,15 @@ def serve(
     or in the foreground until Ctrl-C. Binds the loopback interface unless ``host`` says otherwise."""
     import uvicorn
 
+    # no X-Forwarded-For rewriting: TF Serving has none, and in a cProfile of small requests it
+    # was about a tenth of the event loop's time per request
     config = uvicorn.Config(
-        server.app(), host=host, port=port, log_level="warning", access_log=False
+        server.app(),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        proxy_headers=False,
     )
     http = uvicorn.Server(config)
     if not background:
