@@ -1,4 +1,4 @@
-"""A local model server that speaks TensorFlow Serving's REST API.
+"""A local model server that speaks TensorFlow Serving's REST and gRPC APIs.
 
 TF Serving (``tensorflow_model_server``) is not installable from the package registries, so the
 course ships this small server with the same REST API: a client written against it works
