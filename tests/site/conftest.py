@@ -62,7 +62,14 @@ class Build:
 
 @pytest.fixture(scope="session")
 def site_build(tmp_path_factory) -> Build:
-    """``mkdocs build --strict`` into a temporary folder, once per session."""
+    """``mkdocs build --strict`` into a temporary folder, once per session.
+
+    ``MLEP_SITE_DIR=/path/to/site`` tests a site built beforehand instead (for a quick edit loop
+    on the browser tests; the strict-build test then has nothing to check).
+    """
+    prebuilt = os.environ.get("MLEP_SITE_DIR")
+    if prebuilt:
+        return Build(0, "(prebuilt: MLEP_SITE_DIR)", 0.0, Path(prebuilt))
     mkdocs = find_mkdocs()
     if mkdocs is None:
         pytest.skip("mkdocs not found: run `make setup` (tools environment .envs/tools)")
