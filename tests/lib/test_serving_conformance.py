@@ -613,7 +613,9 @@ def test_a_bad_request_in_a_batch_fails_alone(models):
     bodies = [good] * 60 + [negative, wide, typed] * 3
     with S.serve(server, port=0) as running:
         with concurrent.futures.ThreadPoolExecutor(24) as pool:
-            answers = list(pool.map(lambda b: _post(running.url, "doc:predict", b), bodies))
+            answers = list(
+                pool.map(lambda b: _post(running.url, "doc:predict", b, timeout=60), bodies)
+            )
     assert [a.json() for a in answers[:60]] == [{"predictions": [[3.0]]}] * 60
     assert all(a.status_code == 400 and "error" in a.json() for a in answers[60:])
     assert server.batches_run < len(bodies)

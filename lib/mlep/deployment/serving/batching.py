@@ -78,30 +78,38 @@ class Batcher:
         groups: dict[tuple, list] = {}
         for key, inputs, future in batch:
             groups.setdefault(key, []).append((inputs, future))
-        await asyncio.gather(*(self._answer(key[0], group) for key, group in groups.items()))
+        try:
+            await asyncio.gather(*(self._answer(key[0], group) for key, group in groups.items()))
+        finally:  # whatever went wrong, no request is left waiting
+            for _, _, future in batch:
+                if not future.done():
+                    future.set_exception(ServingError("the batch could not be answered", 400))
 
     async def _answer(self, fetches: tuple, group: list) -> None:
-        if len(group) > 1:
+        if len(group) > 1 and await self._answer_together(fetches, group):
+            return
+        await asyncio.gather(*(self._alone(inputs, future, fetches) for inputs, future in group))
+
+    async def _answer_together(self, fetches: tuple, group: list) -> bool:
+        """One model call for the whole group; False when each request must run alone."""
+        try:
             merged = {
                 name: np.concatenate([inputs[name] for inputs, _ in group]) for name in group[0][0]
             }
-            total = next(iter(merged.values())).shape[0]
-            try:
-                outputs = await asyncio.to_thread(self._run, merged, fetches)
-                self.server.batches_run += 1
-            except ServingError:
-                outputs = None
-            if outputs is not None and all(
-                v.ndim >= 1 and v.shape[0] == total for v in outputs.values()
-            ):
-                start = 0
-                for inputs, future in group:
-                    n = next(iter(inputs.values())).shape[0]
-                    if not future.done():
-                        future.set_result({k: v[start : start + n] for k, v in outputs.items()})
-                    start += n
-                return
-        await asyncio.gather(*(self._alone(inputs, future, fetches) for inputs, future in group))
+            outputs = await asyncio.to_thread(self._run, merged, fetches)
+        except Exception:  # noqa: BLE001 - which request caused it is found by running each alone
+            return False
+        self.server.batches_run += 1
+        total = next(iter(merged.values())).shape[0]
+        if not all(v.ndim >= 1 and v.shape[0] == total for v in outputs.values()):
+            return False  # an output without one row per input row cannot be split
+        start = 0
+        for inputs, future in group:
+            n = next(iter(inputs.values())).shape[0]
+            if not future.done():
+                future.set_result({k: v[start : start + n] for k, v in outputs.items()})
+            start += n
+        return True
 
     async def _alone(self, inputs: dict, future: asyncio.Future, fetches: tuple) -> None:
         try:
