@@ -15,6 +15,8 @@
    markdown cell linking to ``../../course/c2w1.md`` would point nowhere on the site. Such
    relative links are resolved like MkDocs does for Markdown, and a link to a missing page is a
    warning (so ``mkdocs build --strict`` fails on it).
+6. **Notebook contents.** The right-hand contents of a lab link to the headings' real ids
+   (mkdocs-jupyter leaves inline code out of its anchors; two C4W1 links led nowhere).
 5. **Search.** A notebook heading's "¶" link gets Material's ``headerlink`` class (the search
    index then leaves it out of titles), code cells are left out of the index (their prompts,
    "Copied!" and flattened code made poor hits), and lab pages rank below the readings
@@ -211,6 +213,45 @@ def _notebook_search(html_text: str) -> str:
     return _SEARCH_EXCLUDED.sub(r'<div class="\1" data-search-exclude', html_text)
 
 
+_HEADING = re.compile(r'<h[1-6] id="([^"]+)"[^>]*>(.*?)</h[1-6]>', re.DOTALL)
+
+
+def _text(fragment: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", fragment)).replace("¶", "").split())
+
+
+def _omits(heading: str, title: str) -> bool:
+    """Whether ``title`` is ``heading`` with some words left out (in order)."""
+    words = iter(heading.split())
+    return all(word in words for word in title.split())
+
+
+def _notebook_toc(html_text: str, page: Page) -> None:
+    """Point the page's contents at the headings' real ids.
+
+    mkdocs-jupyter makes the contents from the notebook's markdown with inline code left out,
+    so a heading such as "Exercise 3 — call `predict` with plain HTTP" is listed as
+    ``#exercise-3-call-with-plain-http`` while nbconvert gave it the id
+    ``exercise-3-call-predict-with-plain-http``: the link led nowhere.
+    """
+    headings = [(hid, _text(body)) for hid, body in _HEADING.findall(html_text)]
+    ids = {hid for hid, _ in headings}
+
+    def fix(items) -> None:
+        for item in items:
+            if item.id not in ids:
+                title = _text(item.title)
+                match = next((hid for hid, text in headings if _omits(text, title)), None)
+                if match is None:
+                    log.warning("Notebook '%s': no heading for contents entry '%s'",
+                                page.file.src_uri, item.title)
+                else:
+                    item.id = match
+            fix(item.children)
+
+    fix(page.toc or [])
+
+
 _HREF = re.compile(r'(<a\s[^>]*?href=")([^"]+)(")')
 
 
@@ -245,5 +286,6 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         html_text = _MATHJAX_CONFIG.sub("", html_text)
         html_text = _notebook_links(html_text, page, files)
         html_text = _notebook_search(html_text)
+        _notebook_toc(html_text, page)
         page.meta.setdefault("search", {}).setdefault("boost", LAB_SEARCH_BOOST)
     return html_text

@@ -221,3 +221,15 @@ def test_search_suggests_clean_words_and_ranks_the_reading_first(page, site_url)
     assert not [t for t in titles.all_inner_texts() if "¶" in t], "a result title ends in '¶'"
     suggestion = page.locator(".md-search__suggest").inner_text()
     assert "¶" not in suggestion, f"search completion suggests {suggestion!r}"
+
+
+@pytest.mark.slow
+def test_every_in_page_link_has_its_target(built_site):
+    """Contents entries and in-page links point at an element of the page (labs included)."""
+    missing = []
+    for page_file in built_site.site.rglob("*.html"):
+        text = page_file.read_text(encoding="utf-8")
+        ids = set(re.findall(r'\bid="([^"]+)"', text))
+        for target in sorted(set(re.findall(r'href="#([^"]+)"', text)) - ids):
+            missing.append(f"{page_file.relative_to(built_site.site)}: #{target}")
+    assert not missing, "links to anchors that do not exist:\n" + "\n".join(missing[:20])
