@@ -10,14 +10,17 @@ request over REST (``mlep REST``) and gRPC (``mlep gRPC``, TF Serving's ``Predic
 official protos), with batching on (``max_batch_size=32``, ``batch_timeout_ms=2``) and, for
 REST, off.
 
-Load: REST cells use Locust users (``FastHttpUser``, a separate process); gRPC cells use a separate
-process of asyncio gRPC clients (one channel, ``users`` concurrent calls) sending a serialized
-``PredictRequest`` — Locust has no gRPC user. Each user sends single-row requests back to back for a
-fixed time. Reported: requests/s, p50 and p99 latency as the load generator measured them, failures,
-and the server's CPU time per request (the benchmark process's own CPU time during the cell — all
-servers run in it, the load generators do not): a figure that a busy machine disturbs less than
-throughput. The machine's load average is printed with the table: on a shared 2-core machine the
-load generator, the server and everything else compete for the same cores.
+Load comes from a separate process, users sending single-row requests back to back for a fixed
+time: for REST a minimal asyncio HTTP/1.1 client (one keep-alive connection per user), for gRPC
+asyncio gRPC calls on one channel with a serialized ``PredictRequest``. ``--locust`` uses Locust's
+``FastHttpUser`` for REST instead, as the C4W2 lab does; it costs several times more CPU per
+request than the server under test, so on a 2-core machine it caps every server at about the
+same rate and hides the differences between them. Reported: requests/s, p50 and p99 latency as
+the load generator measured them, failures, and the CPU time per request of the servers (all run
+in this process, the load generators do not) and of the load generator — CPU figures that a
+busy machine disturbs less than throughput. The machine's load average is printed with the
+table: on a shared 2-core machine the load generator, the servers and everything else compete
+for the same cores.
 """
 
 import json
@@ -37,6 +40,7 @@ from mlep.deployment import loadtest as L
 from mlep.deployment import serving as S
 
 SECONDS = 8
+LOCUST = "--locust" in sys.argv  # REST load from Locust instead of the minimal client
 CONCURRENCY = (1, 8, 32)
 BATCHED = "mlep REST (batching)"
 NAIVE = ("naive: keras predict", "naive: signature call")
@@ -44,6 +48,59 @@ NAIVE = ("naive: keras predict", "naive: signature call")
 # The small model: HTTP and JSON dominate a request. The wider one: the model call does, which
 # is where batching pays (one matrix product for many rows).
 MODELS = {"small 32->256->1": (256,), "wide 32->1024->1024->1": (1024, 1024)}
+
+_HTTP_LOAD = r"""
+import asyncio, json, sys, time
+
+host, port, path, users, seconds, body_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+body = open(body_path, "rb").read()
+request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
+           f"Content-Length: {len(body)}\r\n\r\n").encode() + body
+
+
+async def call(reader, writer):
+    writer.write(request)
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n")[1:]:
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+    await reader.readexactly(length)
+    return status
+
+
+async def main():
+    latencies, failures = [], 0
+    connections = [await asyncio.open_connection(host, port) for _ in range(users)]
+    for reader, writer in connections[:1]:
+        await call(reader, writer)  # warm up
+    stop = time.perf_counter() + seconds
+
+    async def user(reader, writer):
+        nonlocal failures
+        while time.perf_counter() < stop:
+            start = time.perf_counter()
+            try:
+                if await call(reader, writer) != 200:
+                    failures += 1
+            except (OSError, asyncio.IncompleteReadError, ValueError):
+                failures += 1
+                return
+            latencies.append(time.perf_counter() - start)
+
+    begin = time.perf_counter()
+    await asyncio.gather(*(user(r, w) for r, w in connections))
+    elapsed = time.perf_counter() - begin
+    for _, writer in connections:
+        writer.close()
+    ms = sorted(1000 * t for t in latencies)
+    print(json.dumps({"requests": len(ms), "failures": failures, "requests_per_s": len(ms) / elapsed,
+                      "p50_ms": ms[len(ms) // 2], "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))]}))
+
+
+asyncio.run(main())
+"""
 
 _GRPC_LOAD = """
 import asyncio, json, sys, time
@@ -129,22 +186,22 @@ def _serve_app(app) -> tuple[str, object]:
     return f"http://127.0.0.1:{port}", server
 
 
-def _cpu_seconds() -> float:
-    usage = resource.getrusage(resource.RUSAGE_SELF)
+def _cpu_seconds(who=resource.RUSAGE_SELF) -> float:
+    usage = resource.getrusage(who)
     return usage.ru_utime + usage.ru_stime
 
 
-def _grpc_run(address: str, request_file: Path, users: int) -> dict:
+def _load(script: str, *args) -> dict:
     env = dict(os.environ, PYTHONWARNINGS="ignore")
     done = subprocess.run(
-        [sys.executable, "-c", _GRPC_LOAD, address, str(users), str(SECONDS), str(request_file)],
+        [sys.executable, "-c", script, *map(str, args)],
         capture_output=True,
         text=True,
         env=env,
         timeout=SECONDS + 120,
     )
     if done.returncode != 0:
-        raise RuntimeError(f"the gRPC load generator failed: {done.stderr.strip()[-800:]}")
+        raise RuntimeError(f"the load generator failed: {done.stderr.strip()[-800:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
@@ -174,6 +231,8 @@ def _measure(widths, row) -> list[dict]:
         running_grpc = S.serve_grpc(batched, port=0, poll=False)
         request_file = Path(tmp) / "predict_request.bin"
         request_file.write_bytes(_predict_request(row))
+        body_file = Path(tmp) / "predict_body.json"
+        body_file.write_text(json.dumps({"instances": [row]}))
         path = "/v1/models/m:predict"
         rest = {
             NAIVE[0]: predict_url,
@@ -185,15 +244,32 @@ def _measure(widths, row) -> list[dict]:
         try:
             for users in CONCURRENCY:
                 for name, url in [*rest.items(), ("mlep gRPC (batching)", None)]:
-                    before = _cpu_seconds()
+                    before = _cpu_seconds(), _cpu_seconds(resource.RUSAGE_CHILDREN)
                     if url is None:
-                        stats = _grpc_run(running_grpc.address, request_file, users)
-                    else:
+                        stats = _load(
+                            _GRPC_LOAD, running_grpc.address, users, SECONDS, request_file
+                        )
+                    elif LOCUST:
                         stats = L.locust_run(
                             url, path, {"instances": [row]}, users=users, run_time_s=SECONDS
                         )
-                    cpu_ms = 1000 * (_cpu_seconds() - before) / max(stats["requests"], 1)
-                    rows.append({"server": name, "concurrency": users, "cpu_ms": cpu_ms, **stats})
+                    else:
+                        port = url.rsplit(":", 1)[1]
+                        stats = _load(
+                            _HTTP_LOAD, "127.0.0.1", port, path, users, SECONDS, body_file
+                        )
+                    count = max(stats["requests"], 1)
+                    server_ms = 1000 * (_cpu_seconds() - before[0]) / count
+                    load_ms = 1000 * (_cpu_seconds(resource.RUSAGE_CHILDREN) - before[1]) / count
+                    rows.append(
+                        {
+                            "server": name,
+                            "concurrency": users,
+                            "cpu_ms": server_ms,
+                            "load_cpu_ms": load_ms,
+                            **stats,
+                        }
+                    )
         finally:
             running_grpc.stop()
             running.stop()
@@ -208,17 +284,20 @@ def main() -> None:
         f"\nOne Keras model on loopback, {SECONDS} s per cell, 2 cores; "
         f"load average before: {os.getloadavg()[0]:.1f}"
     )
+    print(f"REST load: {'Locust FastHttpUser' if LOCUST else 'minimal asyncio HTTP/1.1 client'}")
     print(
-        "| model | concurrency | server | req/s | p50 ms | p99 ms | failures | server CPU ms/req |"
+        "| model | concurrency | server | req/s | p50 ms | p99 ms | failures "
+        "| server CPU ms/req | load CPU ms/req |"
     )
-    print("|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|")
     verdicts = []
     for name, widths in MODELS.items():
         rows = _measure(widths, row)
         for r in rows:
             print(
                 f"| {name} | {r['concurrency']} | {r['server']} | {r['requests_per_s']:.0f} "
-                f"| {r['p50_ms']:.0f} | {r['p99_ms']:.0f} | {r['failures']} | {r['cpu_ms']:.2f} |"
+                f"| {r['p50_ms']:.0f} | {r['p99_ms']:.0f} | {r['failures']} | {r['cpu_ms']:.2f} "
+                f"| {r['load_cpu_ms']:.2f} |"
             )
         at_32 = {r["server"]: r for r in rows if r["concurrency"] == 32}
         best = max(NAIVE, key=lambda n: at_32[n]["requests_per_s"])
