@@ -143,6 +143,20 @@ def _datasets(args) -> int:
     return 0
 
 
+def _answers(url: str) -> bool:
+    """Whether an HTTP server answers ``url`` (any status) within half a second."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=0.5):
+            return True
+    except urllib.error.HTTPError:
+        return True
+    except (OSError, ValueError):
+        return False
+
+
 def _start(args) -> int:
     """Serve the course site and JupyterLab on loopback until Ctrl-C."""
     bin_dir = Path(sys.executable).parent
@@ -164,13 +178,20 @@ def _start(args) -> int:
             cwd=root / "labs", stdout=quiet, stderr=quiet, start_new_session=True,
         ),
     ]
-    print(f"course site:  {site_url}\nJupyterLab:   {lab_url}\n(Ctrl-C stops both)", flush=True)
+    # mkdocs serve builds the whole site before it answers (about a minute): say so, and give
+    # its URL only once it answers
+    print(f"course site:  building... (its address follows when it answers)\n"
+          f"JupyterLab:   {lab_url}\n(Ctrl-C stops both)", flush=True)
+    site_ready = False
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both too
     # a parent that ignored SIGINT (a background job, nohup, some test runners) passes that on,
     # and Python then installs no KeyboardInterrupt handler: Ctrl-C must still work
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(p.poll() is None for p in processes):
+            if not site_ready and _answers(site_url):
+                site_ready = True
+                print(f"course site:  {site_url}", flush=True)
             time.sleep(0.5)
         failed = [p.args[0] for p in processes if p.poll() is not None]
         print(f"stopped unexpectedly: {', '.join(map(str, failed))}", file=sys.stderr)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import os
+import queue
 import re
 import signal
 import socket
 import subprocess
+import threading
 import time
 import urllib.request
 
@@ -66,12 +68,20 @@ def test_start_serves_site_and_jupyterlab_and_stops_both_on_ctrl_c():
         # started the way a background job is: with SIGINT ignored, which children inherit
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
     try:
-        first = process.stdout.readline() + process.stdout.readline()
-        assert f"http://127.0.0.1:{site_port}/" in first
+        first = lines.get(timeout=60) + lines.get(timeout=60)
+        # the site is still building: no address yet, only the word
+        assert "building" in first and f":{site_port}/" not in first, first
         token = re.search(r"token=(\w+)", first)[1]
-        deadline = time.monotonic() + 90
-        assert _wait_for(f"http://127.0.0.1:{site_port}/", deadline) == 200
+        deadline = time.monotonic() + 180
+        address = f"http://127.0.0.1:{site_port}/"
+        while address not in lines.get(timeout=max(1, deadline - time.monotonic())):
+            pass  # the lines before the site's address (a queue.Empty here: it never came)
+        # printed once it answers: it answers now
+        with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/", timeout=5) as r:
+            assert r.status == 200
         assert _wait_for(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}", deadline) == 200
         with urllib.request.urlopen(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}") as r:
             assert b'"mlep"' in r.read()
