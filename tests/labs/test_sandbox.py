@@ -149,6 +149,9 @@ print("OWN", open("data.txt").read().strip())
 open("data.txt", "w").write("changed inside")
 print("ENV", "SECRET_TOKEN" in os.environ, os.environ.get("MLEP_GRADED"))
 print("UID", os.getuid())
+import multiprocessing
+multiprocessing.Lock()  # a POSIX semaphore in /dev/shm, as Beam's and joblib's workers need
+print("SEMAPHORE ok")
 """
     expect_file = root / "lib" / "mlep" / "grading" / "expect.py"
     before = _digest(expect_file)
@@ -164,7 +167,7 @@ print("UID", os.getuid())
     assert "WROTE" not in out and out.count("READONLY") == 3
     assert "OWN the notebook's own file" in out
     assert (tmp_path / "work" / "data.txt").read_text() == "the notebook's own file\n"  # scratch was a copy
-    assert "ENV False 1" in out
+    assert "ENV False 1" in out and "SEMAPHORE ok" in out
     assert _digest(expect_file) == before
     if os.geteuid() == 0:
         assert "UID 0" not in out  # root's graders run kernels as an unprivileged uid of their own

@@ -248,6 +248,8 @@ def command(
         "--die-with-parent", "--new-session", "--hostname", "sandbox",
         *_system_binds(),
         "--proc", "/proc", "--dev", "/dev",
+        # /dev/shm: POSIX semaphores of multiprocessing (Beam, joblib)
+        "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm",
         "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
         *_parents(targets),
         *binds,
