@@ -70,7 +70,19 @@ _FIELDS = {  # DataType enum name -> the TensorProto field TF Serving fills (AsP
 
 
 def grpc_status(error: ServingError):
-    """The ``grpc.StatusCode`` for a :class:`ServingError` (its TensorFlow code, by name)."""
+    """The ``grpc.StatusCode`` for a :class:`ServingError` (its TensorFlow code, by name).
+
+    Parameters
+    ----------
+    error : ServingError
+        The error; its ``code`` is a TensorFlow status code name such as ``"NOT_FOUND"``.
+        ``UNKNOWN``, ``INTERNAL`` and ``DATA_LOSS`` (raised by a model run on a request's
+        tensors) become ``INVALID_ARGUMENT``.
+
+    Returns
+    -------
+    grpc.StatusCode
+    """
     import grpc
 
     code = error.code if error.code not in _REQUEST_CAUSED else "INVALID_ARGUMENT"
@@ -446,6 +458,13 @@ def _check_tasks(servable, tasks) -> None:
 def reload_config(server: ModelServer, config_list) -> None:
     """Serve the models of a ``ModelConfigList`` from now on, as ``ServerCore::ReloadConfig``.
 
+    Parameters
+    ----------
+    server : ModelServer
+        The server whose models change.
+    config_list : tensorflow.serving.ModelConfigList
+        The new list (a ``ReloadConfigRequest``'s ``config.model_config_list``).
+
     New models are loaded (and must become available), models that stay get their new version
     policy and labels, models left out are unloaded (their versions end in state ``END``).
     Labels must name versions that are available now, as TF Serving requires by default.
@@ -543,7 +562,23 @@ def _check_available(server: ModelServer, names: list[str]) -> None:
 class RunningGrpcServer:
     """A gRPC server running in a background thread; :meth:`stop` shuts it down.
 
-    ``address`` is ``host:port`` (for ``grpc.insecure_channel``), ``port`` the bound port.
+    Made by :func:`serve_grpc`; ``address`` is ``host:port`` (for ``grpc.insecure_channel``),
+    ``port`` the bound port.
+
+    Parameters
+    ----------
+    loop : asyncio.AbstractEventLoop
+        The event loop the server runs on (in ``thread``).
+    grpc_server : grpc.aio.Server
+        The running server.
+    thread : threading.Thread
+        The thread running ``loop``.
+    address : str
+        ``host:port`` to connect to.
+    port : int
+        The bound port.
+    poll_stop : threading.Event
+        Set to stop the server's polling for new versions.
     """
 
     def __init__(self, loop, grpc_server, thread, address: str, port: int, poll_stop):
@@ -601,10 +636,24 @@ def serve_grpc(
 ):
     """Serve ``server`` over gRPC (TF Serving's port is 8500; ``port=0`` picks a free one).
 
-    In a background thread, returning a :class:`RunningGrpcServer`, or in the foreground until
-    interrupted. Binds the loopback interface unless ``host`` says otherwise. With ``poll``,
-    new version folders are picked up every ``server.poll_seconds`` (leave it off when the REST
-    server, which also polls, serves the same models).
+    Parameters
+    ----------
+    server : ModelServer
+        The models to serve (the same object can be served over REST too).
+    host : str
+        The interface to bind: the loopback interface unless told otherwise.
+    port : int
+        The port; 0 picks a free one (see the returned server's ``port``).
+    background : bool
+        Run in a background thread and return, or in the foreground until interrupted.
+    poll : bool
+        Pick up new version folders every ``server.poll_seconds`` (leave it off when the REST
+        server, which also polls, serves the same models).
+
+    Returns
+    -------
+    RunningGrpcServer or None
+        The running server (background), else None once it has stopped.
     """
     if not isinstance(server, ModelServer):
         raise TypeError(f"server must be a ModelServer, but got {type(server).__name__}")
