@@ -187,6 +187,7 @@ def drift_table(
     anomalies = validate(
         current_stats, schema, environment=environment, previous_stats=previous_stats
     )
+    _require_thresholds(schema, "drift")  # after validate's type checks of the statistics
     return _comparison_table(anomalies, schema, "drift")
 
 
@@ -209,6 +210,7 @@ def skew_table(
     anomalies = validate(
         training_stats, schema, environment=environment, serving_stats=serving_stats
     )
+    _require_thresholds(schema, "skew")
     return _comparison_table(anomalies, schema, "skew")
 
 
@@ -234,6 +236,19 @@ def _measurements(anomalies: anomalies_pb2.Anomalies, kind: str) -> dict[tuple[s
             if measurement.type in names:
                 values[(feature, names[measurement.type])] = measurement.value
     return values
+
+
+def _require_thresholds(schema: schema_pb2.Schema, kind: str) -> None:
+    """A table without a threshold would be empty: it would read as "no drift"."""
+    require_schema(schema)
+    for feature in schema.feature:
+        comparator = feature.drift_comparator if kind == "drift" else feature.skew_comparator
+        if _thresholds(comparator):
+            return
+    raise ValueError(
+        f"schema must set a {kind} threshold on at least one feature, but it sets none, so "
+        f"nothing would be measured; call set_{kind}_threshold(schema, feature, threshold) first"
+    )
 
 
 def _comparison_table(anomalies, schema: schema_pb2.Schema, kind: str) -> pd.DataFrame:
