@@ -227,7 +227,11 @@ def _csv_statistics(file: Path, options) -> statistics_pb2.DatasetFeatureStatist
             )
     except Exception as error:  # noqa: BLE001 - Beam wraps decoder errors in long traces
         reason = str(error).strip().splitlines()[-1] if str(error).strip() else repr(error)
-        raise DataReadError(f"TFDV could not read {file} as CSV: {reason}") from None
+        raise DataReadError(
+            f"TFDV could not read {file} as CSV: {reason}. TFDV reads one example per line "
+            "(no line breaks inside quoted fields); fix the file, or read it with "
+            "pandas.read_csv and pass the DataFrame"
+        ) from None
 
 
 
