@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import importlib.util
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
-from conftest import ROOT, _CostliestFirst, _group_of, _scope
+# by path: `import conftest` finds whichever conftest.py was imported first (tests/site has one too)
+_spec = importlib.util.spec_from_file_location("tests_conftest", Path(__file__).with_name("conftest.py"))
+_conftest = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(_conftest)
+ROOT, _CostliestFirst, _group_of, _scope = (
+    _conftest.ROOT, _conftest._CostliestFirst, _conftest._group_of, _conftest._scope
+)
 
 
 def test_the_costliest_known_group_goes_first_and_unknown_ones_weigh_their_test_count():
