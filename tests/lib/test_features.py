@@ -46,6 +46,7 @@ def transformed(frames, tmp_path_factory):
     )
 
 
+@pytest.mark.slow  # the module's TF Transform Beam run (fixture transformed)
 def test_each_part_matches_its_formula_on_the_training_data(frames, transformed):
     train, eval_ = frames
     out = transformed.train
@@ -71,6 +72,7 @@ def test_each_part_matches_its_formula_on_the_training_data(frames, transformed)
     assert out["race_x_gender"].nunique() > train["race"].nunique()
 
 
+@pytest.mark.slow  # the module's TF Transform Beam run (fixture transformed)
 def test_eval_is_transformed_with_the_training_statistics(frames, transformed):
     train, eval_ = frames
     stay = train["time_in_hospital"].to_numpy(float)
@@ -81,12 +83,14 @@ def test_eval_is_transformed_with_the_training_statistics(frames, transformed):
     )  # eval's longer stays (planted drift) stay visible
 
 
+@pytest.mark.slow  # the module's TF Transform Beam run (fixture transformed)
 def test_serving_graph_gives_what_training_got(frames, transformed):
     _, eval_ = frames
     served = F.transform_for_serving(transformed.output_dir, eval_[COLUMNS])
     pd.testing.assert_frame_equal(served, transformed.eval, check_dtype=False)
 
 
+@pytest.mark.slow  # the module's TF Transform Beam run (fixture transformed)
 def test_unseen_values_at_serving_go_to_the_oov_bucket(frames, transformed):
     _, eval_ = frames
     row = eval_[COLUMNS].head(1).assign(age="[110-120)")
@@ -122,12 +126,14 @@ def test_spec_and_input_errors_are_specific(frames, tmp_path):
         )
 
 
+@pytest.mark.slow  # the module's TF Transform Beam run (fixture transformed)
 def test_serving_rows_missing_a_raw_feature_are_refused(frames, transformed):
     _, eval_ = frames
     with pytest.raises(F.FeatureError, match="does not have; it has"):
         F.transform_for_serving(transformed.output_dir, eval_[COLUMNS].drop(columns="race"))
 
 
+@pytest.mark.slow  # the module's TF Transform Beam run (fixture transformed)
 def test_serving_logs_nothing_a_graded_cell_would_print(frames, transformed):
     # loading the graph logs "struct2tensor is not available." and the like at INFO; nbgrader
     # fails a graded cell that writes anything to stderr, so serving must keep TF quiet

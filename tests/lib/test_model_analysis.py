@@ -59,6 +59,7 @@ def _reference(frame, score):
     }
 
 
+@pytest.mark.slow  # the module's TFMA Beam run (fixture evaluation)
 def test_metrics_per_slice_equal_a_hand_computation(scored, evaluation):
     table = evaluation.metrics.set_index(["slice", "model"])
     parts = {"Overall": scored, **{f"region={r}": g for r, g in scored.groupby("region")}}
@@ -75,6 +76,7 @@ def test_metrics_per_slice_equal_a_hand_computation(scored, evaluation):
         )
 
 
+@pytest.mark.slow  # the module's TFMA Beam run (fixture evaluation)
 def test_thresholds_fail_on_the_weak_slice_only(evaluation):
     assert not evaluation.blessed
     failed = evaluation.failures
@@ -84,6 +86,7 @@ def test_thresholds_fail_on_the_weak_slice_only(evaluation):
     assert sliced.worst_slice(evaluation.metrics, "auc")["slice"] == "region=c"
 
 
+@pytest.mark.slow  # a TFMA Beam run
 def test_a_candidate_that_passes_everything_is_blessed(scored):
     config = sliced.eval_config(
         label_key="label",
