@@ -200,7 +200,10 @@ LAB_SEARCH_BOOST = 0.5
 _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="([^"]*)">¶</a>')
 # Material's search parser matches a skipped element's end by tag name alone, so only elements
 # without a nested element of the same tag are marked: the prompt, the copy button, the code.
-_SEARCH_EXCLUDED = re.compile(r'<div class="(jp-InputPrompt[^"]*|zeroclipboard-container)"')
+# (plus the hidden copy of each cell's code that the copy button reads)
+_SEARCH_EXCLUDED = re.compile(
+    r'<div class="(jp-InputPrompt[^"]*|zeroclipboard-container|clipboard-copy-txt)"'
+)
 _NOTEBOOK_CODE = re.compile(r'(<div class="highlight-ipynb[^"]*">\s*<pre)')
 
 
