@@ -302,8 +302,8 @@ def foreign(error: BaseException, what: str, todo: str, kind: type[Exception] = 
     """
     lines = [line for line in str(error).strip().splitlines() if line.strip()]
     detail = lines[-1].strip() if lines else type(error).__name__
-    if len(detail) > 300:
-        detail = detail[:297] + "..."
+    if len(detail) > 160:
+        detail = detail[:157] + "..."
     return kind(f"{what}: {detail} ({type(error).__name__}); {todo}")
 
 

@@ -222,3 +222,14 @@ def test_plot_leaves_no_pyplot_figure_open():
     for _ in range(3):
         store.plot()
     assert len(plt.get_fignums()) == before
+
+
+def test_a_file_that_is_not_a_store_is_named_with_what_to_do(tmp_path):
+    file = tmp_path / "data.csv"
+    file.write_text("a,b\n1,2\n")
+    with pytest.raises(
+        LineageError, match="path must be an ML Metadata SQLite store.*metadata.sqlite"
+    ):
+        LineageStore(file)
+    with pytest.raises(TypeError, match="path must be a SQLite file path"):
+        LineageStore(3)

@@ -25,13 +25,14 @@ Examples
 from __future__ import annotations
 
 import numbers
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from mlep._checks import count, instance, one_of, text
+from mlep._checks import count, foreign, instance, one_of, text
 from mlep.exceptions import MlepError
 
 __all__ = ["LineageError", "LineageStore", "mysql_connection"]
@@ -89,8 +90,22 @@ class LineageStore:
 
         if path is not None and connection is not None:
             raise LineageError("give either a SQLite path or a connection, not both")
+        if path is not None:
+            instance(
+                path, (str, os.PathLike), "path", "a SQLite file path (str or pathlib.Path) or None"
+            )
+            if Path(path).is_dir():
+                raise LineageError(f"path must be a SQLite file, but {path} is a folder")
         self.path = None if path is None else Path(path)
-        self.store = metadata_store.MetadataStore(connection or _sqlite_connection(path))
+        try:
+            self.store = metadata_store.MetadataStore(connection or _sqlite_connection(path))
+        except RuntimeError as error:  # MLMD reports a non-database file this way
+            raise foreign(
+                error,
+                f"path must be an ML Metadata SQLite store, but {path} could not be opened",
+                "point it at a metadata.sqlite written by MLMD or TFX, or at a new file",
+                LineageError,
+            ) from error
 
     # -- recording ------------------------------------------------------------------------
 
