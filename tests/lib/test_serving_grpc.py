@@ -702,6 +702,7 @@ def _free_port() -> int:
 
 
 @pytest.mark.slow  # starts the server's command line in its own process (TensorFlow import)
+@pytest.mark.slow  # a server process: importing TensorFlow takes 5-20 s
 def test_command_line_serves_grpc_and_rest_on_loopback(bases):
     from tensorflow_serving.apis import get_model_status_pb2, model_service_pb2_grpc
 
