@@ -770,3 +770,16 @@ def test_a_csv_with_a_byte_order_mark_and_quoted_header_reads_like_pandas(tmp_pa
     names = sorted(".".join(f.path.step) for f in stats.datasets[0].features)
     assert names == sorted(pd.read_csv(file).columns) == ["age", "name"]
     assert V.slice_names(V.statistics(file, slice_by=["name"]))[0] == "All Examples"
+
+
+def test_write_schema_does_not_replace_another_file(tmp_path):
+    schema = schema_pb2.Schema()
+    schema.feature.add(name="age", type=schema_pb2.INT)
+    target = tmp_path / "schema.pbtxt"
+    target.write_text("curated by hand\n")
+    with pytest.raises(FileExistsError, match="already exists with other content.*overwrite=True"):
+        V.write_schema(schema, target)
+    assert target.read_text() == "curated by hand\n"
+    V.write_schema(schema, target, overwrite=True)
+    V.write_schema(schema, target)  # the same schema again: nothing lost
+    assert V.load_schema(target) == schema

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from tensorflow_metadata.proto.v0 import schema_pb2, statistics_pb2
 
-from mlep._checks import real
+from mlep._checks import ExistsError, real
 from mlep.data.validation.common import (
     SCHEMA_TABLE_COLUMNS,
     DataReadError,
@@ -342,14 +342,32 @@ def domain_values(schema: schema_pb2.Schema, feature: str) -> list[str] | None:
     return _string_domain_values(schema, schema_feature(schema, feature))
 
 
-def write_schema(schema: schema_pb2.Schema, path: str | os.PathLike) -> Path:
-    """Save a curated schema as text (``.pbtxt``), to version it next to the code."""
+def write_schema(
+    schema: schema_pb2.Schema, path: str | os.PathLike, *, overwrite: bool = False
+) -> Path:
+    """Save a curated schema as text (``.pbtxt``), to version it next to the code.
+
+    A file at ``path`` that holds something else is not replaced unless ``overwrite=True``
+    (writing the same schema again is fine).
+    """
     require_schema(schema)
     from google.protobuf import text_format
 
+    if not isinstance(path, (str, os.PathLike)):
+        raise TypeError(f"path must be a file path, but got a {type(path).__name__}")
     target = Path(path)
+    content = text_format.MessageToString(schema)
+    if target.is_dir():
+        raise ValueError(f"path must be a file, but {target} is a folder")
+    if target.exists() and not overwrite:
+        if target.read_text(encoding="utf-8", errors="replace") != content:
+            raise ExistsError(
+                f"path must not hold another file, but {target} already exists with other "
+                "content; pass overwrite=True to replace it, or save a new version "
+                "(mlep.data.schema_versions.SchemaVersions)"
+            )
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text_format.MessageToString(schema), encoding="utf-8")
+    target.write_text(content, encoding="utf-8")
     return target
 
 
