@@ -239,3 +239,22 @@ def test_every_in_page_link_has_its_target(built_site):
         for target in sorted(set(re.findall(r'href="#([^"]+)"', text)) - ids):
             missing.append(f"{page_file.relative_to(built_site.site)}: #{target}")
     assert not missing, "links to anchors that do not exist:\n" + "\n".join(missing[:20])
+
+
+@pytest.mark.slow
+def test_api_functions_have_parameter_tables(built_site):
+    """numpydoc tables on the API pages, also where a docstring describes its arguments in prose."""
+    tables = functions = 0
+    for page_file in (built_site.site / "reference").rglob("index.html"):
+        text = page_file.read_text(encoding="utf-8")
+        blocks = text.split('class="doc doc-object doc-function"')[1:]
+        functions += len(blocks)
+        tables += sum(
+            'doc-section-title">Parameters' in block.split('class="doc doc-object ')[0]
+            for block in blocks
+        )
+    assert functions > 100, f"only {functions} functions documented on the API pages"
+    assert tables >= 0.9 * functions, f"{tables} parameter tables for {functions} functions"
+    route = built_site.page("reference/mlep/deployment/rollout").read_text(encoding="utf-8")
+    block = route.split('id="mlep.deployment.rollout.route"')[1].split('class="doc doc-object ')[0]
+    assert 'doc-section-title">Parameters' in block and "percent" in block
