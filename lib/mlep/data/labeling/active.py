@@ -7,7 +7,9 @@ the strategy saves (C2W4, *Advanced labeling*).
 
 Strategies are modAL's: ``"uncertainty"`` (least confident), ``"margin"`` (smallest gap
 between the top two classes), ``"entropy"``, ``"committee"`` (query by committee with vote
-entropy over bootstrapped learners), and ``"random"`` as the baseline.
+entropy over bootstrapped learners), and ``"random"`` as the baseline. Batches that cover
+the data instead of piling up on one ambiguous case (cluster- and region-based sampling) are in
+:mod:`~mlep.data.labeling.diversity`.
 
 Examples
 --------
