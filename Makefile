@@ -16,10 +16,12 @@ QUIET_NOTES := 2>&1 | { grep -v "^WARNING: Location" || true; }
 # wheel once into its cache (~/.cache/uv) and hard-links it into every environment, so a fresh
 # clone installs in 1-2 minutes once the cache is warm (pip took 5-9). It reads no pip
 # configuration: tools/uv_env.py passes on pip's find-links and extra indexes; like pip, it takes
-# the best match across all indexes. Bytecode is compiled at install, as pip does.
+# the best match across all indexes. Bytecode is compiled at install, as pip does. It runs in uv's
+# own venv, which has pip (Debian's python3 may not). Where no local wheel of the locked
+# torch==X+cpu exists, it adds PyTorch's CPU index (MLEP_TORCH_INDEX; see docs/container.md).
 UV_DIR := .envs/uv
 UV := $(UV_DIR)/bin/uv
-UV_INSTALL = env $(shell $(PYTHON) tools/uv_env.py) $(UV) pip install --quiet --index-strategy unsafe-best-match --compile-bytecode
+UV_INSTALL = env $(shell $(UV_DIR)/bin/python tools/uv_env.py) $(UV) pip install --quiet --index-strategy unsafe-best-match --compile-bytecode
 # pytest workers: both cores by default
 WORKERS ?= 2
 
@@ -83,6 +85,43 @@ sandbox:
 
 start: setup
 	$(TOOLS_BIN)/mlep start
+
+# The learner's container (Containerfile) built as Docker or Podman would, with `make test-fast`
+# run inside the build (MLEP_TEST=1). Not part of `make test`: 10-20 minutes, ~2 GB of downloads
+# from PyPI and ~20 GB of podman's vfs storage (podman's own `podman --storage-driver vfs rmi`
+# or `podman system reset` frees it). No registry image can be pulled here, so the base is made
+# from Debian 12's packages (mmdebstrap) and tagged as the official image the Containerfile
+# names. Only `podman build --isolation chroot` works on this kernel (`podman run` does not).
+# The machine's CA bundle is bound in for PyPI (pip and uv check TLS against it, as on the host)
+# and its local wheel folder for the locked torch==X+cpu, which learners get from PyTorch's
+# CPU index instead (tools/uv_env.py).
+CONTAINER_DIR := build/container
+CONTAINER_BASE := docker.io/library/debian:bookworm-slim
+CONTAINER_CERTS ?= /etc/ssl/certs
+CONTAINER_WHEELS ?= /opt/wheels
+PODMAN := podman --storage-driver vfs
+.PHONY: test-container container-tools
+
+container-tools:
+	@{ command -v podman && command -v mmdebstrap; } >/dev/null || { echo "== installing Debian's podman and mmdebstrap"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq podman mmdebstrap >/dev/null; }
+
+$(CONTAINER_DIR)/base.tar: | container-tools
+	mkdir -p $(CONTAINER_DIR)
+	mmdebstrap --quiet --variant=minbase --include=python3,python3-venv,make,git,ca-certificates bookworm $(CONTAINER_DIR)/base.part.tar
+	mv $(CONTAINER_DIR)/base.part.tar $@
+
+test-container: container-tools $(CONTAINER_DIR)/base.tar
+	$(PODMAN) import $(CONTAINER_DIR)/base.tar $(CONTAINER_BASE)
+	@date +%s > $(CONTAINER_DIR)/build-start
+	$(PODMAN) build --pull=never --isolation chroot --cgroup-manager cgroupfs --ulimit nofile=1024:1024 \
+	  -v $(CONTAINER_CERTS):/etc/ssl/host-certs:ro -v $(CONTAINER_WHEELS):/opt/wheels:ro \
+	  --build-arg PIP_CERT=/etc/ssl/host-certs/ca-certificates.crt \
+	  --build-arg SSL_CERT_FILE=/etc/ssl/host-certs/ca-certificates.crt \
+	  --build-arg PIP_FIND_LINKS=/opt/wheels --build-arg MLEP_TEST=1 \
+	  -f Containerfile -t localhost/mlep-test .
+	@echo "== container built and tested in $$(( $$(date +%s) - $$(cat $(CONTAINER_DIR)/build-start) )) s;" \
+	  "image size $$($(PODMAN) image inspect --format '{{.Size}}' localhost/mlep-test | numfmt --to=si)B"
 
 # Each test module stays on one worker and the longest groups start first (tests/conftest.py).
 test: setup browser redis sandbox

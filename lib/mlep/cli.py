@@ -162,16 +162,18 @@ def _start(args) -> int:
     bin_dir = Path(sys.executable).parent
     root = project_root()
     token = secrets.token_hex(16)
+    # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published ports reach
+    host = getattr(args, "host", None) or os.environ.get("MLEP_HOST") or "127.0.0.1"
     site_url = f"http://127.0.0.1:{args.site_port}/"
     lab_url = f"http://127.0.0.1:{args.lab_port}/lab?token={token}"
     quiet = subprocess.DEVNULL
     processes = [
         subprocess.Popen(
-            [str(bin_dir / "mkdocs"), "serve", "--dev-addr", f"127.0.0.1:{args.site_port}", "--no-livereload"],
+            [str(bin_dir / "mkdocs"), "serve", "--dev-addr", f"{host}:{args.site_port}", "--no-livereload"],
             cwd=root, stdout=quiet, stderr=quiet, start_new_session=True,
         ),
         subprocess.Popen(
-            [str(bin_dir / "jupyter"), "lab", "--no-browser", "--ip=127.0.0.1", f"--port={args.lab_port}",
+            [str(bin_dir / "jupyter"), "lab", "--no-browser", f"--ip={host}", f"--port={args.lab_port}",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'labs'}",
              "--MappingKernelManager.default_kernel_name=mlep",
              *(["--allow-root"] if os.geteuid() == 0 else [])],
@@ -262,6 +264,8 @@ def parser() -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="serve the course site and JupyterLab on 127.0.0.1")
     start.add_argument("--site-port", type=int, default=8000)
     start.add_argument("--lab-port", type=int, default=8888)
+    start.add_argument("--host", help="address to serve on (default: MLEP_HOST or 127.0.0.1; "
+                                      "0.0.0.0 in a container, so that its published ports answer)")
     start.set_defaults(run=_start)
     return top
 
