@@ -1,8 +1,10 @@
 """When to retrain: policies that read the monitoring signals and say "retrain now, because …".
 
-The course's three triggers (C4W4, *Model decay and retraining*): on a **schedule**, after
-enough **new data** has arrived, or when **performance drops** below a baseline — plus a
-**drift** trigger that acts before labels arrive. Each policy is a tiny state machine:
+The course's four triggers (C4W4, *Model decay and retraining*): **on demand** (a person asks,
+:class:`OnDemand`), on a **schedule** (:class:`Schedule`), after enough **new data** has arrived
+(:class:`DataVolume`), or when **performance drops** below a baseline
+(:class:`PerformanceDrop`) — plus a **drift** trigger (:class:`DriftTrigger`, not one of the
+course's four) that acts before labels arrive. Each policy is a tiny state machine:
 ``update(...)`` with what happened, and it returns a :class:`Decision` (river style).
 :func:`simulate` replays a day-by-day history through several policies and tabulates when
 each would have retrained.
@@ -27,7 +29,15 @@ import pandas as pd
 
 from mlep._checks import count, non_negative, real
 
-__all__ = ["DataVolume", "Decision", "DriftTrigger", "PerformanceDrop", "Schedule", "simulate"]
+__all__ = [
+    "DataVolume",
+    "Decision",
+    "DriftTrigger",
+    "OnDemand",
+    "PerformanceDrop",
+    "Schedule",
+    "simulate",
+]
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,77 @@ class Decision:
 
 
 _KEEP = Decision(False, "")
+
+
+class OnDemand:
+    """Retrain when a person asks: after an incident, a new regulation, a fixed labelling bug.
+
+    Not a rule over the signals but a button: :meth:`request` presses it (the next
+    :meth:`update` retrains, once), or, in a replayed history, a non-empty ``signal`` column
+    holds the request's reason on the day it was made.
+
+    Parameters
+    ----------
+    signal : str, default "request"
+        The history column (keyword of :meth:`update`) that carries a request's reason.
+
+    Examples
+    --------
+    >>> button = OnDemand()
+    >>> button.update(day=3).retrain
+    False
+    >>> button.request("the upstream lab system changed its units")
+    >>> button.update(day=4)
+    Decision(retrain=True, reason='requested: the upstream lab system changed its units')
+    >>> button.update(day=5).retrain
+    False
+    """
+
+    def __init__(self, *, signal: str = "request"):
+        if not isinstance(signal, str) or not signal:
+            raise TypeError(f"signal must be a non-empty string, but got {signal!r}")
+        self.signal = signal
+        self.pending_: list[str] = []
+
+    def request(self, reason: str) -> None:
+        """Ask for a retraining; the next :meth:`update` fires with ``reason``.
+
+        Parameters
+        ----------
+        reason : str
+            Why, in a few words (it goes into the :class:`Decision` and the log).
+        """
+        if not isinstance(reason, str) or not reason.strip():
+            raise ValueError(
+                f"reason must say why the model is retrained (a non-empty string), but got {reason!r}"
+            )
+        self.pending_.append(reason.strip())
+
+    def update(self, **signals: Any) -> Decision:
+        """Retrain if a request is pending or arrives in ``signals[signal]``.
+
+        Parameters
+        ----------
+        **signals
+            What happened this period; only the ``signal`` keyword is read (a reason, or
+            ``None``/empty/NaN for no request).
+
+        Returns
+        -------
+        Decision
+        """
+        value = signals.get(self.signal)
+        if isinstance(value, str) and value.strip():
+            self.request(value)
+        elif value is not None and value == value and not isinstance(value, str):
+            raise TypeError(
+                f"{self.signal} must be a reason (a string) or empty, but got a "
+                f"{type(value).__name__}: {value!r}"
+            )
+        if not self.pending_:
+            return _KEEP
+        reasons, self.pending_ = "; ".join(self.pending_), []
+        return Decision(True, f"requested: {reasons}")
 
 
 class Schedule:
