@@ -124,3 +124,67 @@ def test_residual_analysis_flags_the_pattern_a_linear_model_misses():
 def test_bad_input_is_named(call, message):
     with pytest.raises((ValueError, TypeError), match=message):
         call()
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: D.what_if(lambda f: f["a"], pd.DataFrame({"a": [1.0]}), "a", "12"),
+            TypeError,
+            "values",
+        ),
+        (
+            lambda: D.what_if(lambda f: f["a"], pd.DataFrame({"a": [1.0]}), "a", []),
+            ValueError,
+            "values",
+        ),
+        (
+            lambda: D.what_if(lambda f: f["a"], pd.DataFrame({"a": [1.0]}), ["a"], [0]),
+            TypeError,
+            "feature",
+        ),
+        (
+            lambda: D.sensitivity(
+                lambda f: f["a"], pd.DataFrame({"a": [1.0]}), "a", delta=float("nan")
+            ),
+            ValueError,
+            "delta",
+        ),
+        (
+            lambda: D.sensitivity(
+                lambda f: f["a"], pd.DataFrame({"a": [1.0]}), "a", delta=0.1, threshold=True
+            ),
+            TypeError,
+            "threshold",
+        ),
+        (
+            lambda: D.sensitivity(
+                lambda f: f["a"], pd.DataFrame({"a": [1.0]}), "a", delta=0.1, threshold=float("inf")
+            ),
+            ValueError,
+            "threshold",
+        ),
+        (
+            lambda: D.residual_analysis([1.0, 2.0], [1.0, 2.0], ["a", "b"], z=float("nan")),
+            ValueError,
+            "z",
+        ),
+        (lambda: D.residual_analysis([1.0, 2.0], [1.0, 2.0], ["a", "b"], z=-1), ValueError, "z"),
+        (
+            lambda: D.residual_analysis([1.0, float("inf")], [1.0, 2.0], ["a", "b"]),
+            ValueError,
+            "y_true",
+        ),
+        (
+            lambda: D.residual_analysis([1.0, 2.0], [1.0, 2.0], [1.0, 2.0], bins=1),
+            ValueError,
+            "bins",
+        ),
+        (lambda: D.fgsm(object(), [[0.0]], [0], epsilon=0.1), TypeError, "Keras model"),
+        (lambda: D.accuracy_under_attack(object(), [[0.0]], [0], "0.1"), TypeError, "epsilons"),
+    ],
+)
+def test_bad_second_arguments_are_refused_before_any_result(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -26,12 +26,13 @@ debt
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import pandas as pd
+
+from mlep._checks import count, finite_array, frame, instance, interval, non_negative, real
 
 __all__ = [
     "accuracy_under_attack",
@@ -43,10 +44,16 @@ __all__ = [
 
 
 def _frame(X: Any, feature: str) -> pd.DataFrame:
-    if not isinstance(X, pd.DataFrame) or X.empty:
-        raise TypeError(f"X should be a non-empty DataFrame of examples, got {type(X).__name__}")
+    frame(X, "X")
+    if isinstance(feature, (list, dict, set)):
+        raise TypeError(
+            f"feature must be one column name, but got a {type(feature).__name__}: {feature!r}"
+        )
     if feature not in X.columns:
-        raise ValueError(f"feature {feature!r} is not a column of X; columns: {list(X.columns)}")
+        raise ValueError(
+            f"feature must be a column of X, but got {feature!r}, which is not a column; "
+            f"columns: {list(X.columns)}"
+        )
     return X
 
 
@@ -70,6 +77,11 @@ def what_if(
     example (``example`` = the row label of ``X``).
     """
     frame = _frame(X, feature)
+    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
+        instance(values, (list, tuple, np.ndarray, pd.Series), "values", "a list of values to try")
+    values = list(values)
+    if not values:
+        raise ValueError("values must hold at least one value to try, but got none")
     rows = {}
     for value in values:
         changed = frame.copy()
@@ -95,8 +107,8 @@ def sensitivity(
     {'mean_change': 0.1, 'mean_abs_change': 0.1, 'flip_rate': 0.333...}
     """
     frame = _frame(X, feature)
-    if isinstance(delta, bool) or not isinstance(delta, numbers.Real):
-        raise ValueError(f"delta should be a number to add to {feature!r}, got {delta!r}")
+    delta = real(delta, f"delta (the number added to {feature!r})")
+    threshold = real(threshold, "threshold")
     before = _predictions(predict, frame)
     shifted = frame.copy()
     shifted[feature] = shifted[feature] + delta
@@ -140,8 +152,8 @@ def fgsm(
     numpy.ndarray
         The perturbed inputs, same shape as ``X`` (float32).
     """
-    if isinstance(epsilon, bool) or not isinstance(epsilon, numbers.Real) or epsilon < 0:
-        raise ValueError(f"epsilon should be a number >= 0, got {epsilon!r}")
+    epsilon = non_negative(epsilon, "epsilon")
+    _attack_inputs(model, X, y, clip)
     from mlep.runtime import tensorflow
 
     tf = tensorflow()
@@ -162,6 +174,28 @@ def fgsm(
     return adversarial.numpy()
 
 
+def _attack_inputs(model: Any, X: Any, y: Any, clip: Any) -> None:
+    """Refuse a non-Keras model, non-finite inputs, a length mismatch or a reversed clip."""
+    if not callable(model) or not hasattr(model, "output_shape"):
+        raise TypeError(
+            f"model must be a Keras model (callable, with output_shape), but got {type(model).__name__}"
+        )
+    inputs = finite_array(X, "X")
+    if inputs.ndim < 2:
+        raise ValueError(
+            f"X must be a batch of inputs (n_examples, ...), but got shape {inputs.shape}"
+        )
+    labels = finite_array(y, "y", ndim=1)
+    if len(labels) != len(inputs):
+        raise ValueError(
+            f"X and y must have one label per row, but got {len(inputs)} rows and {len(labels)} labels"
+        )
+    if clip is not None:
+        if not isinstance(clip, (tuple, list)) or len(clip) != 2:
+            raise TypeError(f"clip must be a (low, high) pair, but got {clip!r}")
+        interval(clip[0], clip[1], "clip low", "clip high")
+
+
 def _accuracy(model: Any, X: np.ndarray, y: np.ndarray) -> float:
     probabilities = np.asarray(model(X, training=False))
     if probabilities.shape[-1] == 1:
@@ -180,6 +214,12 @@ def accuracy_under_attack(
     clip: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
     """Accuracy of ``model`` on FGSM examples for each ε (ε = 0 is the clean accuracy)."""
+    if isinstance(epsilons, (str, bytes)) or not hasattr(epsilons, "__iter__"):
+        raise TypeError(f"epsilons must be a list of numbers >= 0, but got {epsilons!r}")
+    epsilons = [non_negative(e, "each epsilon") for e in epsilons]
+    if not epsilons:
+        raise ValueError("epsilons must hold at least one value, but got none")
+    _attack_inputs(model, X, y, clip)
     rows = []
     for epsilon in epsilons:
         attacked = (
@@ -221,8 +261,11 @@ def residual_analysis(
     >>> residual_analysis(y, pred, ["low"] * 4 + ["high"] * 4)["systematic"].to_dict()
     {'high': True, 'low': False}
     """
-    true = np.asarray(y_true, dtype=float)
-    pred = np.asarray(y_pred, dtype=float)
+    non_negative(z, "z")
+    if bins is not None:
+        count(bins, "bins", minimum=2)
+    true = finite_array(y_true, "y_true")
+    pred = finite_array(y_pred, "y_pred")
     key = np.asarray(by)
     if not (true.shape == pred.shape == key.shape) or true.ndim != 1:
         raise ValueError(
