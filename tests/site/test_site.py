@@ -41,9 +41,19 @@ LAB_URL = f"labs/{LAB}/{LAB}/"
 BROWSER_TIMEOUT_MS = 20_000
 
 
+class _ConfigLoader(yaml.SafeLoader):
+    """mkdocs.yml names Python objects (``!!python/name:...``, e.g. the Mermaid fence's
+    formatter); reading the nav needs none of them, so they load as their dotted name."""
+
+
+_ConfigLoader.add_multi_constructor(
+    "tag:yaml.org,2002:python/", lambda loader, suffix, node: suffix
+)
+
+
 def nav_entries() -> list[tuple[str, str]]:
     """(title, docs path) of every page in the nav of mkdocs.yml (untitled entries: title "")."""
-    config = yaml.safe_load((REPO / "mkdocs.yml").read_text(encoding="utf-8"))
+    config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=_ConfigLoader)
     entries: list[tuple[str, str]] = []
 
     def walk(items):
