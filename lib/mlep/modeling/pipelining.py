@@ -6,9 +6,7 @@ after another. Stage ``k`` works on micro-batch ``m`` at time step ``k + m`` of 
 the backward pass runs the same schedule in reverse, and the gradients of all micro-batches are
 applied once, so the update is the synchronous one. While the pipeline fills and drains, stages
 wait: the **bubble**. Of the ``K (M + K - 1)`` stage-steps of a pass, ``K M`` do work, so the
-idle share is
-
-.. math:: \\frac{K - 1}{M + K - 1}.
+idle share is ``(K - 1) / (M + K - 1)``.
 
 :func:`bubble_fraction` computes it; :func:`schedule` lays out the forward pass step by step
 (the picture in the paper's Figure 2) so the bubble can be counted.

@@ -3,13 +3,13 @@
 Users are split at random between model A and model B; each group's *conversion rate* is the
 share of its users who did the thing the business cares about (clicked, bought, came back).
 :func:`ab_test` asks whether B's rate differs from A's by more than chance: it pools the two
-groups under the null hypothesis "same rate" to get the standard error of the difference,
+groups under the null hypothesis "same rate" to get the standard error of the difference
+(``x`` conversions out of ``n`` users per group, ``p_A = x_A / n_A``):
 
-.. math:: z = \\frac{\\hat p_B - \\hat p_A}{\\sqrt{\\hat p (1 - \\hat p) (1/n_A + 1/n_B)}},
-   \\qquad \\hat p = \\frac{x_A + x_B}{n_A + n_B},
+    z = (p_B - p_A) / sqrt(p (1 - p) (1/n_A + 1/n_B)),   p = (x_A + x_B) / (n_A + n_B)
 
 and reads the p-value off the standard normal distribution. The confidence interval for the
-lift :math:`p_B - p_A` uses the unpooled (Wald) standard error, as the textbook does.
+lift ``p_B - p_A`` uses the unpooled (Wald) standard error, as the textbook does.
 :func:`sample_size` fixes the number of users per group *before* the test, for a minimum
 detectable effect, a significance level and a power — stopping early when B "looks better"
 inflates the false-positive rate.
@@ -186,11 +186,10 @@ def sample_size(
     """Users per group for a two-sided two-proportion z-test to detect a given lift.
 
     The classical formula (Fleiss et al., *Statistical Methods for Rates and Proportions*,
-    without continuity correction), for rates :math:`p_1` (baseline) and
-    :math:`p_2 = p_1 + \\delta`, :math:`\\bar p = (p_1 + p_2)/2`:
+    without continuity correction), for rates ``p1`` (baseline) and ``p2 = p1 + delta``,
+    ``m = (p1 + p2) / 2``, and standard normal quantiles ``z(q)``:
 
-    .. math:: n = \\frac{\\left(z_{1-\\alpha/2}\\sqrt{2\\bar p(1-\\bar p)}
-       + z_{1-\\beta}\\sqrt{p_1(1-p_1) + p_2(1-p_2)}\\right)^2}{\\delta^2},
+        n = (z(1 - alpha/2) sqrt(2 m (1 - m)) + z(power) sqrt(p1 (1 - p1) + p2 (1 - p2)))² / delta²
 
     rounded up.
 

@@ -224,9 +224,9 @@ def simulate(policy, rates, *, n: int, seed: int = 0) -> pd.DataFrame:
 
     Parameters
     ----------
-    policy : Uniform, EpsilonGreedy, ThompsonSampling or any object with ``pull()`` and
-        ``update(arm, reward)``
-        Updated in place.
+    policy : object
+        A :class:`Uniform`, :class:`EpsilonGreedy` or :class:`ThompsonSampling`, or any object
+        with ``pull()`` and ``update(arm, reward)``; updated in place.
     rates : sequence of float
         True conversion rate of each arm (unknown to the policy), one per arm.
     n : int
