@@ -6,7 +6,8 @@
     mlep grade LAB [--workers N]    instructor: autograde every submission of LAB (--dask, --export)
     mlep datasets [list]            list the offline datasets
     mlep datasets describe NAME     print a dataset's datasheet
-    mlep start                      serve the site and JupyterLab on 127.0.0.1
+    mlep start                      serve the site and JupyterLab (on your copies in work/)
+    mlep update [LAB]               bring changed labs into work/, keeping your answers
 
 It runs in the tools environment (``.envs/tools/bin/mlep``); labs run in the course kernel.
 """
@@ -143,65 +144,123 @@ def _datasets(args) -> int:
     return 0
 
 
-def _answers(url: str) -> bool:
-    """Whether an HTTP server answers ``url`` (any status) within half a second."""
+def _status(url: str) -> int | None:
+    """The HTTP status ``url`` answers with within half a second (redirects followed), or None."""
     import urllib.error
     import urllib.request
 
     try:
-        with urllib.request.urlopen(url, timeout=0.5):
-            return True
-    except urllib.error.HTTPError:
-        return True
+        with urllib.request.urlopen(url, timeout=0.5) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
     except (OSError, ValueError):
-        return False
+        return None
+
+
+def _answers(url: str) -> bool:
+    """Whether ``url`` answers as a page does (HTTP 200, or 302 to one)."""
+    return _status(url) in (200, 302)
+
+
+def _lab_port(runtime: Path, pid: int) -> int | None:
+    """The port JupyterLab (process ``pid``) really listens on, from its runtime file.
+
+    With the asked port busy, Jupyter moves on to the next free one; it writes the one it took
+    to ``jpserver-<pid>.json`` in its runtime folder once it listens.
+    """
+    import json
+
+    try:
+        return int(json.loads((runtime / f"jpserver-{pid}.json").read_text(encoding="utf-8"))["port"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _tail(path: Path, lines: int = 25) -> str:
+    """The last ``lines`` lines of a log file (empty when it is missing)."""
+    try:
+        return "\n".join(path.read_text(encoding="utf-8", errors="replace").splitlines()[-lines:])
+    except OSError:
+        return ""
+
+
+def _server(argv: list, cwd: Path, log: Path, env: dict | None = None) -> subprocess.Popen:
+    """Start a server in its own session, its output appended to ``log``."""
+    with open(log, "w", encoding="utf-8") as out:
+        return subprocess.Popen([str(a) for a in argv], cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
+                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+
+
+#: JupyterLab settings for learners: only the mlep kernel, no nbgrader instructor panels, no news.
+JUPYTER_CONFIG = Path(__file__).parent / "jupyter_config"
 
 
 def _start(args) -> int:
-    """Serve the course site and JupyterLab on loopback until Ctrl-C."""
+    """Serve the course site and JupyterLab (on the learner's ``work/`` copies) until Ctrl-C."""
+    from mlep import workspace
+
     bin_dir = Path(sys.executable).parent
     root = project_root()
     token = secrets.token_hex(16)
     # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published ports reach
     host = getattr(args, "host", None) or os.environ.get("MLEP_HOST") or "127.0.0.1"
     site_url = f"http://127.0.0.1:{args.site_port}/"
-    lab_url = f"http://127.0.0.1:{args.lab_port}/lab?token={token}"
-    quiet = subprocess.DEVNULL
-    processes = [
-        subprocess.Popen(
-            [str(bin_dir / "mkdocs"), "serve", "--dev-addr", f"{host}:{args.site_port}", "--no-livereload"],
-            cwd=root, stdout=quiet, stderr=quiet, start_new_session=True,
-        ),
-        subprocess.Popen(
-            [str(bin_dir / "jupyter"), "lab", "--no-browser", f"--ip={host}", f"--port={args.lab_port}",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root / 'labs'}",
+    work = workspace.work_dir(root)
+    work.mkdir(exist_ok=True)
+    copied = workspace.ensure_copies(root)
+    if copied:
+        print(f"your copies of the labs: {', '.join(c.name for c in copied)} copied from labs/ "
+              f"into {work.relative_to(root)}/ (yours to edit; `mlep update` brings in new versions)")
+    logs = root / ".cache" / "mlep-start"
+    runtime = logs / "runtime"
+    runtime.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_PATH=os.pathsep.join(
+        filter(None, [str(JUPYTER_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH")])))
+    servers = {
+        "course site": (_server(
+            [bin_dir / "mkdocs", "serve", "--dev-addr", f"{host}:{args.site_port}", "--no-livereload"],
+            root, logs / "site.log"), logs / "site.log"),
+        "JupyterLab": (_server(
+            [bin_dir / "jupyter", "lab", "--no-browser", f"--ip={host}", f"--port={args.lab_port}",
+             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
+             f"--LabApp.app_settings_dir={JUPYTER_CONFIG / 'lab' / 'settings'}",
              "--MappingKernelManager.default_kernel_name=mlep",
              *(["--allow-root"] if os.geteuid() == 0 else [])],
-            cwd=root / "labs", stdout=quiet, stderr=quiet, start_new_session=True,
-        ),
-    ]
-    # mkdocs serve builds the whole site before it answers (about a minute): say so, and give
-    # its URL only once it answers
-    print(f"course site:  building... (its address follows when it answers)\n"
-          f"JupyterLab:   {lab_url}\n(Ctrl-C stops both)", flush=True)
-    site_ready = False
+            work, logs / "jupyterlab.log", env), logs / "jupyterlab.log"),
+    }
+    # mkdocs serve builds the whole site before it answers (about a minute), and Jupyter may
+    # move to another port: each address is printed once it answers
+    print("course site:  building... (its address follows when it answers)\n"
+          "JupyterLab:   starting... (its address follows when it answers)\n"
+          f"(Ctrl-C stops both; their logs: {logs.relative_to(root)}/)", flush=True)
+    ready: set[str] = set()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both too
     # a parent that ignored SIGINT (a background job, nohup, some test runners) passes that on,
     # and Python then installs no KeyboardInterrupt handler: Ctrl-C must still work
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        while all(p.poll() is None for p in processes):
-            if not site_ready and _answers(site_url):
-                site_ready = True
+        while all(p.poll() is None for p, _ in servers.values()):
+            if "course site" not in ready and _answers(site_url):
+                ready.add("course site")
                 print(f"course site:  {site_url}", flush=True)
+            if "JupyterLab" not in ready:
+                port = _lab_port(runtime, servers["JupyterLab"][0].pid)
+                if port and _answers(f"http://127.0.0.1:{port}/lab?token={token}"):
+                    ready.add("JupyterLab")
+                    moved = f"  (port {args.lab_port} was busy)" if port != args.lab_port else ""
+                    print(f"JupyterLab:   http://127.0.0.1:{port}/lab?token={token}{moved}", flush=True)
             time.sleep(0.5)
-        failed = [p.args[0] for p in processes if p.poll() is not None]
-        print(f"stopped unexpectedly: {', '.join(map(str, failed))}", file=sys.stderr)
+        for name, (process, log) in servers.items():
+            if process.poll() is not None:
+                print(f"{name} stopped unexpectedly (exit status {process.returncode}); the end of "
+                      f"{log.relative_to(root)}:\n{_tail(log)}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("\nstopping...")
         return 0
     finally:
+        processes = [p for p, _ in servers.values()]
         for process in processes:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)
@@ -210,6 +269,33 @@ def _start(args) -> int:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
+
+
+def _update(args) -> int:
+    """Bring changed released labs into ``work/``, keeping the learner's answers."""
+    from mlep import workspace
+    from mlep.grading import notebooks
+
+    root = project_root()
+    labs = [args.lab] if args.lab else [lab for lab in notebooks.lab_ids(root)
+                                         if workspace.work_notebook(lab, root).exists()]
+    for lab in labs:
+        try:
+            done = workspace.update(lab, root)
+        except (ValueError, notebooks.NotebookError) as error:
+            print(f"cannot update: {error}", file=sys.stderr)
+            return 2
+        where = done.notebook.relative_to(root)
+        if done.created:
+            print(f"{lab}: new work copy {where}")
+        elif done.backup is None:
+            print(f"{lab}: up to date ({where})")
+        else:
+            print(f"{lab}: updated {where}; {len(done.carried)} answer(s) carried over; "
+                  f"previous copy: {done.backup.relative_to(root)}")
+    if not labs:
+        print("no work copies yet: `mlep start` makes them (or name a lab: mlep update LAB)")
+    return 0
 
 
 def _sandbox(args) -> bool | None:
@@ -267,6 +353,9 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--host", help="address to serve on (default: MLEP_HOST or 127.0.0.1; "
                                       "0.0.0.0 in a container, so that its published ports answer)")
     start.set_defaults(run=_start)
+    update = sub.add_parser("update", help="bring changed labs into work/, keeping your answers")
+    update.add_argument("lab", nargs="?", help="one lab (default: every lab you have a work copy of)")
+    update.set_defaults(run=_update)
     return top
 
 
