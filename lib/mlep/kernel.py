@@ -61,7 +61,58 @@ def main(argv: list[str] | None = None) -> None:
     if os.environ.get("MLEP_GRADED") == "1":
         kernelapp.IPKernelApp.launch_instance(kernel_class=graded_kernel_class())
         return
-    kernelapp.launch_new_instance()
+    app = kernelapp.IPKernelApp.instance()
+    app.initialize()
+    install_learner_errors(app.shell)
+    app.start()
+
+
+NOT_ATTEMPTED = "not attempted yet"
+
+
+def learner_error(etype: type, value: BaseException, tb) -> list[str]:
+    """What a learner sees for a failed lab test or an exercise still to write: the message only.
+
+    A test's :class:`~mlep.grading.expect.ExerciseFailure` carries its own feedback ("Exercise 2:
+    ... expected ..., got ..."), so the frames of the checking code add nothing; an exercise whose
+    stub still raises ``NotImplementedError`` is named as not attempted yet.
+
+    Examples
+    --------
+    >>> def summarize(stats):
+    ...     raise NotImplementedError()
+    >>> try:
+    ...     summarize(None)
+    ... except NotImplementedError as error:
+    ...     print(learner_error(NotImplementedError, error, error.__traceback__)[0])
+    NotImplementedError: not attempted yet: summarize() still raises NotImplementedError; write it in place of `raise NotImplementedError()` in its cell, run that cell, then this one.
+    """
+    if issubclass(etype, NotImplementedError):
+        where = tb
+        while where is not None and where.tb_next is not None:
+            where = where.tb_next
+        name = where.tb_frame.f_code.co_name if where is not None else "<module>"
+        what = f"{name}() still raises NotImplementedError" if name != "<module>" else "the exercise's stub is still there"
+        return [f"NotImplementedError: {NOT_ATTEMPTED}: {what}; write it in place of `raise NotImplementedError()` "
+                "in its cell, run that cell, then this one."]
+    return [f"{etype.__name__}: {value}"]
+
+
+def install_learner_errors(shell) -> None:
+    """Show lab test failures and unattempted exercises as :func:`learner_error` does.
+
+    Interactive kernels only: graded runs keep full tracebacks (their guard clears custom
+    exception handlers before each cell).
+    """
+    from mlep.grading.expect import ExerciseFailure
+
+    def handler(shell, etype, value, tb, tb_offset=None):
+        red, plain = "\x1b[0;31m", "\x1b[0m"
+        lines = [f"{red}{line}{plain}" for line in learner_error(etype, value, tb)]
+        shell._showtraceback(etype, value, lines)  # IPython discards what a handler returns: show it
+        return lines
+
+    shell.set_custom_exc((ExerciseFailure, NotImplementedError), handler)
 
 
 EXPECT = "mlep.grading.expect"

@@ -1,0 +1,64 @@
+"""What a learner sees in JupyterLab's mlep kernel when a lab test fails or an exercise is still a stub."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from mlep.runtime import project_root
+
+jupyter_client = pytest.importorskip("jupyter_client")
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    from jupyter_client.manager import start_new_kernel
+
+    with pytest.MonkeyPatch.context() as patch:  # the kernel JupyterLab offers: registered in the tools env
+        patch.setenv("JUPYTER_PATH", str(project_root() / ".envs" / "tools" / "share" / "jupyter"))
+        patch.delenv("MLEP_GRADED", raising=False)
+        manager, client = start_new_kernel(kernel_name="mlep", startup_timeout=120)
+    yield client
+    client.stop_channels()
+    manager.shutdown_kernel(now=True)
+
+
+def _run(client, code: str) -> tuple[str, list[dict]]:
+    """The reply's status and the error messages of running ``code``."""
+    msg_id = client.execute(code)
+    errors = []
+    while True:
+        message = client.get_iopub_msg(timeout=120)
+        if message["parent_header"].get("msg_id") != msg_id:
+            continue
+        if message["msg_type"] == "error":
+            errors.append(message["content"])
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            break
+    reply = client.get_shell_msg(timeout=120)
+    while reply["parent_header"].get("msg_id") != msg_id:
+        reply = client.get_shell_msg(timeout=120)
+    return reply["content"]["status"], errors
+
+
+def test_an_unattempted_exercise_says_so_and_a_failed_test_shows_its_message_without_grader_frames(kernel):
+    _run(kernel, "def summarize(stats):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")
+    status, [error] = _run(kernel, "summarize(None)")
+    assert status == "error" and error["ename"] == "NotImplementedError"  # still fails, still scores 0
+    [line] = error["traceback"]
+    assert "not attempted yet: summarize() still raises NotImplementedError" in line
+
+    status, [error] = _run(kernel, "from mlep.grading import expect\n"
+                                   "expect.instance([], dict, 'Exercise 2', what='summarize(stats)')")
+    assert status == "error" and error["ename"] == "ExerciseFailure"
+    [line] = error["traceback"]
+    assert "ExerciseFailure: Exercise 2: summarize(stats) should be a dict" in line
+    assert "expect.py" not in line
+
+
+def test_other_errors_keep_their_full_traceback(kernel):
+    status, [error] = _run(kernel, "def g():\n    return 1 / 0\ng()")
+    assert status == "error" and error["ename"] == "ZeroDivisionError"
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "".join(error["traceback"]))
+    assert "Traceback" in text and "return 1 / 0" in text  # the frames where it happened
