@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import doctest
 import re
+from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 FENCE = re.compile(r"^```python\n(.*?)^```", re.M | re.S)
 
