@@ -120,9 +120,13 @@ def test_drawing_is_deterministic():
 def test_site_scripts_and_styles_are_served_by_the_site():
     config = yaml.load((REPO / "mkdocs.yml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     assets = config.get("extra_javascript", []) + config.get("extra_css", [])
-    assert any("mermaid" in a for a in assets) and any("katex" in a for a in assets)
+    assert any("katex" in a for a in assets) and "javascripts/site.js" in assets
     for asset in assets:
         assert not re.match(r"^(https?:)?//", asset), f"{asset} is loaded from the network"
         assert (REPO / "docs" / asset).is_file(), f"docs/{asset} is missing"
+    # Mermaid is loaded by site.js, from the site, on pages with a diagram
+    site_js = (REPO / "docs/javascripts/site.js").read_text(encoding="utf-8")
+    assert "vendor/mermaid/mermaid.min.js" in site_js and "http" not in site_js
+    assert (REPO / "docs/javascripts/vendor/mermaid/mermaid.min.js").stat().st_size > 1_000_000
     fonts = list((REPO / "docs/javascripts/vendor/katex/fonts").glob("*.woff2"))
     assert len(fonts) >= 10, "KaTeX's fonts are not vendored"
