@@ -65,3 +65,42 @@ def test_impossible_settings_are_refused():
         simulate([], HPA(), capacity_per_replica=10)
     with pytest.raises(ValueError, match="capacity_per_replica must be positive"):
         simulate([10], HPA(), capacity_per_replica=0)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: simulate([10.0], "HPA", capacity_per_replica=10),
+            TypeError,
+            "autoscaler must be an HPA",
+        ),
+        (
+            lambda: simulate([10.0], HPA(), capacity_per_replica=float("inf")),
+            ValueError,
+            "capacity_per_replica",
+        ),
+        (
+            lambda: simulate([10.0], HPA(), capacity_per_replica=True),
+            TypeError,
+            "capacity_per_replica",
+        ),
+        (
+            lambda: simulate([10.0], HPA(), capacity_per_replica=10, initial_replicas=0),
+            ValueError,
+            "initial_replicas",
+        ),
+        (
+            lambda: simulate([10.0], HPA(), capacity_per_replica=10, initial_replicas=True),
+            TypeError,
+            "initial_replicas",
+        ),
+        (lambda: HPA().desired(0, 0.5), ValueError, "replicas must be >= 1"),
+        (lambda: HPA().desired(2, float("inf")), ValueError, "utilization"),
+        (lambda: HPA().desired(2, -0.5), ValueError, "utilization"),
+        (lambda: HPA().desired(True, 0.5), TypeError, "replicas"),
+    ],
+)
+def test_second_arguments_are_refused_before_any_step(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

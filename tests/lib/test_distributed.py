@@ -136,7 +136,7 @@ def test_distillation_helps_a_small_student():
             float((student(X[test]).numpy().argmax(axis=1) == y[test]).mean())
         )
     assert np.mean(accuracies["distilled"]) > np.mean(accuracies["alone"]), accuracies
-    with pytest.raises(ValueError, match="alpha is a weight between 0 and 1"):
+    with pytest.raises(ValueError, match="alpha must be a weight between 0 and 1"):
         D.Distiller(teacher, teacher, alpha=2)
 
 
@@ -155,3 +155,21 @@ def test_slow_reader_and_parser_give_the_records_and_overlap_when_parallel():
     serial_time = min(D.time_pipeline(serial) for _ in range(2))
     assert serial_time >= 0.5
     assert min(D.time_pipeline(parallel) for _ in range(2)) < 0.8 * serial_time
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: D.strategy("tpu"), ValueError, "unknown strategy 'tpu'"),
+        (lambda: D.input_pipeline(optimisations="prefetch"), TypeError, "wrap it in a list"),
+        (lambda: D.input_pipeline(files=0), ValueError, "files must be >= 1"),
+        (lambda: D.input_pipeline(read_ms=float("nan")), ValueError, "read_ms"),
+        (lambda: D.time_pipeline([], epochs=0), ValueError, "epochs must be >= 1"),
+        (lambda: D.logical_cpus(True), TypeError, "n \\(a number of devices\\)"),
+        (lambda: D.Distiller(object(), object()), TypeError, "teacher must be a Keras model"),
+        (lambda: D.Distiller(None, None, temperature=float("nan")), ValueError, "temperature"),
+    ],
+)
+def test_arguments_are_refused_before_tensorflow_runs(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

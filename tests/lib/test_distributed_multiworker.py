@@ -76,3 +76,41 @@ def test_arguments_are_checked_before_any_process_starts():
         "127.0.0.1:1",
         "127.0.0.1:2",
     ]
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: MW.tf_config("2000", 0), TypeError, "ports must be a list"),
+        (lambda: MW.tf_config([], 0), ValueError, "ports must hold one port"),
+        (lambda: MW.tf_config([20001, "20002"], 0), TypeError, "each port must be an integer"),
+        (lambda: MW.tf_config([70000], 0), ValueError, "each port must be <= 65535"),
+        (lambda: MW.tf_config([20001, 20002], 2), ValueError, "index must be below"),
+        (lambda: MW.tf_config([20001, 20002], True), TypeError, "index must be an integer"),
+        (lambda: MW.tf_config([20001], 0, host=None), TypeError, "host must be a string"),
+        (lambda: MW.free_ports(0), ValueError, "n must be >= 1"),
+        (
+            lambda: MW.multi_worker_train(build_regressor, [[1.0], [np.nan]], [1.0, 2.0]),
+            ValueError,
+            "X must hold finite",
+        ),
+        (
+            lambda: MW.multi_worker_train(build_regressor, [[1.0], [2.0]], [1.0]),
+            ValueError,
+            "one target per row",
+        ),
+        (
+            lambda: MW.multi_worker_train(build_regressor, [[1.0]], [1.0], timeout=float("inf")),
+            ValueError,
+            "timeout",
+        ),
+        (
+            lambda: MW.multi_worker_train(build_regressor, [[1.0]], [1.0], epochs="2"),
+            TypeError,
+            "epochs",
+        ),
+    ],
+)
+def test_cluster_settings_and_data_are_refused_before_any_process(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, non_negative, numbers_array, probability
+from mlep._checks import count, instance, non_negative, numbers_array, probability, real
 
 __all__ = ["HPA", "plot_simulation", "simulate"]
 
@@ -61,6 +61,8 @@ class HPA:
 
     def desired(self, replicas: int, utilization: float) -> int:
         """Replicas to run next, given the current replicas and their mean utilisation."""
+        replicas = count(replicas, "replicas", minimum=1)
+        utilization = non_negative(utilization, "utilization")
         ratio = utilization / self.target_utilization
         wanted = replicas if abs(ratio - 1) <= self.tolerance else math.ceil(replicas * ratio)
         wanted = min(max(wanted, self.min_replicas), self.max_replicas)
@@ -86,9 +88,12 @@ def simulate(
     load = numbers_array(load, "load")
     if (load < 0).any():
         raise ValueError("load must not be negative")
-    if capacity_per_replica <= 0:
-        raise ValueError(f"capacity_per_replica must be positive, got {capacity_per_replica}")
+    instance(autoscaler, HPA, "autoscaler", "an HPA (mlep.deployment.autoscaling.HPA)")
+    if real(capacity_per_replica, "capacity_per_replica") <= 0:
+        raise ValueError(f"capacity_per_replica must be positive, but got {capacity_per_replica}")
     count(startup_steps, "startup_steps")
+    if initial_replicas is not None:
+        count(initial_replicas, "initial_replicas", minimum=1)
     ready = initial_replicas or autoscaler.min_replicas
     pending: deque[tuple[int, int]] = deque()  # (step when ready, replicas)
     rows = []

@@ -22,6 +22,8 @@ from typing import Any
 
 import numpy as np
 
+from mlep._checks import count, finite_array, non_negative, one_of, positive, real, strings
+
 __all__ = [
     "Distiller",
     "input_pipeline",
@@ -44,8 +46,8 @@ def logical_cpus(n: int, *, reset: bool = False) -> list[str]:
     (as TensorFlow's own tests do) so the new devices take effect; models and tensors made
     before may then stop working, so reset only at the start of a notebook or a script.
     """
-    if not isinstance(n, int) or n < 1:
-        raise ValueError(f"n is a number of devices, a positive int; got {n!r}")
+    if count(n, "n (a number of devices)") < 1:
+        raise ValueError(f"n must be a number of devices, a positive int, but got {n}")
     from mlep.runtime import tensorflow
 
     tf = tensorflow()
@@ -70,6 +72,7 @@ def logical_cpus(n: int, *, reset: bool = False) -> list[str]:
 
 def strategy(name: str = "mirrored"):
     """``"one_device"`` (the first CPU) or ``"mirrored"`` (every logical CPU) as a tf.distribute strategy."""
+    one_of(name, ("one_device", "mirrored"), "strategy")
     from mlep.runtime import tensorflow
 
     tf = tensorflow()
@@ -137,14 +140,21 @@ def input_pipeline(
 ):
     """A ``tf.data`` pipeline over ``files`` simulated files whose records are slow to read
     (``read_ms`` each) and to parse (``parse_ms`` each), with the given ``optimisations``."""
-    from mlep.runtime import tensorflow
-
-    tf = tensorflow()
-    unknown = [o for o in optimisations if o not in OPTIMISATIONS]
+    unknown = [
+        o for o in strings(optimisations, "optimisations", minimum=0) if o not in OPTIMISATIONS
+    ]
     if unknown:
         raise ValueError(
             f"unknown optimisation(s) {', '.join(unknown)}; choose from {', '.join(OPTIMISATIONS)}"
         )
+    count(files, "files", minimum=1)
+    count(records_per_file, "records_per_file", minimum=1)
+    count(batch_size, "batch_size", minimum=1)
+    non_negative(read_ms, "read_ms")
+    non_negative(parse_ms, "parse_ms")
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
 
     read_file = slow_reader(records_per_file, read_ms)
 
@@ -177,6 +187,8 @@ def input_pipeline(
 
 def time_pipeline(dataset, *, epochs: int = 1, step_ms: float = 0.0) -> float:
     """Seconds to iterate ``epochs`` epochs, with ``step_ms`` of simulated training per batch."""
+    count(epochs, "epochs", minimum=1)
+    non_negative(step_ms, "step_ms")
     start = time.perf_counter()
     for _ in range(epochs):
         for _batch in dataset:
@@ -206,10 +218,12 @@ class Distiller:
     """
 
     def __init__(self, teacher: Any, student: Any, *, temperature: float = 4.0, alpha: float = 0.1):
-        if temperature <= 0:
-            raise ValueError(f"temperature must be positive, got {temperature}")
-        if not 0 <= alpha <= 1:
-            raise ValueError(f"alpha is a weight between 0 and 1, got {alpha}")
+        positive(temperature, "temperature")
+        if not 0 <= real(alpha, "alpha") <= 1:
+            raise ValueError(f"alpha must be a weight between 0 and 1, but got {alpha}")
+        for what, model in (("teacher", teacher), ("student", student)):
+            if not callable(model) or not hasattr(model, "trainable_variables"):
+                raise TypeError(f"{what} must be a Keras model, but got {type(model).__name__}")
         # configure TF here, not in loss(): loss runs inside tf.function, where AutoGraph would
         # warn (on stderr) about tracing the os.environ look-ups
         _distiller_base()
@@ -240,6 +254,15 @@ class Distiller:
         seed: int = 0,
     ):
         """Train the student; returns ``self`` with the mean loss per epoch in ``history_``."""
+        count(epochs, "epochs", minimum=1)
+        count(batch_size, "batch_size", minimum=1)
+        count(seed, "seed")
+        positive(learning_rate, "learning_rate")
+        features, labels = finite_array(X, "X"), finite_array(y, "y", ndim=1)
+        if features.ndim < 2 or len(features) != len(labels):
+            raise ValueError(
+                f"X and y must have one label per row, but got shapes {features.shape} and {labels.shape}"
+            )
         import tensorflow as tf
 
         keras = _distiller_base()

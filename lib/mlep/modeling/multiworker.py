@@ -34,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
+from mlep._checks import count, finite_array, positive, text
 from mlep.exceptions import MlepError
 
 __all__ = ["MultiWorkerResult", "WorkerError", "free_ports", "multi_worker_train", "tf_config"]
@@ -60,6 +61,7 @@ class MultiWorkerResult:
 
 def free_ports(n: int) -> list[int]:
     """``n`` distinct TCP ports on 127.0.0.1 that were free a moment ago."""
+    count(n, "n", minimum=1)
     sockets = []
     try:
         for _ in range(n):
@@ -80,6 +82,18 @@ def tf_config(ports: list[int], index: int, *, host: str = "127.0.0.1") -> str:
     >>> json.loads(tf_config([20001, 20002], 1))["task"]
     {'type': 'worker', 'index': 1}
     """
+    if isinstance(ports, (str, bytes, dict)) or not isinstance(ports, (list, tuple)):
+        raise TypeError(f"ports must be a list of port numbers, but got {ports!r}")
+    if not ports:
+        raise ValueError("ports must hold one port per worker, but got none")
+    for port in ports:
+        if count(port, "each port", minimum=1) > 65535:
+            raise ValueError(f"each port must be <= 65535, but got {port}")
+    if count(index, "index") >= len(ports):
+        raise ValueError(
+            f"index must be below the number of workers ({len(ports)}), but got {index}"
+        )
+    text(host, "host")
     cluster = {"worker": [f"{host}:{port}" for port in ports]}
     return json.dumps({"cluster": cluster, "task": {"type": "worker", "index": index}})
 
@@ -90,17 +104,16 @@ def _check(build_model, workers: int, epochs: int, batch_size: int, timeout: flo
             "build_model must be a function that returns a compiled Keras model, or "
             f"'module:function' naming one; got {build_model!r}"
         )
-    if not isinstance(workers, int) or workers < 1:
-        raise ValueError(f"workers must be a positive int, got {workers!r}")
-    if epochs < 1:
-        raise ValueError(f"epochs must be at least 1, got {epochs}")
+    if count(workers, "workers") < 1:
+        raise ValueError(f"workers must be a positive int, but got {workers}")
+    count(epochs, "epochs", minimum=1)
+    count(batch_size, "batch_size", minimum=1)
+    positive(timeout, "timeout")
     if batch_size % workers:
         raise ValueError(
             f"batch_size is the global batch, split evenly across workers: {batch_size} is not "
             f"divisible by workers={workers}"
         )
-    if timeout <= 0:
-        raise ValueError(f"timeout must be positive seconds, got {timeout}")
 
 
 def multi_worker_train(
@@ -132,6 +145,12 @@ def multi_worker_train(
     includes tracing), its weights and every worker's weights.
     """
     _check(build_model, workers, epochs, batch_size, timeout)
+    count(seed, "seed")
+    features, targets = finite_array(X, "X"), finite_array(y, "y")
+    if features.ndim == 0 or len(features) != len(targets):
+        raise ValueError(
+            f"X and y must have one target per row, but got shapes {features.shape} and {targets.shape}"
+        )
     import cloudpickle
 
     from mlep.runtime import configure
