@@ -123,7 +123,13 @@ class OnDemand:
 
 
 class Schedule:
-    """Retrain every ``every_days`` days, whatever the data says."""
+    """Retrain every ``every_days`` days, whatever the data says.
+
+    Parameters
+    ----------
+    every_days : int
+        Days between trainings, at least 1 (counted from day 0, the last training).
+    """
 
     def __init__(self, *, every_days: int):
         self.every_days = count(every_days, "every_days", minimum=1)
@@ -137,7 +143,14 @@ class Schedule:
 
 
 class DataVolume:
-    """Retrain once ``min_new_rows`` new labelled rows have arrived since the last training."""
+    """Retrain once ``min_new_rows`` new labelled rows have arrived since the last training.
+
+    Parameters
+    ----------
+    min_new_rows : int
+        New labelled rows that make a retraining worth it, at least 1; ``update(new_rows=...)``
+        adds each period's arrivals.
+    """
 
     def __init__(self, *, min_new_rows: int):
         self.min_new_rows = count(min_new_rows, "min_new_rows", minimum=1)
@@ -154,7 +167,19 @@ class DataVolume:
 
 class PerformanceDrop:
     """Retrain when the mean of ``metric`` over the last ``window`` updates falls below
-    ``baseline - tolerance`` (for a metric where higher is better)."""
+    ``baseline - tolerance`` (for a metric where higher is better).
+
+    Parameters
+    ----------
+    metric : str
+        The signal to watch (a keyword of ``update``); periods without it are skipped.
+    baseline : float
+        The metric at the last training.
+    tolerance : float
+        How far below ``baseline`` the mean may fall, ``>= 0``.
+    window : int, default 1
+        Number of measured periods averaged (smoothing against noise).
+    """
 
     def __init__(self, *, metric: str, baseline: float, tolerance: float, window: int = 1):
         self.metric = metric
@@ -183,7 +208,17 @@ class PerformanceDrop:
 
 class DriftTrigger:
     """Retrain when a drift score (e.g. PSI of an input) exceeds ``threshold`` for
-    ``patience`` updates in a row — a signal that does not wait for labels."""
+    ``patience`` updates in a row — a signal that does not wait for labels.
+
+    Parameters
+    ----------
+    signal : str
+        The drift score to watch (a keyword of ``update``).
+    threshold : float
+        Score above which a period counts as drifted, ``>= 0``.
+    patience : int, default 1
+        Drifted periods in a row needed to fire (persistence against one-off glitches).
+    """
 
     def __init__(self, *, signal: str, threshold: float, patience: int = 1):
         self.signal = signal
@@ -209,8 +244,18 @@ def simulate(
 ) -> pd.DataFrame:
     """Replay ``history`` (one row per day: ``day`` and any signals) through each policy.
 
-    Returns one row per retraining decision: ``policy, day, reason``. Policies are updated in
-    place (give fresh ones to compare from the start).
+    Parameters
+    ----------
+    history : pandas.DataFrame or iterable of dict
+        One row per day: a ``day`` column and any signals (NaN = not measured that day).
+    policies : mapping of str to policy
+        Name -> policy (anything with ``update(**signals)`` returning a :class:`Decision`).
+        Policies are updated in place (give fresh ones to compare from the start).
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per retraining decision: ``policy, day, reason``.
     """
     frame = history if isinstance(history, pd.DataFrame) else pd.DataFrame(list(history))
     if "day" not in frame.columns:
