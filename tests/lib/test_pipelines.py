@@ -223,7 +223,107 @@ def test_pipeline_input_errors(tmp_path):
         P.training_pipeline(tmp_path, "no_such_module_here", **options)
     with pytest.raises(ValueError, match="does not define preprocessing_fn and run_fn"):
         P.training_pipeline(tmp_path, "mlep.runtime", **options)
-    with pytest.raises(ValueError, match=r"accuracy_threshold is a fraction in \[0, 1\]"):
+    with pytest.raises(
+        ValueError, match="accuracy_threshold must be a probability between 0 and 1"
+    ):
         P.training_pipeline(tmp_path, accuracy_threshold=70, **options)
-    with pytest.raises(ValueError, match="rows should be between 1 and 4000"):
+    with pytest.raises(ValueError, match="rows must be between 1 and 4000"):
         P.sample_data(tmp_path, rows=0)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: P.quality_gate({"binary_accuracy": float("nan")}, min_accuracy=0.5),
+            ValueError,
+            "metrics\\['binary_accuracy'\\] must be a finite number",
+        ),
+        (
+            lambda: P.quality_gate({"binary_accuracy": 0.9}, min_accuracy=float("nan")),
+            ValueError,
+            "min_accuracy must be a finite number",
+        ),
+        (
+            lambda: P.quality_gate({"binary_accuracy": 0.9}, min_accuracy=True),
+            TypeError,
+            "min_accuracy must be a number",
+        ),
+        (
+            lambda: P.quality_gate({"binary_accuracy": 0.9}, min_accuracy="0.5"),
+            TypeError,
+            "min_accuracy must be a number",
+        ),
+        (
+            lambda: P.quality_gate("binary_accuracy", min_accuracy=0.5),
+            TypeError,
+            "metrics must be a dict of metrics",
+        ),
+        (
+            lambda: P.quality_gate(
+                {"binary_accuracy": 0.9}, min_accuracy=0.5, baseline={"auc": 0.9}
+            ),
+            KeyError,
+            "among the baseline",
+        ),
+        (
+            lambda: P.quality_gate({"binary_accuracy": 0.9}, min_accuracy=0.5, baseline=[0.9]),
+            TypeError,
+            "baseline must be",
+        ),
+        (
+            lambda: P.quality_gate({"binary_accuracy": 0.9}, min_accuracy=0.5, max_drop=-0.1),
+            ValueError,
+            "max_drop must be >= 0",
+        ),
+        (
+            lambda: P.quality_gate({"binary_accuracy": 0.9}, min_accuracy=0.5, max_drop="0.1"),
+            TypeError,
+            "max_drop must be a number",
+        ),
+        (
+            lambda: P.served_version("/no/such/serving/dir"),
+            FileNotFoundError,
+            "serving_dir must be an existing folder",
+        ),
+        (
+            lambda: P.count_rows("/no/such/examples", min_rows=-1),
+            ValueError,
+            "min_rows must be >= 0",
+        ),
+        (lambda: P.sample_data(".", rows="600"), TypeError, "rows must be an integer"),
+    ],
+)
+def test_bad_gate_and_helper_arguments_are_refused(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_a_nan_accuracy_never_passes_the_gate_silently():
+    # nan < threshold is False: without the check a NaN metric would pass every gate
+    with pytest.raises(ValueError, match="finite"):
+        P.quality_gate({"binary_accuracy": float("nan")}, min_accuracy=0.99)
+
+
+def test_pipeline_settings_are_checked_before_tfx(tmp_path):
+    (tmp_path / "a.csv").write_text("x\n1\n")
+    options = dict(serving_dir=tmp_path / "s", pipeline_root=tmp_path / "r")
+    with pytest.raises(TypeError, match="train_config must be a dict"):
+        P.training_pipeline(tmp_path, train_config="epochs=2", **options)
+    with pytest.raises(TypeError, match="min_rows must be an integer"):
+        P.training_pipeline(tmp_path, min_rows=10.5, **options)
+    with pytest.raises(ValueError, match="max_accuracy_drop must be a finite number"):
+        P.training_pipeline(tmp_path, max_accuracy_drop=float("nan"), **options)
+    with pytest.raises(TypeError, match="serving_dir must be a folder path"):
+        P.training_pipeline(tmp_path, serving_dir=None, pipeline_root=tmp_path / "r")
+
+
+def test_sample_data_does_not_replace_other_rows(tmp_path):
+    first = P.sample_data(tmp_path, rows=20, seed=0)
+    before = first.read_text()
+    assert P.sample_data(tmp_path, rows=20, seed=0) == first  # the same sample again is fine
+    with pytest.raises(FileExistsError, match="overwrite=True"):
+        P.sample_data(tmp_path, rows=20, seed=1)
+    assert first.read_text() == before
+    P.sample_data(tmp_path, rows=20, seed=1, overwrite=True)
+    assert first.read_text() != before

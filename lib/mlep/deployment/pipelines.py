@@ -62,6 +62,7 @@ from typing import Any, TypedDict
 
 import pandas as pd
 
+from mlep._checks import ExistsError, count, instance, non_negative, probability, real, text
 from mlep.data.features import read_examples
 from mlep.runtime import quiet
 from mlep.tfx_runner import PipelineRun, run_pipeline
@@ -123,6 +124,7 @@ class _Rows(TypedDict):
 
 def count_rows(examples_uri: str | Path, *, min_rows: int) -> dict[str, int]:
     """Examples per split of an Examples artifact; ``ValueError`` if ``train`` has < ``min_rows``."""
+    count(min_rows, "min_rows")
     rows = {
         split: len(read_examples(examples_uri, split=split))
         for split in ("train", "eval")
@@ -164,24 +166,37 @@ def _data_volume_check():
 
 
 def sample_data(
-    data_dir: str | Path, *, rows: int = 600, seed: int = 0, split: str = "train"
+    data_dir: str | Path, *, rows: int = 600, seed: int = 0, split: str = "train", overwrite=False
 ) -> Path:
     """Write ``rows`` rows of the ``hospital_readmission`` dataset as ``data_dir/data.csv``,
     with the columns :mod:`~mlep.deployment.readmission_trainer` uses and a 0/1 label
-    ``readmitted`` (1 = readmitted, within or after 30 days). Returns the file."""
+    ``readmitted`` (1 = readmitted, within or after 30 days). Returns the file.
+
+    An existing ``data.csv`` with other content is replaced only with ``overwrite=True``
+    (writing the same sample again is fine)."""
     from mlep.data.datasets import load
     from mlep.deployment import readmission_trainer as module
 
+    instance(data_dir, (str, Path), "data_dir", "a folder path (str or pathlib.Path)")
+    count(rows, "rows")
+    count(seed, "seed")
+    text(split, "split")
     frame = load("hospital_readmission", split)
     if not 1 <= rows <= len(frame):
-        raise ValueError(f"rows should be between 1 and {len(frame)}, got {rows}")
+        raise ValueError(f"rows must be between 1 and {len(frame)}, but got {rows}")
     frame = frame.sample(rows, random_state=seed)
     frame[module.LABEL] = (frame[module.LABEL] != "NO").astype(int)
     data_dir = Path(data_dir)
     data_dir.mkdir(parents=True, exist_ok=True)
     columns = [*module.NUMERIC, *module.CATEGORICAL, module.LABEL]
-    frame[columns].to_csv(data_dir / "data.csv", index=False)
-    return data_dir / "data.csv"
+    target, content = data_dir / "data.csv", frame[columns].to_csv(index=False)
+    if target.exists() and not overwrite and target.read_text() != content:
+        raise ExistsError(
+            f"data_dir must not hold another data.csv, but {str(target)!r} already exists with "
+            "other rows; pass overwrite=True to replace it, or choose another folder"
+        )
+    target.write_text(content)
+    return target
 
 
 def _user_module(module: str):
@@ -319,13 +334,18 @@ def training_pipeline(
     >>> run.blessed, run.pushed_version, round(run.metrics["binary_accuracy"], 2)  # doctest: +SKIP
     (True, 1795763512, 0.59)
     """
+    for what, path in {"data_dir": data_dir, "serving_dir": serving_dir, "pipeline_root": pipeline_root}.items():
+        instance(path, (str, Path), what, "a folder path (str or pathlib.Path)")
     data_dir, pipeline_root, serving_dir = Path(data_dir), Path(pipeline_root), Path(serving_dir)
     if not any(data_dir.glob("*.csv")):
         raise ValueError(f"no CSV file in {data_dir}: CsvExampleGen reads every *.csv in it")
-    if not 0 <= accuracy_threshold <= 1:
-        raise ValueError(f"accuracy_threshold is a fraction in [0, 1], got {accuracy_threshold}")
-    if max_accuracy_drop < 0:
-        raise ValueError(f"max_accuracy_drop should be >= 0, got {max_accuracy_drop}")
+    probability(accuracy_threshold, "accuracy_threshold")
+    non_negative(max_accuracy_drop, "max_accuracy_drop")
+    count(min_rows, "min_rows")
+    text(module, "module")
+    text(name, "name")
+    if train_config is not None:
+        instance(train_config, Mapping, "train_config", "a dict (run_fn's custom_config)")
     user = _user_module(module)
     from mlep.runtime import tensorflow
 
@@ -401,6 +421,11 @@ def served_version(serving_dir: str | Path) -> int | None:
     >>> served_version(base)
     1795763712
     """
+    instance(serving_dir, (str, Path), "serving_dir", "a folder path (str or pathlib.Path)")
+    if not Path(serving_dir).is_dir():
+        raise FileNotFoundError(
+            f"serving_dir must be an existing folder (the model base path), but {str(serving_dir)!r} is not"
+        )
     versions = [int(p.name) for p in Path(serving_dir).iterdir() if p.is_dir() and p.name.isdigit()]
     return max(versions, default=None)
 
@@ -421,48 +446,44 @@ def quality_gate(
 
     Call it in a pytest test so that a model below its bar fails the build.
     """
-    values = metrics.metrics if isinstance(metrics, TrainingRun) else metrics
-    if metric not in values:
-        raise KeyError(f"quality gate: no {metric!r} among the metrics {sorted(values)}")
-    value = float(values[metric])
+    min_accuracy = real(min_accuracy, "min_accuracy")
+    non_negative(max_drop, "max_drop")
+    text(metric, "metric")
+    value = _gate_value(metrics, metric, "metrics")
     if value < min_accuracy:
         raise AssertionError(
             f"quality gate: {metric} {value:.4f} is below the threshold {min_accuracy:.4f}"
         )
     if baseline is not None:
-        reference = baseline.metrics if isinstance(baseline, TrainingRun) else baseline
-        floor = float(reference[metric]) - max_drop
-        if value < floor:
+        reference = _gate_value(baseline, metric, "baseline")
+        if value < reference - max_drop:
             raise AssertionError(
                 f"quality gate: {metric} {value:.4f} is below the baseline's "
-                f"{float(reference[metric]):.4f} minus the allowed drop {max_drop:.4f}"
+                f"{reference:.4f} minus the allowed drop {max_drop:.4f}"
             )
     return value
 
 
-_LEVELS = [
-    (
-        0,
-        "manual process",
-        "everything: data checks, training, evaluation and the hand-off to serving are "
-        "notebook steps; releases are rare",
-        "nothing (each component can still be run by hand, as in the labs)",
-    ),
-    (
-        1,
-        "ML pipeline automation",
-        "changing, testing and deploying the pipeline's code",
-        "training_pipeline: ExampleGen → statistics/schema/validation → DataVolumeCheck → "
-        "Transform → Trainer → Evaluator (thresholds + latest blessed baseline) → Pusher; "
-        "ML Metadata records every run (continuous training)",
-    ),
-    (
-        2,
-        "CI/CD pipeline automation",
-        "only the decision to merge a change",
-        "level 1 plus CI: unit tests of preprocessing_fn/run_fn and quality_gate in pytest on "
-        "every change, then the pipeline is deployed and triggered (schedule, new data, drift)",
-    ),
+def _gate_value(metrics: Any, metric: str, what: str) -> float:
+    """``metrics[metric]`` of a TrainingRun or a dict, as a finite number."""
+    instance(metrics, (Mapping, TrainingRun), what, "a dict of metrics or a TrainingRun")
+    values = metrics.metrics if isinstance(metrics, TrainingRun) else metrics
+    if metric not in values:
+        raise KeyError(f"quality gate: no {metric!r} among the {what} {sorted(map(str, values))}")
+    return real(values[metric], f"{what}[{metric!r}]")
+
+
+_LEVELS = [  # level, name, what stays manual, what this module automates
+    (0, "manual process", "everything: data checks, training, evaluation and the hand-off to "
+     "serving are notebook steps; releases are rare",
+     "nothing (each component can still be run by hand, as in the labs)"),
+    (1, "ML pipeline automation", "changing, testing and deploying the pipeline's code",
+     "training_pipeline: ExampleGen → statistics/schema/validation → DataVolumeCheck → "
+     "Transform → Trainer → Evaluator (thresholds + latest blessed baseline) → Pusher; "
+     "ML Metadata records every run (continuous training)"),
+    (2, "CI/CD pipeline automation", "only the decision to merge a change",
+     "level 1 plus CI: unit tests of preprocessing_fn/run_fn and quality_gate in pytest on "
+     "every change, then the pipeline is deployed and triggered (schedule, new data, drift)"),
 ]
 
 
