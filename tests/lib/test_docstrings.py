@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import ast
 import re
+from pathlib import Path
 
-from conftest import ROOT
+ROOT = Path(__file__).resolve().parents[2]
 
 LIB = ROOT / "lib"
-#: public callables with parameters but no ``Parameters`` section (2026-12-04: 198)
-UNDOCUMENTED_PARAMETERS_AT_MOST = 198
+#: public callables with parameters but no ``Parameters`` section (2026-12-04: 163 of 294)
+UNDOCUMENTED_PARAMETERS_AT_MOST = 163
 PARAMETERS = re.compile(r"^Parameters\n-{5,}", re.MULTILINE)
 
 
