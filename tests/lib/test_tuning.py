@@ -222,3 +222,80 @@ def test_best_so_far_against_the_epochs_spent():
         plot_best_so_far({"plain": search(score, SPACE, strategy="evolution", budget=2)}, x="cost")
     with pytest.raises(ValueError, match="x must be 'trial' or 'cost'"):
         plot_best_so_far(tables, x="epochs")
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: Space(rate=("a", "b")), TypeError, "rate's low end must be a number"),
+        (lambda: Space(rate=(1e-3, 1e-1, "logarithmic")), ValueError, "rate's scale must be"),
+        (lambda: Space(units=[8]).sample(0), TypeError, "rng must be a numpy Generator"),
+        (
+            lambda: Space(units=[8, 16]).mutate({}, np.random.default_rng(0)),
+            ValueError,
+            "point must give every dimension",
+        ),
+        (lambda: Space(units=[8, 16]).mutate({"units": 8}, None), TypeError, "rng must be"),
+        (
+            lambda: search(lambda units: 1.0, {"units": [8]}, strategy="random", budget=2),
+            TypeError,
+            "space must be a Space",
+        ),
+        (
+            lambda: search("objective", Space(units=[8]), strategy="random", budget=2),
+            TypeError,
+            "objective must be a function",
+        ),
+        (
+            lambda: search(
+                lambda units: 1.0, Space(units=[8]), strategy="evolution", budget=2, population=0
+            ),
+            ValueError,
+            "population must be >= 1",
+        ),
+        (
+            lambda: search(
+                lambda units: 1.0, Space(units=[8]), strategy="evolution", budget=2, sample_size="3"
+            ),
+            TypeError,
+            "sample_size must be an integer",
+        ),
+        (
+            lambda: search(
+                lambda units: 1.0, Space(units=[8]), strategy="random", budget=2, seed=None
+            ),
+            TypeError,
+            "seed must be an integer",
+        ),
+        (lambda: plot_best_so_far("random"), TypeError, "results must be a dict"),
+        (
+            lambda: plot_best_so_far({"random": [1, 2]}),
+            TypeError,
+            "results\\['random'\\] must be a search",
+        ),
+        (
+            lambda: mlp_objective([[0.0], [1.0]], [0], [[0.0]], [0]),
+            ValueError,
+            "y_train must hold one label per row",
+        ),
+        (
+            lambda: mlp_objective([[0.0], [np.nan]], [0, 1], [[0.0]], [0]),
+            ValueError,
+            "X_train must hold finite",
+        ),
+        (
+            lambda: keras_search(lambda hp: None, [[0.0]], [0], validation_split=1.0),
+            ValueError,
+            "validation_split",
+        ),
+        (lambda: keras_search("build", [[0.0]], [0]), TypeError, "build_model must be a function"),
+        (
+            lambda: keras_search(lambda hp: None, [[0.0]], [0], max_trials=0),
+            ValueError,
+            "max_trials must be >= 1",
+        ),
+    ],
+)
+def test_bad_arguments_are_refused_before_any_trial(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

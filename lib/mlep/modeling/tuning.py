@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 import random
 import tempfile
 import warnings
@@ -35,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count
+from mlep._checks import count, finite_array, instance, one_of, real
 
 __all__ = [
     "STRATEGIES",
@@ -69,6 +70,9 @@ class Space:
                 self.dimensions[name] = ("choice", list(spec))
             elif isinstance(spec, tuple) and len(spec) in (2, 3):
                 low, high = spec[0], spec[1]
+                real(low, f"{name}'s low end"), real(high, f"{name}'s high end")
+                if len(spec) == 3:
+                    one_of(spec[2], ("log",), f"{name}'s scale")
                 log = len(spec) == 3 and spec[2] == "log"
                 if not low < high or (log and low <= 0):
                     raise ValueError(
@@ -113,6 +117,8 @@ class Space:
         return hp
 
     def sample(self, rng: np.random.Generator) -> dict[str, Any]:
+        """One random point of the space, drawn with ``rng``."""
+        instance(rng, np.random.Generator, "rng", "a numpy Generator (np.random.default_rng(seed))")
         point = {}
         for name, (kind, spec) in self.dimensions.items():
             if kind == "choice":
@@ -130,6 +136,11 @@ class Space:
 
     def mutate(self, point: Mapping[str, Any], rng: np.random.Generator) -> dict[str, Any]:
         """Change one dimension: a neighbouring choice, or a step within the range."""
+        instance(rng, np.random.Generator, "rng", "a numpy Generator (np.random.default_rng(seed))")
+        instance(point, Mapping, "point", "a dict with a value for every dimension")
+        missing = [name for name in self.dimensions if name not in point]
+        if missing:
+            raise ValueError(f"point must give every dimension, but got no value for {missing}")
         child = dict(point)
         name = list(self.dimensions)[rng.integers(len(self.dimensions))]
         kind, spec = self.dimensions[name]
@@ -285,7 +296,15 @@ def search(
     """
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
+    if not callable(objective):
+        raise TypeError(
+            f"objective must be a function of the point, but got {type(objective).__name__}"
+        )
+    instance(space, Space, "space", "a Space (mlep.modeling.tuning.Space)")
     count(budget, "budget", minimum=1)
+    count(seed, "seed")
+    count(population, "population", minimum=1)
+    count(sample_size, "sample_size", minimum=1)
     if epochs is not None:
         count(epochs, "epochs", minimum=1)
     elif strategy == "hyperband":
@@ -348,6 +367,14 @@ def mlp_objective(
     """
     from sklearn.neural_network import MLPClassifier
 
+    for X, y, what in ((X_train, y_train, "train"), (X_val, y_val, "val")):
+        features, labels = finite_array(X, f"X_{what}", ndim=2), np.asarray(y)
+        if labels.ndim != 1 or len(labels) != len(features):
+            raise ValueError(
+                f"y_{what} must hold one label per row of X_{what}, but got shape {labels.shape} "
+                f"for {len(features)} rows"
+            )
+    count(seed, "seed")
     seen: dict[tuple, float] = {}
 
     def objective(units, rate, alpha=1e-4, layers=1, epochs=9):
@@ -379,7 +406,10 @@ def plot_best_so_far(results: Mapping[str, pd.DataFrame], *, x: str = "trial"):
     import matplotlib.pyplot as plt
 
     if x not in ("trial", "cost"):
-        raise ValueError(f"x must be 'trial' or 'cost', got {x!r}")
+        raise ValueError(f"x must be 'trial' or 'cost', but got {x!r}")
+    instance(results, Mapping, "results", "a dict of strategy name -> search() table")
+    for name, table in results.items():
+        instance(table, pd.DataFrame, f"results[{name!r}]", "a search() table (DataFrame)")
     figure, axes = plt.subplots(figsize=(6.5, 4))
     plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     for name, table in results.items():
@@ -411,6 +441,20 @@ def keras_search(
     Early stopping on validation loss (patience 2) cuts hopeless trials. Returns the tuner;
     ``tuner.get_best_hyperparameters()[0].values`` holds the winner.
     """
+    one_of(tuner, ("random", "bayesian", "hyperband"), "tuner")
+    if not callable(build_model):
+        raise TypeError(
+            f"build_model must be a function of hp, but got {type(build_model).__name__}"
+        )
+    count(max_trials, "max_trials", minimum=1)
+    count(epochs, "epochs", minimum=1)
+    count(seed, "seed")
+    if not 0 < real(validation_split, "validation_split") < 1:
+        raise ValueError(
+            f"validation_split must be between 0 and 1 (exclusive), but got {validation_split}"
+        )
+    if directory is not None:
+        instance(directory, (str, os.PathLike), "directory", "a folder path")
     from mlep.runtime import tensorflow
 
     tensorflow()
@@ -422,7 +466,7 @@ def keras_search(
         seed=seed + 1,  # KerasTuner treats seed 0 as "no seed"
         overwrite=True,
         project_name=f"{tuner}_search",
-        directory=directory or tempfile.mkdtemp(),
+        directory=str(directory or tempfile.mkdtemp()),
     )
     if tuner == "random":
         searcher = kt.RandomSearch(build_model, max_trials=max_trials, **common)
