@@ -90,3 +90,70 @@ def test_compare_and_plot(server):
     ]
     figure = L.plot_percentiles(table)
     assert len(figure.axes) == 2
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: L.locust_run(8501, PATH, BODY, users=1), TypeError, "host must be a string"),
+        (
+            lambda: L.locust_run("http://127.0.0.1:1", PATH, BODY, users=True),
+            TypeError,
+            "users must be an integer",
+        ),
+        (
+            lambda: L.locust_run("http://127.0.0.1:1", PATH, BODY, users=1, run_time_s="10"),
+            TypeError,
+            "run_time_s must be a number",
+        ),
+        (
+            lambda: L.locust_run(
+                "http://127.0.0.1:1", PATH, BODY, users=1, run_time_s=float("inf")
+            ),
+            ValueError,
+            "run_time_s must be a finite",
+        ),
+        (
+            lambda: L.locust_run("http://127.0.0.1:1", PATH, BODY, users=1, timeout_s=0),
+            ValueError,
+            "timeout_s must be > 0",
+        ),
+        (
+            lambda: L.locust_run("http://127.0.0.1:1", PATH, {"x": object()}, users=1),
+            TypeError,
+            "body must be JSON",
+        ),
+        (
+            lambda: L.locust_run("http://127.0.0.1:1", None, BODY, users=1),
+            TypeError,
+            "path must be a string",
+        ),
+        (lambda: L.compare("http://127.0.0.1:1", BODY), TypeError, "targets must be a dict"),
+        (lambda: L.compare({}, BODY), ValueError, "targets must name at least one"),
+        (
+            lambda: L.compare({"a": "http://127.0.0.1:1"}, BODY),
+            TypeError,
+            "must be a \\(host, path\\) pair",
+        ),
+        (lambda: L.compare({"a": ("http://example.com", PATH)}, BODY), ValueError, "loopback"),
+        (
+            lambda: L.compare({"a": ("http://127.0.0.1:1", PATH)}, BODY, concurrency=[]),
+            ValueError,
+            "concurrency must hold",
+        ),
+        (
+            lambda: L.compare({"a": ("http://127.0.0.1:1", PATH)}, BODY, concurrency=8),
+            TypeError,
+            "concurrency must be a list",
+        ),
+        (
+            lambda: L.compare({"a": ("http://127.0.0.1:1", PATH)}, BODY, concurrency=[1, 0]),
+            ValueError,
+            "each concurrency must be >= 1",
+        ),
+    ],
+)
+def test_bad_targets_and_settings_are_refused_before_any_run(call, error, message):
+    # before: an empty concurrency or a string of targets returned an empty table
+    with pytest.raises(error, match=message):
+        call()

@@ -35,6 +35,9 @@ from urllib.parse import urlsplit
 
 import pandas as pd
 
+from mlep._checks import count as count_of
+from mlep._checks import instance, positive, text
+
 __all__ = ["compare", "locust_run", "plot_percentiles"]
 
 PERCENTILES = (0.5, 0.9, 0.95, 0.99, 0.999)
@@ -67,7 +70,7 @@ class Client(FastHttpUser):
 
 
 def _check_host(host: str) -> str:
-    parts = urlsplit(host)
+    parts = urlsplit(text(host, "host"))
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"host must be a URL like 'http://127.0.0.1:8501'; got {host!r}")
     if parts.hostname not in _LOOPBACK:
@@ -144,14 +147,20 @@ def locust_run(
         as Locust measured them.
     """
     _check_host(host)
-    if not path.startswith("/"):
-        raise ValueError(f"path must start with '/'; got {path!r}")
-    if not isinstance(users, int) or users < 1:
-        raise ValueError(f"users must be a positive int; got {users!r}")
-    if max_requests is not None and (not isinstance(max_requests, int) or max_requests < 1):
-        raise ValueError(f"max_requests must be a positive int or None; got {max_requests!r}")
-    if run_time_s <= 0:
-        raise ValueError(f"run_time_s must be positive; got {run_time_s!r}")
+    if not text(path, "path").startswith("/"):
+        raise ValueError(f"path must start with '/', but got {path!r}")
+    count_of(users, "users", minimum=1)
+    if max_requests is not None:
+        count_of(max_requests, "max_requests", minimum=1)
+    positive(run_time_s, "run_time_s")
+    if timeout_s is not None:
+        positive(timeout_s, "timeout_s")
+    try:
+        json.dumps(body)
+    except (TypeError, ValueError) as error:
+        raise TypeError(
+            f"body must be JSON-serialisable, but got {type(body).__name__}: {error}"
+        ) from None
     with tempfile.TemporaryDirectory(prefix="mlep-locust-") as tmp:
         locustfile = Path(tmp) / "locustfile.py"
         locustfile.write_text(
@@ -212,6 +221,24 @@ def compare(
 
     ``targets`` maps a name to ``(host, path)``.
     """
+    instance(targets, Mapping, "targets", "a dict of name -> (host, path)")
+    if not targets:
+        raise ValueError("targets must name at least one server, but got an empty dict")
+    for name, target in targets.items():
+        if not isinstance(target, (tuple, list)) or len(target) != 2:
+            raise TypeError(f"targets[{name!r}] must be a (host, path) pair, but got {target!r}")
+        _check_host(target[0])
+        if not text(target[1], f"targets[{name!r}]'s path").startswith("/"):
+            raise ValueError(f"targets[{name!r}]'s path must start with '/', but got {target[1]!r}")
+    if isinstance(concurrency, (str, bytes)) or not isinstance(concurrency, Sequence):
+        raise TypeError(f"concurrency must be a list of user counts, but got {concurrency!r}")
+    if not concurrency:
+        raise ValueError("concurrency must hold at least one user count, but got none")
+    for users in concurrency:
+        count_of(users, "each concurrency", minimum=1)
+    positive(run_time_s, "run_time_s")
+    if max_requests is not None:
+        count_of(max_requests, "max_requests", minimum=1)
     rows = []
     for users in concurrency:
         for name, (host, path) in targets.items():
