@@ -18,9 +18,11 @@ import io
 from pathlib import Path
 from typing import NamedTuple
 
+import pandas as pd
+
 from mlep.runtime import quiet
 
-__all__ = ["PipelineRun", "pipeline_outputs", "run_pipeline"]
+__all__ = ["PipelineRun", "pipeline_outputs", "read_examples", "run_pipeline"]
 
 
 class PipelineRun(NamedTuple):
@@ -97,3 +99,45 @@ def pipeline_outputs(metadata_path: str | Path) -> dict[str, str]:
                 [artifact] = store.get_artifacts_by_id([event.artifact_id])
                 outputs[f"{types[execution.type_id]}.{event.path.steps[0].key}"] = artifact.uri
     return outputs
+
+
+def read_examples(
+    uri: str | Path, *, split: str = "train", limit: int | None = None
+) -> pd.DataFrame:
+    """Read (transformed) ``tf.Example`` TFRecords of one split of an Examples artifact.
+
+    Parameters
+    ----------
+    uri
+        The Examples artifact's folder (``run.artifacts["CsvExampleGen.examples"]``, or
+        ``"Transform.transformed_examples"``).
+    split
+        Which ``Split-<name>`` folder to read.
+    limit
+        Read at most this many examples (all by default).
+
+    Returns
+    -------
+    pandas.DataFrame
+        A row per example, a column per feature (sorted); a one-value feature is a scalar.
+    """
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
+    files = sorted(Path(uri).glob(f"Split-{split}/*"))
+    if not files:
+        splits = sorted(p.name.removeprefix("Split-") for p in Path(uri).glob("Split-*"))
+        raise ValueError(f"no split {split!r} under {uri}; splits: {', '.join(splits) or 'none'}")
+    rows = []
+    for record in tf.data.TFRecordDataset([str(f) for f in files], compression_type="GZIP").take(
+        limit or -1
+    ):
+        example = tf.train.Example.FromString(record.numpy())
+        row = {}
+        for key, feature in example.features.feature.items():
+            kind = feature.WhichOneof("kind")
+            values = list(getattr(feature, kind).value) if kind else []
+            row[key] = values[0] if len(values) == 1 else (values or None)
+        rows.append(row)
+    frame = pd.DataFrame(rows)
+    return frame[sorted(frame.columns)]

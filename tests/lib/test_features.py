@@ -187,7 +187,7 @@ def test_tfx_transform_component_matches_its_own_serving_graph_and_leaves_lineag
     )["id"]
     assert {"Examples", "Schema"} <= set(store.lineage(examples_id, depth=1)["type"])
     assert run.artifacts["ExampleValidator.anomalies"]
-    with pytest.raises(F.FeatureError, match="no split 'test'"):
+    with pytest.raises(ValueError, match="no split 'test'"):
         F.read_examples(run.artifacts["CsvExampleGen.examples"], split="test")
 
 

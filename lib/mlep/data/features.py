@@ -40,7 +40,7 @@ import pandas as pd
 from mlep._checks import ExistsError, instance
 from mlep.exceptions import MlepError
 from mlep.runtime import quiet
-from mlep.tfx_runner import PipelineRun, run_pipeline
+from mlep.tfx_runner import PipelineRun, read_examples, run_pipeline
 
 __all__ = [
     "FeatureError",
@@ -481,29 +481,3 @@ def transform_pipeline(
     )
     components = [example_gen, statistics_gen, schema_gen, validator, transform]
     return run_pipeline(name, components, pipeline_root=pipeline_root, metadata_path=metadata_path)
-
-
-def read_examples(
-    uri: str | Path, *, split: str = "train", limit: int | None = None
-) -> pd.DataFrame:
-    """Read (transformed) ``tf.Example`` TFRecords of one split of an Examples artifact."""
-    from mlep.runtime import tensorflow
-
-    tf = tensorflow()
-    files = sorted(Path(uri).glob(f"Split-{split}/*"))
-    if not files:
-        splits = sorted(p.name.removeprefix("Split-") for p in Path(uri).glob("Split-*"))
-        raise FeatureError(f"no split {split!r} under {uri}; splits: {', '.join(splits) or 'none'}")
-    rows = []
-    for record in tf.data.TFRecordDataset([str(f) for f in files], compression_type="GZIP").take(
-        limit or -1
-    ):
-        example = tf.train.Example.FromString(record.numpy())
-        row = {}
-        for key, feature in example.features.feature.items():
-            kind = feature.WhichOneof("kind")
-            values = list(getattr(feature, kind).value) if kind else []
-            row[key] = values[0] if len(values) == 1 else (values or None)
-        rows.append(row)
-    frame = pd.DataFrame(rows)
-    return frame[sorted(frame.columns)]

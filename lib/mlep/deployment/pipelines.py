@@ -63,9 +63,8 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from mlep._checks import ExistsError, count, instance, non_negative, probability, real, text
-from mlep.data.features import read_examples
 from mlep.runtime import quiet
-from mlep.tfx_runner import PipelineRun, run_pipeline
+from mlep.tfx_runner import PipelineRun, read_examples, run_pipeline
 
 __all__ = [
     "TrainingRun",

@@ -34,10 +34,9 @@ from typing import Any, NamedTuple
 
 import pandas as pd
 
-from mlep._checks import count
-from mlep.data.features import read_examples
+from mlep._checks import count, instance, text
 from mlep.modeling.tuning import Space
-from mlep.tfx_runner import PipelineRun, run_pipeline
+from mlep.tfx_runner import PipelineRun, read_examples, run_pipeline
 
 __all__ = [
     "HYPERPARAMETERS",
@@ -73,6 +72,9 @@ def tuning_spec(
     ``strategy`` is a KerasTuner tuner: ``"random"``, ``"bayesian"`` or ``"hyperband"`` (which
     ignores ``max_trials`` and uses ``epochs`` as its largest budget).
     """
+    instance(space, Space, "space", "a Space (mlep.modeling.tuning.Space)")
+    text(label, "label")
+    count(seed, "seed")
     unknown = sorted(set(space.dimensions) - set(HYPERPARAMETERS))
     if unknown:
         raise ValueError(
@@ -293,7 +295,9 @@ def tuning_pipeline(
 
 def read_best_hyperparameters(uri: str | Path) -> dict[str, Any]:
     """The values in a ``HyperParameters`` artifact (Tuner's ``best_hyperparameters``)."""
-    config = json.loads((Path(uri) / "best_hyperparameters.txt").read_text())
+    config = json.loads(
+        _artifact_file(uri, "best_hyperparameters.txt", "Tuner.best_hyperparameters").read_text()
+    )
     return {
         entry["config"]["name"]: config["values"][entry["config"]["name"]]
         for entry in config["space"]
@@ -302,7 +306,21 @@ def read_best_hyperparameters(uri: str | Path) -> dict[str, Any]:
 
 def read_trials(uri: str | Path) -> pd.DataFrame:
     """Tuner's ``tuner_results`` artifact as a table, best trial first."""
-    return pd.DataFrame(json.loads((Path(uri) / "tuner_results.json").read_text()))
+    return pd.DataFrame(
+        json.loads(_artifact_file(uri, "tuner_results.json", "Tuner.tuner_results").read_text())
+    )
+
+
+def _artifact_file(uri: str | Path, name: str, artifact: str) -> Path:
+    """``uri/name``, or a clear error naming the artifact the folder should be."""
+    instance(uri, (str, Path), "uri", "an artifact folder (str or pathlib.Path)")
+    path = Path(uri) / name
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"uri must be the folder of a {artifact} artifact (holding {name}), but {str(uri)!r} "
+            "has no such file; pass run.artifacts[...] of a tuning_pipeline run"
+        )
+    return path
 
 
 def _accuracy(model_uri: str, examples_uri: str, label: str) -> float:
