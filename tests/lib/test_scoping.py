@@ -400,3 +400,18 @@ def test_guess_direction_needs_a_metric_name():
 
     with pytest.raises(TypeError, match="metric must be a string"):
         guess_direction(None)
+
+
+@pytest.mark.parametrize(
+    "options, error, message",
+    [
+        ({"name": None}, TypeError, "Milestone name must be a string"),
+        ({"name": " "}, ValueError, "Milestone name must be a non-empty string"),
+        ({"compute": 2}, TypeError, "Milestone compute must be a string"),
+        ({"directions": "lower"}, TypeError, "Milestone directions must be a dict"),
+    ],
+)
+def test_milestone_name_compute_and_directions_are_checked(options, error, message):
+    settings = {"name": "pilot", "ml": {"recall": 0.9}, **options}
+    with pytest.raises(error, match=message):
+        Milestone(**settings)

@@ -42,7 +42,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from mlep._checks import real, text
+from mlep._checks import instance, real, text
 
 __all__ = ["DIRECTIONS", "KINDS", "Milestone", "guess_direction"]
 
@@ -97,6 +97,11 @@ class Milestone:
     directions: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
+        text(self.name, "Milestone name")
+        instance(self.compute, str, "Milestone compute", "a string describing the hardware")
+        instance(
+            self.directions, Mapping, "Milestone directions", "a dict of metric -> 'higher'/'lower'"
+        )
         seen: dict[str, str] = {}
         for kind in KINDS:
             targets = getattr(self, kind)
