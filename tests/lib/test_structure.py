@@ -107,8 +107,6 @@ def test_no_module_borrows_another_modules_private_names():
 #: errors that predate the shared base; add MlepError to their bases, then remove them here.
 WITHOUT_SHARED_BASE = {
     "mlep._checks.ExistsError",
-    "mlep.data.datasets.ChecksumError",
-    "mlep.data.datasets.UnknownDatasetError",
     "mlep.data.featurestore.FeatureStoreError",
     "mlep.deployment.serving.errors.ServingError",
     "mlep.grading.expect.ExerciseFailure",

@@ -29,6 +29,7 @@ from functools import cache
 from pathlib import Path
 
 from mlep._checks import text
+from mlep.exceptions import MlepError
 from mlep.runtime import project_root
 
 __all__ = [
@@ -46,14 +47,14 @@ __all__ = [
 ]
 
 
-class UnknownDatasetError(KeyError):
+class UnknownDatasetError(MlepError, KeyError):
     """Raised for a dataset or split name the registry does not know."""
 
     def __str__(self) -> str:  # KeyError would quote the whole message
         return str(self.args[0])
 
 
-class ChecksumError(ValueError):
+class ChecksumError(MlepError, ValueError):
     """Raised when a dataset file on disk is not the file its datasheet describes."""
 
 
@@ -120,7 +121,7 @@ def data_dir() -> Path:
     return project_root() / "datasets"
 
 
-class DatasheetError(ValueError):
+class DatasheetError(MlepError, ValueError):
     """A ``datasheet.toml`` that cannot be read; the message names the file and the fault."""
 
 
