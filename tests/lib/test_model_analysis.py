@@ -191,3 +191,52 @@ def test_failed_threshold_text_follows_the_metric_direction():
     )
     assert tfma_results.threshold_text(higher) == "change >= -0.01"
     assert tfma_results.threshold_text(lower) == "change <= 0.5"
+
+
+TABLE = pd.DataFrame(
+    {
+        "slice": ["Overall", "region=east", "region=west"],
+        "model": "candidate",
+        "example_count": [10, 6, 4],
+        "auc": [0.8, 0.9, 0.6],
+    }
+)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: sliced.worst_slice(TABLE.to_dict(), "auc"),
+            TypeError,
+            "metrics must be a pandas DataFrame",
+        ),
+        (
+            lambda: sliced.worst_slice(TABLE[["auc"]], "auc"),
+            ValueError,
+            "metrics must have the column",
+        ),
+        (lambda: sliced.worst_slice(TABLE, ["auc"]), TypeError, "metric must be a string"),
+        (
+            lambda: sliced.worst_slice(TABLE, "auc", higher_is_better="no"),
+            TypeError,
+            "higher_is_better must be True or False",
+        ),
+        (
+            lambda: sliced.worst_slice(TABLE, "auc", higher_is_better=None),
+            TypeError,
+            "higher_is_better",
+        ),
+        (
+            lambda: sliced.worst_slice(TABLE, "auc", min_examples=0),
+            ValueError,
+            "min_examples must be >= 1",
+        ),
+        (lambda: sliced.worst_slice(TABLE, "auc", min_examples=True), TypeError, "min_examples"),
+    ],
+)
+def test_worst_slice_refuses_settings_that_would_pick_another_slice(call, error, message):
+    # before: higher_is_better="no" or None silently picked the best slice as the worst
+    with pytest.raises(error, match=message):
+        call()
+    assert sliced.worst_slice(TABLE, "auc", higher_is_better=False)["slice"] == "region=east"

@@ -93,3 +93,39 @@ def test_specs_and_inputs_are_checked(tmp_path):
     (tmp_path / "rows.csv").write_text("x,y\n1,0\n")
     with pytest.raises(ValueError, match="spec lacks classes, defaults"):
         T.tuning_pipeline(tmp_path, {"label": "y", "hyperparameters": {}}, pipeline_root=tmp_path)
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: T.tuning_spec({"units": [4, 64]}, label="y", classes=2),
+            TypeError,
+            "space must be a Space",
+        ),
+        (
+            lambda: T.tuning_spec(SPACE, label="", classes=2),
+            ValueError,
+            "label must be a non-empty string",
+        ),
+        (
+            lambda: T.tuning_spec(SPACE, label="y", classes=2, seed=-1),
+            ValueError,
+            "seed must be >= 0",
+        ),
+        (
+            lambda: T.read_best_hyperparameters("/no/such/artifact"),
+            FileNotFoundError,
+            "Tuner.best_hyperparameters artifact",
+        ),
+        (
+            lambda: T.read_trials("/no/such/artifact"),
+            FileNotFoundError,
+            "Tuner.tuner_results artifact",
+        ),
+        (lambda: T.read_trials(None), TypeError, "uri must be an artifact folder"),
+    ],
+)
+def test_spec_and_artifact_readers_refuse_bad_input(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

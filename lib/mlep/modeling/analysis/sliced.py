@@ -35,6 +35,7 @@ from typing import Any
 
 import pandas as pd
 
+from mlep._checks import count, frame, instance, text
 from mlep.modeling.analysis.tfma_results import (
     BASELINE,
     CANDIDATE,
@@ -345,6 +346,10 @@ def worst_slice(
     >>> worst_slice(table, "auc", min_examples=5)["slice"]
     'region=east'
     """
+    frame(metrics, "metrics", columns=["slice", "model"])
+    text(metric, "metric")
+    instance(higher_is_better, bool, "higher_is_better", "True or False")
+    count(min_examples, "min_examples", minimum=1)
     if metric not in metrics.columns:
         raise ValueError(
             f"metric {metric!r} is not a column; the metrics are {list(metrics.columns[2:])}"
