@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import math
 import numbers
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads inside the array checks: the tools environment has none
+    import numpy as np
 
 
 def real(value, what: str) -> float:
@@ -52,6 +54,7 @@ def count(value, what: str, *, minimum: int = 0) -> int:
 
 def numbers_array(values, what: str) -> np.ndarray:
     """A non-empty 1-D float array without NaN or infinity."""
+    import numpy as np
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be a sequence of numbers, but got a string: {values!r}")
     try:
@@ -184,6 +187,7 @@ def frame(value, what: str, *, columns=(), non_empty: bool = True):
 
 def finite_frame(value, what: str, *, columns=None) -> None:
     """The numeric columns of a DataFrame (or ``columns``) hold no NaN or infinity."""
+    import numpy as np
     import pandas as pd
 
     table = value if columns is None else value[list(columns)]
@@ -204,6 +208,7 @@ def finite_frame(value, what: str, *, columns=None) -> None:
 
 def finite_array(values, what: str, *, ndim: int | None = None) -> np.ndarray:
     """A non-empty numeric array (any shape, or ``ndim``) without NaN or infinity."""
+    import numpy as np
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be an array of numbers, but got a string: {values!r}")
     try:
@@ -228,6 +233,7 @@ def labels(values, what: str) -> np.ndarray:
 
     Returned with its natural dtype (int, float or str), ready for scikit-learn.
     """
+    import numpy as np
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be a sequence of labels, but got a string: {values!r}")
     array = np.asarray(
@@ -260,6 +266,7 @@ def same_label_kind(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str) -> N
 
 def label_kind(item) -> str:
     """The kind of one label: "number", "text", "boolean", "missing" or its type name."""
+    import numpy as np
     import pandas as pd
 
     if item is None or item is pd.NA or item is pd.NaT:

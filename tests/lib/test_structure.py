@@ -36,17 +36,29 @@ def _is_private(name: str) -> bool:
     return name.startswith("_") and not name.startswith("__")
 
 
-def borrowed_private_names(path: Path) -> set[str]:
-    """Private names ``path`` takes from other ``mlep`` modules (imports and ``module._name``)."""
+def _absolute(node: ast.ImportFrom, package: str) -> str:
+    """The dotted module an ``ImportFrom`` names, with relative imports resolved."""
+    if not node.level:
+        return node.module or ""
+    base = package.split(".")[: len(package.split(".")) - node.level + 1]
+    return ".".join(base + ([node.module] if node.module else []))
+
+
+def borrowed_private_names(path: Path, package: str = "mlep") -> set[str]:
+    """Private names ``path`` takes from other ``mlep`` modules (imports and ``module._name``).
+
+    ``package`` is the package ``path`` belongs to, for resolving relative imports.
+    """
     tree = ast.parse(path.read_text(encoding="utf-8"))
     modules: dict[str, str] = {}  # local alias -> mlep module it stands for
     borrowed = set()
     for node in ast.walk(tree):
-        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("mlep"):
+        source = _absolute(node, package) if isinstance(node, ast.ImportFrom) else ""
+        if isinstance(node, ast.ImportFrom) and source.startswith("mlep"):
             for alias in node.names:
                 if _is_private(alias.name):
-                    borrowed.add(f"{node.module}.{alias.name}")
-                modules[alias.asname or alias.name] = f"{node.module}.{alias.name}"
+                    borrowed.add(f"{source}.{alias.name}")
+                modules[alias.asname or alias.name] = f"{source}.{alias.name}"
         elif isinstance(node, ast.Import):
             for alias in node.names:
                 if alias.name.startswith("mlep"):
@@ -66,9 +78,14 @@ def test_the_checks_see_what_they_should(tmp_path):
     module = tmp_path / "m.py"
     module.write_text(
         "from mlep.a import _hidden, shown\nimport mlep.b as b\nfrom mlep import c\n"
-        "b._inner()\nc._deep\nb.__name__\nself._own = 1\n"
+        "b._inner()\nc._deep\nb.__name__\nself._own = 1\nfrom .d import _near\n"
     )
-    assert borrowed_private_names(module) == {"mlep.a._hidden", "mlep.b._inner", "mlep.c._deep"}
+    assert borrowed_private_names(module, "mlep.pkg") == {
+        "mlep.a._hidden",
+        "mlep.b._inner",
+        "mlep.c._deep",
+        "mlep.pkg.d._near",
+    }
 
 
 @pytest.mark.parametrize("name", sorted(_modules()))
@@ -94,7 +111,8 @@ def test_the_oversize_list_only_names_modules_still_too_long():
 def test_no_module_borrows_another_modules_private_names():
     found = set()
     for name, path in _modules().items():
-        for borrowed in borrowed_private_names(path):
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for borrowed in borrowed_private_names(path, package):
             owner = borrowed.rsplit(".", 1)[0]
             if owner != name and not owner.startswith(name + "."):
                 found.add(f"{name}: {borrowed}")

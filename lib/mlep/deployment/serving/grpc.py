@@ -32,188 +32,30 @@ Examples
 
 import asyncio
 import logging
-import math
 import threading
-from pathlib import PurePosixPath
 from typing import Any
 
-import numpy as np
-
-from .config import ModelConfig
 from .errors import ServingError, invalid
-from .servable import CLASSIFY, PREDICT, REGRESS, _check_inputs, _output_aliases
+from .grpc_convert import (
+    check_dtypes,
+    fill_classification,
+    fill_model_spec,
+    fill_regression,
+    grpc_status,
+    model_spec_of,
+    proto_array,
+    request_examples,
+    resolve_servable,
+    spec_target,
+    tensor_proto,
+)
+from .grpc_reload import reload_config
+from .servable import CLASSIFY, PREDICT, REGRESS, check_inputs, output_aliases
 from .server import ModelServer
-from .versions import ServedModel
 
 __all__ = ["RunningGrpcServer", "grpc_status", "reload_config", "serve_grpc"]
 
 log = logging.getLogger("mlep.deployment.serving")
-
-# TensorFlow codes a model run can raise that are 5xx in TF Serving; caused by a request's
-# tensors, they are the client's to fix, so they are answered INVALID_ARGUMENT here
-_REQUEST_CAUSED = {"UNKNOWN", "INTERNAL", "DATA_LOSS"}
-
-_FIELDS = {  # DataType enum name -> the TensorProto field TF Serving fills (AsProtoField)
-    "DT_FLOAT": "float_val",
-    "DT_DOUBLE": "double_val",
-    "DT_INT32": "int_val",
-    "DT_INT16": "int_val",
-    "DT_INT8": "int_val",
-    "DT_UINT8": "int_val",
-    "DT_UINT16": "int_val",
-    "DT_INT64": "int64_val",
-    "DT_UINT32": "uint32_val",
-    "DT_UINT64": "uint64_val",
-    "DT_BOOL": "bool_val",
-    "DT_STRING": "string_val",
-}
-
-
-def grpc_status(error: ServingError):
-    """The ``grpc.StatusCode`` for a :class:`ServingError` (its TensorFlow code, by name).
-
-    Parameters
-    ----------
-    error : ServingError
-        The error; its ``code`` is a TensorFlow status code name such as ``"NOT_FOUND"``.
-        ``UNKNOWN``, ``INTERNAL`` and ``DATA_LOSS`` (raised by a model run on a request's
-        tensors) become ``INVALID_ARGUMENT``.
-
-    Returns
-    -------
-    grpc.StatusCode
-    """
-    import grpc
-
-    code = error.code if error.code not in _REQUEST_CAUSED else "INVALID_ARGUMENT"
-    return getattr(grpc.StatusCode, code, grpc.StatusCode.INVALID_ARGUMENT)
-
-
-# -- requests -> the server's terms ---------------------------------------------------------
-
-
-def _spec(request, field: str = "model_spec"):
-    """``(name, version, label, signature)`` of a request's ModelSpec (ServerCore's rules)."""
-    if not request.HasField(field):
-        raise invalid("Missing ModelSpec")
-    return _named(getattr(request, field))
-
-
-def _named(spec):
-    if not spec.name:
-        raise invalid("ModelSpec has no name specified.")
-    choice = spec.WhichOneof("version_choice")
-    version = spec.version.value if choice == "version" else None
-    label = spec.version_label if choice == "version_label" else None
-    return spec.name, version, label, spec.signature_name
-
-
-def _resolve(server: ModelServer, name: str, version, label, key: bytes):
-    if version is None and label is None:
-        version = server.split_version(name, key.decode("latin-1"))
-    return server.resolve(name, version, label)
-
-
-def _array(proto, alias: str, limit: int) -> np.ndarray:
-    """A TensorProto as an array, or TF Serving's ``tensor parsing error``."""
-    from tensorflow.python.framework import tensor_util
-
-    dims = [d.size for d in proto.tensor_shape.dim]
-    if min(dims, default=0) < 0 or math.prod(dims) > limit:
-        raise invalid(f"tensor parsing error: {alias}")
-    try:
-        return tensor_util.MakeNdarray(proto)
-    except Exception:  # noqa: BLE001 - any proto TF cannot read is the request's mistake
-        raise invalid(f"tensor parsing error: {alias}") from None
-
-
-def _dtype_name(enum: int) -> str:
-    from tensorflow.core.framework import types_pb2
-
-    return types_pb2.DataType.Name(enum)
-
-
-def _check_dtypes(sig, inputs: dict, protos) -> None:
-    """TF's feed check: ``Expects arg[i] to be float but string is provided``."""
-    for index, alias in enumerate(sorted(inputs)):
-        want, got = sig.inputs[alias].dtype, protos[alias].dtype
-        if want != got:
-            raise invalid(
-                f"Expects arg[{index}] to be {_dtype_name(want)[3:].lower()} but "
-                f"{_dtype_name(got)[3:].lower()} is provided"
-            )
-
-
-def _examples(request) -> list[bytes]:
-    """An ``Input`` as serialized ``tf.Example`` records, each merged with the context."""
-    from tensorflow.core.example import example_pb2
-
-    kind = request.input.WhichOneof("kind")
-    if kind == "example_list":
-        return [e.SerializeToString() for e in request.input.example_list.examples]
-    if kind == "example_list_with_context":
-        group = request.input.example_list_with_context
-        context = group.context.SerializeToString()
-        # concatenated protos merge (the example's feature wins); one canonical record each
-        return [
-            example_pb2.Example.FromString(context + e.SerializeToString()).SerializeToString()
-            for e in group.examples
-        ]
-    return []
-
-
-# -- answers -> protos ----------------------------------------------------------------------
-
-
-def tensor_proto(array: np.ndarray):
-    """An output array as TF Serving sends it: dtype, shape and the typed value field."""
-    from tensorflow.core.framework import tensor_pb2, types_pb2
-    from tensorflow.python.framework import dtypes, tensor_util
-
-    array = np.asarray(array)
-    if array.dtype.kind in "OSU":
-        dtype = "DT_STRING"
-    else:
-        dtype = types_pb2.DataType.Name(dtypes.as_dtype(array.dtype).as_datatype_enum)
-    field = _FIELDS.get(dtype)
-    if field is None:  # half, bfloat16, complex...: TensorFlow's own converter
-        return tensor_util.make_tensor_proto(array)
-    proto = tensor_pb2.TensorProto(dtype=types_pb2.DataType.Value(dtype))
-    for size in array.shape:
-        proto.tensor_shape.dim.add(size=size)
-    flat = array.ravel()
-    if dtype == "DT_STRING":
-        proto.string_val.extend(v if isinstance(v, bytes) else str(v).encode() for v in flat)
-    else:
-        getattr(proto, field).extend(flat.tolist())
-    return proto
-
-
-def _model_spec(target, name: str, version: int, signature: str | None) -> None:
-    target.name = name
-    target.version.value = version
-    if signature is not None:
-        target.signature_name = signature or "serving_default"
-
-
-def _classification_result(result, classes, scores) -> None:
-    rows = (classes if classes is not None else scores).shape
-    for i in range(rows[0]):
-        entry = result.classifications.add()
-        for c in range(rows[1]):
-            item = entry.classes.add()
-            if classes is not None:
-                label = classes[i, c]
-                item.label = (
-                    label.decode("utf-8", "replace") if isinstance(label, bytes) else str(label)
-                )
-            if scores is not None:
-                item.score = float(scores[i, c])
-
-
-def _regression_result(result, values) -> None:
-    for value in np.asarray(values).reshape(-1).tolist():
-        result.regressions.add(value=value)
 
 
 # -- the services ---------------------------------------------------------------------------
@@ -270,8 +112,8 @@ class _Services:
     async def _predict(self, request, key: bytes):
         from tensorflow_serving.apis import predict_pb2
 
-        name, version, label, signature = _spec(request)
-        servable = _resolve(self.server, name, version, label, key)
+        name, version, label, signature = model_spec_of(request)
+        servable = resolve_servable(self.server, name, version, label, key)
         sig_name = signature or "serving_default"
         if sig_name not in servable.signature_defs:
             raise ServingError(
@@ -283,18 +125,20 @@ class _Services:
                 f"Expected prediction signature method_name to be one of {{{PREDICT}, "
                 f"{CLASSIFY}, {REGRESS}}}. Was: {sig.method_name}"
             )
-        _check_inputs(sig, request.inputs)
+        check_inputs(sig, request.inputs)
         limit = self.server.max_body_bytes
-        inputs = {alias: _array(request.inputs[alias], alias, limit) for alias in request.inputs}
-        fetches = _output_aliases(sig, list(request.output_filter))
-        _check_dtypes(sig, inputs, request.inputs)
+        inputs = {
+            alias: proto_array(request.inputs[alias], alias, limit) for alias in request.inputs
+        }
+        fetches = output_aliases(sig, list(request.output_filter))
+        check_dtypes(sig, inputs, request.inputs)
         output_filter = list(request.output_filter) or None
         if self.server.max_batch_size:
             outputs = await self._batcher(servable, sig_name).submit(inputs, output_filter)
         else:
             outputs = await asyncio.to_thread(servable.run, sig_name, inputs, output_filter)
         response = predict_pb2.PredictResponse()
-        _model_spec(response.model_spec, name, servable.version, sig_name)
+        fill_model_spec(response.model_spec, name, servable.version, sig_name)
         for alias in fetches:
             response.outputs[alias].CopyFrom(tensor_proto(outputs[alias]))
         return response
@@ -312,13 +156,13 @@ class _Services:
     async def _classify(self, request, key: bytes):
         from tensorflow_serving.apis import classification_pb2
 
-        name, version, label, signature = _spec(request)
-        servable = _resolve(self.server, name, version, label, key)
-        examples = _examples(request)
+        name, version, label, signature = model_spec_of(request)
+        servable = resolve_servable(self.server, name, version, label, key)
+        examples = request_examples(request)
         classes, scores = await asyncio.to_thread(servable.classify, signature, examples)
         response = classification_pb2.ClassificationResponse()
-        _model_spec(response.model_spec, name, servable.version, signature)
-        _classification_result(response.result, classes, scores)
+        fill_model_spec(response.model_spec, name, servable.version, signature)
+        fill_classification(response.result, classes, scores)
         return response
 
     async def Regress(self, request, context):  # noqa: N802
@@ -327,12 +171,12 @@ class _Services:
     async def _regress(self, request, key: bytes):
         from tensorflow_serving.apis import regression_pb2
 
-        name, version, label, signature = _spec(request)
-        servable = _resolve(self.server, name, version, label, key)
-        values = await asyncio.to_thread(servable.regress, signature, _examples(request))
+        name, version, label, signature = model_spec_of(request)
+        servable = resolve_servable(self.server, name, version, label, key)
+        values = await asyncio.to_thread(servable.regress, signature, request_examples(request))
         response = regression_pb2.RegressionResponse()
-        _model_spec(response.model_spec, name, servable.version, signature)
-        _regression_result(response.result, values)
+        fill_model_spec(response.model_spec, name, servable.version, signature)
+        fill_regression(response.result, values)
         return response
 
     async def MultiInference(self, request, context):  # noqa: N802
@@ -342,21 +186,21 @@ class _Services:
         from tensorflow_serving.apis import inference_pb2, model_pb2
 
         first = request.tasks[0].model_spec if request.tasks else model_pb2.ModelSpec()
-        name, version, label, _ = _named(first)
+        name, version, label, _ = spec_target(first)
         servable = self.server.resolve(name, version, label)
         _check_tasks(servable, request.tasks)
-        examples = _examples(request)
+        examples = request_examples(request)
         response = inference_pb2.MultiInferenceResponse()
         for task in request.tasks:
             signature = task.model_spec.signature_name
             result = response.results.add()
             if task.method_name == CLASSIFY:
                 classes, scores = await asyncio.to_thread(servable.classify, signature, examples)
-                _classification_result(result.classification_result, classes, scores)
+                fill_classification(result.classification_result, classes, scores)
             else:
                 values = await asyncio.to_thread(servable.regress, signature, examples)
-                _regression_result(result.regression_result, values)
-            _model_spec(result.model_spec, task.model_spec.name, servable.version, signature)
+                fill_regression(result.regression_result, values)
+            fill_model_spec(result.model_spec, task.model_spec.name, servable.version, signature)
         return response
 
     async def GetModelMetadata(self, request, context):  # noqa: N802
@@ -372,13 +216,13 @@ class _Services:
         for field in request.metadata_field:
             if field != "signature_def":
                 raise invalid(f"Metadata field {field} is not supported")
-        name, version, label, _ = _named(request.model_spec)
+        name, version, label, _ = spec_target(request.model_spec)
         servable = self.server.resolve(name, version, label)
         defs = get_model_metadata_pb2.SignatureDefMap()
         for key, value in servable.signature_defs.items():
             defs.signature_def[key].CopyFrom(value)
         response = get_model_metadata_pb2.GetModelMetadataResponse()
-        _model_spec(response.model_spec, servable.name, servable.version, None)
+        fill_model_spec(response.model_spec, servable.name, servable.version, None)
         response.metadata["signature_def"].Pack(defs)
         return response
 
@@ -450,110 +294,6 @@ def _check_tasks(servable, tasks) -> None:
         if input_name and sig.inputs["inputs"].name != input_name:
             raise invalid("Input tensor must be the same for all Signatures.")
         input_name = sig.inputs["inputs"].name
-
-
-# -- reloading the config (ModelService.HandleReloadConfigRequest) --------------------------
-
-
-def reload_config(server: ModelServer, config_list) -> None:
-    """Serve the models of a ``ModelConfigList`` from now on, as ``ServerCore::ReloadConfig``.
-
-    Parameters
-    ----------
-    server : ModelServer
-        The server whose models change.
-    config_list : tensorflow.serving.ModelConfigList
-        The new list (a ``ReloadConfigRequest``'s ``config.model_config_list``).
-
-    New models are loaded (and must become available), models that stay get their new version
-    policy and labels, models left out are unloaded (their versions end in state ``END``).
-    Labels must name versions that are available now, as TF Serving requires by default.
-    A config refused by its checks (names, paths, platforms, labels) changes nothing; a new
-    model that does not become available stays listed, with its versions' errors in its status.
-
-    Raises
-    ------
-    ServingError
-        With TF Serving's code and message when the config is refused.
-    """
-    names: set[str] = set()
-    configs = []
-    for entry in config_list.config:
-        if entry.name in names:
-            raise invalid(f"Illegal to list model {entry.name} multiple times in config list")
-        names.add(entry.name)
-        if not PurePosixPath(entry.base_path).is_absolute() and "://" not in entry.base_path:
-            raise invalid(
-                f"Expected model {entry.name} to have an absolute path or URI; "
-                f"got base_path()={entry.base_path}"
-            )
-        configs.append(_model_config(entry))
-    for entry in config_list.config:
-        if not entry.model_platform:
-            raise invalid(
-                "Illegal setting neither ModelServerConfig::model_type (deprecated) nor "
-                "ModelServerConfig::model_platform."
-            )
-        if entry.model_platform != "tensorflow":
-            raise invalid(
-                f"Model {entry.name} requests unsupported platform {entry.model_platform}"
-            )
-    _check_labels(server, configs)
-    models = dict(server.models)
-    for config in configs:
-        model = models.get(config.name)
-        if model is None:
-            models[config.name] = model = ServedModel(config)
-        else:
-            model.config = config
-        model.refresh()
-    for name in set(models) - names:  # left out: unload every version, keep their END states
-        model = models[name]
-        model.config = ModelConfig(name, model.config.base_path, ("specific", ()), {})
-        model.refresh()
-    server.models = models
-    _check_available(server, [c.name for c in configs])
-
-
-def _model_config(entry) -> ModelConfig:
-    kind = entry.model_version_policy.WhichOneof("policy_choice")
-    if kind == "all":
-        policy: tuple = ("all",)
-    elif kind == "specific":
-        policy = ("specific", tuple(entry.model_version_policy.specific.versions))
-    else:
-        policy = ("latest", entry.model_version_policy.latest.num_versions or 1)
-    return ModelConfig(entry.name, entry.base_path, policy, dict(entry.version_labels))
-
-
-def _check_labels(server: ModelServer, configs: list[ModelConfig]) -> None:
-    for config in configs:
-        model = server.models.get(config.name)
-        for version in config.labels.values():
-            state = model.states.get(version) if model is not None else None
-            if state is None or state.state != "AVAILABLE":
-                raise ServingError(
-                    f"Request to assign label to version {version} of model {config.name}, "
-                    "which is not currently available for inference",
-                    400,
-                    "FAILED_PRECONDITION",
-                )
-
-
-def _check_available(server: ModelServer, names: list[str]) -> None:
-    missing = [n for n in names if not server.models[n].servables]
-    if missing:
-        details = ", ".join(
-            f"{{name: {n} version: {v} due to error: {s.error_code}: {s.error_message}}}"
-            for n in missing
-            for v, s in sorted(server.models[n].states.items())
-            if s.error_code != "OK"
-        ) or ", ".join(f"{{name: {n}: no version found}}" for n in missing)
-        raise ServingError(
-            f"{len(missing)} model(s) did not become available: {{{details}}}",
-            400,
-            "FAILED_PRECONDITION",
-        )
 
 
 # -- running it -----------------------------------------------------------------------------
