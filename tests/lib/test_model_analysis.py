@@ -240,3 +240,21 @@ def test_worst_slice_refuses_settings_that_would_pick_another_slice(call, error,
     with pytest.raises(error, match=message):
         call()
     assert sliced.worst_slice(TABLE, "auc", higher_is_better=False)["slice"] == "region=east"
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, message",
+    [
+        ({"metrics": "AUC"}, TypeError, "wrap it in a list"),  # before: metrics 'A', 'U', 'C'
+        ({"metrics": []}, ValueError, "metrics must hold at least 1"),
+        ({"metrics": ["AUC", 3]}, TypeError, "metrics must hold strings only"),
+        ({"prediction_key": None}, TypeError, "prediction_key must be a column name"),
+        ({"baseline_prediction_key": 1}, TypeError, "baseline_prediction_key must be"),
+        ({"thresholds": ["AUC"]}, TypeError, "thresholds must be a dict"),
+        ({"fairness_thresholds": "0.5"}, TypeError, "fairness_thresholds must be a list"),
+        ({"slices": {"region": 1}}, TypeError, "list of feature lists"),
+    ],
+)
+def test_eval_config_refuses_specs_tfma_would_misread(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        sliced.eval_config(label_key="label", **kwargs)

@@ -35,7 +35,7 @@ from typing import Any
 
 import pandas as pd
 
-from mlep._checks import count, frame, instance, text
+from mlep._checks import count, frame, instance, strings, text
 from mlep.modeling.analysis.tfma_results import (
     BASELINE,
     CANDIDATE,
@@ -107,9 +107,9 @@ def _threshold(tfma, metric: str, spec: Mapping[str, float]):
 
 
 def _slices(slices: Sequence[Sequence[str] | str]) -> list[list[str]]:
-    if isinstance(slices, str):
+    if isinstance(slices, (str, Mapping)):
         raise TypeError(
-            f"slices should be a list of feature lists, e.g. [['region']], got {slices!r}"
+            f"slices must be a list of feature lists, e.g. [['region']], but got {slices!r}"
         )
     out = []
     for item in slices:
@@ -159,9 +159,18 @@ def eval_config(
     ValueError
         On an unknown threshold key, a change threshold without a baseline, or an empty slice.
     """
-    tfma = load_tfma()
     if not isinstance(label_key, str) or not label_key:
         raise ValueError(f"label_key should name the label column, got {label_key!r}")
+    instance(prediction_key, str, "prediction_key", "a column name")
+    instance(baseline_prediction_key, (str, type(None)), "baseline_prediction_key", "a column name")
+    metrics = strings(metrics, "metrics", minimum=0 if thresholds else 1)
+    instance(thresholds or {}, Mapping, "thresholds", "a dict of metric -> {'lower': ...}")
+    if isinstance(fairness_thresholds, (str, bytes, Mapping)):
+        raise TypeError(
+            f"fairness_thresholds must be a list of numbers, but got {fairness_thresholds!r}"
+        )
+    _slices(slices)
+    tfma = load_tfma()
     thresholds = dict(thresholds or {})
     changes = [
         m
