@@ -168,3 +168,78 @@ def test_plot_group_rates_draws_one_bar_per_group_and_rate(loans):
     bars = figure.axes[0].patches
     assert len(bars) == 2 * 3
     assert bars[0].get_height() == pytest.approx(table.loc["A", "fpr"])
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (
+            lambda: F.group_rates("0101", [0, 1, 0, 1], list("abab")),
+            TypeError,
+            "y_true must be a sequence of 0/1",
+        ),
+        (
+            lambda: F.group_rates([0, 1], [0, 1, 1], ["a", "b"]),
+            ValueError,
+            "y_true and y_pred must have the same length",
+        ),
+        (lambda: F.group_rates([0, 1], [0, 1], "ab"), TypeError, "groups must be a sequence"),
+        (
+            lambda: F.group_rates([0, 1], [0, 1], ["a", None]),
+            ValueError,
+            "groups must not hold missing",
+        ),
+        (
+            lambda: F.group_rates([0, np.nan], [0, 1], ["a", "b"]),
+            ValueError,
+            "y_true must hold 0/1 labels",
+        ),
+        (
+            lambda: F.GroupThresholds(target_fpr=0.1).fit([0, 1], [0.2, np.nan], ["a", "a"]),
+            ValueError,
+            "scores must hold finite",
+        ),
+        (
+            lambda: F.GroupThresholds(target_fpr="0.1").fit([0, 1], [0.2, 0.8], ["a", "a"]),
+            TypeError,
+            "target_fpr must be a number",
+        ),
+        (
+            lambda: (
+                F.GroupThresholds(target_fpr=0.1)
+                .fit([0, 1], [0.2, 0.8], ["a", "a"])
+                .predict([0.5], "a")
+            ),
+            TypeError,
+            "groups must be a sequence",
+        ),
+        (
+            lambda: (
+                F.GroupThresholds(target_fpr=0.1)
+                .fit([0, 1], [0.2, 0.8], ["a", "a"])
+                .predict([0.5, 0.6], ["a"])
+            ),
+            ValueError,
+            "one group per example",
+        ),
+        (
+            lambda: F.fairness_gaps({"fpr": [0.1], "fnr": [0.1], "selection_rate": [0.5]}),
+            TypeError,
+            "rates must be group_rates",
+        ),
+        (
+            lambda: F.fairness_gaps(pd.DataFrame(columns=["fpr", "fnr", "selection_rate"])),
+            ValueError,
+            "empty table",
+        ),
+        (
+            lambda: F.plot_group_rates(F.group_rates([0, 1], [0, 1], ["a", "b"]), columns="fpr"),
+            TypeError,
+            "wrap it in a list",
+        ),
+        (lambda: F.reweighing_weights([0, 1], ["a"]), ValueError, "one group per example"),
+    ],
+)
+def test_bad_second_arguments_are_refused_with_checks_wording(call, error, message):
+    with pytest.raises(error, match=message):
+        call()

@@ -29,11 +29,13 @@ b          4  1.0  0.5            0.75
 
 from __future__ import annotations
 
-import numbers
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+
+from mlep._checks import finite_array, instance, probability, same_length, strings
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
@@ -50,29 +52,50 @@ RATES = ("fpr", "fnr", "selection_rate")
 
 
 def _binary(values: Any, name: str) -> np.ndarray:
+    if isinstance(values, (str, bytes, Mapping)) or np.ndim(values) == 0:
+        raise TypeError(f"{name} must be a sequence of 0/1 labels, but got {values!r}")
     array = np.asarray(values)
     if array.ndim != 1 or len(array) == 0:
-        raise ValueError(f"{name} should be a non-empty 1-D array, got shape {array.shape}")
-    if not np.isin(array, [0, 1]).all():
-        seen = sorted(set(np.unique(array).tolist()) - {0, 1})[:3]
-        raise ValueError(f"{name} should hold 0/1 labels, got values like {seen}")
+        raise ValueError(f"{name} must be a non-empty 1-D array, but got shape {array.shape}")
+    if array.dtype.kind not in "biuf" or not np.isin(array, [0, 1]).all():
+        seen = [
+            v
+            for v in pd.unique(array).tolist()
+            if not (isinstance(v, (int, float)) and v in (0, 1))
+        ]
+        raise ValueError(f"{name} must hold 0/1 labels, but got values like {seen[:3]}")
     return array.astype(int)
 
 
 def _groups(groups: Any, n: int) -> np.ndarray:
+    if isinstance(groups, (str, bytes, Mapping)) or np.ndim(groups) == 0:
+        raise TypeError(f"groups must be a sequence with one group per example, but got {groups!r}")
     array = np.asarray(groups)
     if array.ndim != 1 or len(array) != n:
-        raise ValueError(f"groups should give one group per example ({n}), got shape {array.shape}")
+        raise ValueError(
+            f"groups must give one group per example ({n}), but got shape {array.shape}"
+        )
     if pd.isna(array).any():
-        raise ValueError("groups has missing values; give every example a group")
+        raise ValueError(
+            "groups must not hold missing values, but has some; give every example a group"
+        )
     return array
 
 
 def _scores(values: Any, n: int, name: str = "scores") -> np.ndarray:
-    array = np.asarray(values, dtype=float)
-    if array.ndim != 1 or len(array) != n:
-        raise ValueError(f"{name} should be one score per example ({n}), got shape {array.shape}")
+    array = finite_array(values, name, ndim=1)
+    if len(array) != n:
+        raise ValueError(f"{name} must be one score per example ({n}), but got shape {array.shape}")
     return array
+
+
+def _rates_table(rates: Any, columns) -> None:
+    instance(rates, pd.DataFrame, "rates", "group_rates(...)'s table (a DataFrame)")
+    missing = [c for c in strings(columns, "columns") if c not in rates.columns]
+    if missing:
+        raise ValueError(f"rates must be group_rates(...)'s table, but it lacks {missing}")
+    if rates.empty:
+        raise ValueError("rates must have one row per group, but got an empty table")
 
 
 def _ratio(numerator: float, denominator: float) -> float:
@@ -88,10 +111,7 @@ def group_rates(y_true: Any, y_pred: Any, groups: Any) -> pd.DataFrame:
     """
     true = _binary(y_true, "y_true")
     pred = _binary(y_pred, "y_pred")
-    if len(pred) != len(true):
-        raise ValueError(
-            f"y_true has {len(true)} and y_pred {len(pred)} entries; give one per example"
-        )
+    same_length(true, pred, "y_true", "y_pred")
     group = _groups(groups, len(true))
     rows = {}
     for name in pd.unique(group):
@@ -118,9 +138,7 @@ def fairness_gaps(rates: pd.DataFrame) -> dict[str, float]:
     Returns ``fpr_gap``, ``fnr_gap``, ``selection_rate_gap`` (max − min over groups) and
     ``selection_rate_ratio`` (min / max; the "four-fifths rule" asks for at least 0.8).
     """
-    missing = [c for c in RATES if c not in getattr(rates, "columns", [])]
-    if missing:
-        raise ValueError(f"rates should be group_rates(...)'s table; it lacks {missing}")
+    _rates_table(rates, RATES)
     gaps = {f"{rate}_gap": float(rates[rate].max() - rates[rate].min()) for rate in RATES}
     top = rates["selection_rate"].max()
     gaps["selection_rate_ratio"] = (
@@ -171,9 +189,7 @@ class GroupThresholds:
         target = self.target_fpr
         if target is None:
             target = _ratio(((score >= 0.5) & (true == 0)).sum(), (true == 0).sum())
-        if isinstance(target, bool) or not isinstance(target, numbers.Real) or not 0 <= target <= 1:
-            raise ValueError(f"target_fpr should be a rate between 0 and 1, got {target!r}")
-        self.target_fpr_ = float(target)
+        self.target_fpr_ = probability(target, "target_fpr")
         self.thresholds_ = {}
         for name in pd.unique(group):
             t, s = true[group == name], score[group == name]
@@ -199,8 +215,8 @@ class GroupThresholds:
             raise RuntimeError(
                 "GroupThresholds is not fitted; call fit(y_true, scores, groups) first"
             )
-        group = np.asarray(groups)
-        score = _scores(scores, len(group))
+        score = finite_array(scores, "scores", ndim=1)
+        group = _groups(groups, len(score))
         unknown = sorted(set(pd.unique(group).tolist()) - set(self.thresholds_))
         if unknown:
             raise ValueError(
@@ -233,9 +249,7 @@ def reweighing_weights(y_true: Any, groups: Any) -> np.ndarray:
 
 def plot_group_rates(rates: pd.DataFrame, *, columns: tuple[str, ...] = RATES) -> Figure:
     """Grouped bars: one cluster per rate, one bar per group (detached from pyplot)."""
-    missing = [c for c in columns if c not in getattr(rates, "columns", [])]
-    if missing:
-        raise ValueError(f"rates should be group_rates(...)'s table; it lacks {missing}")
+    _rates_table(rates, columns)
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 3.5), layout="constrained")
