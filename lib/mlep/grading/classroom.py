@@ -41,10 +41,10 @@ from mlep.grading.nbgrader import (
     VAR,
     GradingError,
     StudentResult,
-    _explain_failure,
-    _last_line,
-    _nbgrader,
-    _write_csv,
+    explain_failure,
+    last_line,
+    run_nbgrader,
+    write_grades_csv,
 )
 
 __all__ = ["Task", "Outcome", "grade_class", "grade_submission", "grade_safely", "export", "default_workers"]
@@ -154,13 +154,13 @@ def _grade_in(scratch: Path, task: Task, notebook: dict, result: StudentResult, 
     env = {"MLEP_CELL_TRACE": str(trace)}
     for _attempt in range(MAX_KILLS + 1):
         trace.unlink(missing_ok=True)
-        run = _nbgrader(["autograde", task.lab, "--student", task.student, "--force"], scratch, extra_env=env)
+        run = run_nbgrader(["autograde", task.lab, "--student", task.student, "--force"], scratch, extra_env=env)
         if run.returncode == 0:
             break
         died = _died_in(run, trace)
         if died is None:
             result.status = "error"
-            result.feedback.append(_explain_failure(run))
+            result.feedback.append(explain_failure(run))
             return Outcome(result)
         try:
             fix = repair.defuse(notebook, died)
@@ -180,11 +180,11 @@ def _grade_in(scratch: Path, task: Task, notebook: dict, result: StudentResult, 
     autograded = autograded_path.read_text(encoding="utf-8") if autograded_path.is_file() else None
     if autograded:
         _messages(result, json.loads(autograded), exercises)
-    feedback = _nbgrader(["generate_feedback", task.lab, "--student", task.student, "--force"], scratch)
+    feedback = run_nbgrader(["generate_feedback", task.lab, "--student", task.student, "--force"], scratch)
     page = scratch / VAR / "feedback" / task.student / task.lab / f"{task.lab}.html"
     html = page.read_text(encoding="utf-8") if page.is_file() else None
     if feedback.returncode != 0 or html is None:
-        result.feedback.append("feedback page could not be generated: " + _last_line(feedback))
+        result.feedback.append("feedback page could not be generated: " + last_line(feedback))
     return Outcome(result, html, autograded)
 
 
@@ -438,7 +438,7 @@ def grade_class(
             on_result(done, total, result)
     ordered = [results[s] for s in students]
     cells = [e.grade_id + notebooks.TEST_SUFFIX for e in notebooks.exercises(released)]
-    _write_csv(root / VAR / "grades" / f"{lab}.csv", lab, cells, ordered)
+    write_grades_csv(root / VAR / "grades" / f"{lab}.csv", lab, cells, ordered)
     return ordered
 
 

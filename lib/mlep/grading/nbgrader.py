@@ -34,7 +34,7 @@ class GradingError(RuntimeError):
     """An instructor command that could not run (not a learner's mistake)."""
 
 
-def _nbgrader(
+def run_nbgrader(
     args: list[str], root: Path, timeout: float = 1800, *, extra_env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess:
     env = configure(dict(os.environ))
@@ -83,8 +83,8 @@ def release(lab: str, *, root: Path | None = None) -> Path:
     if not notebooks.source_notebook(lab, root).is_file():
         raise GradingError(f"no source notebook for lab {lab!r}; labs: {notebooks.lab_ids(root)}")
     (root / VAR).mkdir(parents=True, exist_ok=True)
-    _require_ok(_nbgrader(["db", "assignment", "add", lab], root), f"registering {lab}")
-    result = _nbgrader(["generate_assignment", lab, "--force"], root)
+    _require_ok(run_nbgrader(["db", "assignment", "add", lab], root), f"registering {lab}")
+    result = run_nbgrader(["generate_assignment", lab, "--force"], root)
     _require_ok(result, f"releasing {lab}")
     return notebooks.released_notebook(lab, root)
 
@@ -133,19 +133,19 @@ def grade(
     )
 
 
-def _last_line(run: subprocess.CompletedProcess) -> str:
+def last_line(run: subprocess.CompletedProcess) -> str:
     lines = [line for line in (run.stderr + run.stdout).splitlines() if line.strip()]
     return lines[-1] if lines else f"exit code {run.returncode}"
 
 
-def _explain_failure(run: subprocess.CompletedProcess) -> str:
+def explain_failure(run: subprocess.CompletedProcess) -> str:
     text = run.stderr + run.stdout
     if "DeadKernelError" in text or "Kernel died" in text:
         return "the kernel died while running the notebook (e.g. it ran out of memory or called exit()); scored 0"
-    return "autograding failed: " + _last_line(run)
+    return "autograding failed: " + last_line(run)
 
 
-def _write_csv(path: Path, lab: str, cells: list[str], results: list[StudentResult]) -> None:
+def write_grades_csv(path: Path, lab: str, cells: list[str], results: list[StudentResult]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)

@@ -15,7 +15,7 @@ from pathlib import Path
 from mlep.runtime import project_root
 
 TEST_SUFFIX = "_tests"
-_EXERCISE_ID = re.compile(r"^ex(?P<number>\d+)_(?P<function>\w+)$")
+EXERCISE_ID = re.compile(r"^ex(?P<number>\d+)_(?P<function>\w+)$")
 
 
 class NotebookError(ValueError):
@@ -75,7 +75,7 @@ def exercises(notebook: dict) -> list[Exercise]:
     index = {nbgrader_meta(c).get("grade_id"): i for i, c in enumerate(notebook["cells"])}
     found = []
     for grade_id, i in index.items():
-        match = _EXERCISE_ID.match(grade_id or "")
+        match = EXERCISE_ID.match(grade_id or "")
         cell = notebook["cells"][i]
         if not match or not nbgrader_meta(cell).get("solution"):
             continue

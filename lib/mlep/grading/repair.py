@@ -131,7 +131,7 @@ def _squash(text: str) -> str:
 
 def _match_content(gid: str, lab_cell: dict, cells: list[dict], free: list[int]) -> int | None:
     meta = notebooks.nbgrader_meta(lab_cell)
-    exercise = notebooks._EXERCISE_ID.match(gid)
+    exercise = notebooks.EXERCISE_ID.match(gid)
     if meta.get("solution") and exercise:
         pattern = re.compile(rf"^\s*(def|class)\s+{re.escape(exercise['function'])}\b", re.MULTILINE)
         for index in free:
@@ -219,7 +219,7 @@ def defuse(notebook: dict, index: int) -> Repair:
         repair.notes.append(f"{name} stopped the kernel (os._exit() or exit(), a crash, or out of memory): "
                             "it was skipped and the rest of the notebook ran without it")
         return repair
-    exercise = notebooks._EXERCISE_ID.match(gid.removesuffix(notebooks.TEST_SUFFIX))
+    exercise = notebooks.EXERCISE_ID.match(gid.removesuffix(notebooks.TEST_SUFFIX))
     solution = next((c for c in cells if exercise and notebooks.nbgrader_meta(c).get("grade_id") == exercise[0]),
                     None)
     if solution is None:
