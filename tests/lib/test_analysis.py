@@ -419,3 +419,12 @@ def test_no_nan_in_any_metric_of_a_degenerate_but_valid_input():
     report = M.per_class_report(["a"], ["b"])
     assert not report.isna().any().any()
     assert math.isclose(report.loc["macro avg", "f1"], 0.0)
+
+
+@pytest.mark.parametrize("seed", [None, "0", 1.5, True])
+def test_baseline_seeds_must_be_integers(seed):
+    X, y = [[0.0], [1.0], [2.0], [3.0]], [0, 0, 1, 1]
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        M.quick_baseline(X, y, X, y, model="tree", seed=seed)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        M.overfit_small_set(lambda: None, X, y, n=2, seed=seed)

@@ -340,3 +340,38 @@ def test_bad_arguments_are_refused_before_tensorflow_is_imported():
     )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == "[]"
+
+
+# -- feature selection: a string is not a list of features ------------------------------------------
+
+
+@FAST
+@given(st.sampled_from(["ab", "a", "ba"]))
+def test_compare_refuses_a_string_selection(name):
+    # before: the string was read letter by letter, as the features 'a' and 'b'
+    from mlep.data import feature_selection
+
+    X = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0) % 3})
+    y = np.arange(20) % 2
+    with pytest.raises(TypeError) as caught:
+        feature_selection.compare(X, y, {"pick": name}, cv=2)
+    _clear(caught.value, "selection 'pick'")
+
+
+@pytest.mark.parametrize(
+    "kwargs, error, argument",
+    [
+        ({"selections": ["a"]}, TypeError, "selections"),
+        ({"cv": 1}, ValueError, "cv"),
+        ({"seed": None}, TypeError, "seed"),
+        ({"estimator": "tree"}, TypeError, "estimator"),
+    ],
+)
+def test_compare_refuses_bad_settings(kwargs, error, argument):
+    from mlep.data import feature_selection
+
+    X = pd.DataFrame({"a": np.arange(20.0), "b": np.arange(20.0) % 3})
+    options = {"selections": {"a": ["a"]}, **kwargs}
+    with pytest.raises(error) as caught:
+        feature_selection.compare(X, np.arange(20) % 2, **options)
+    _clear(caught.value, argument)

@@ -95,3 +95,11 @@ def test_a_curated_version_is_what_the_tfx_pipeline_validates_against(inferred, 
         F.transform_pipeline(
             data, module, pipeline_root=tmp_path / "r2", schema_file=tmp_path / "none.pbtxt"
         )
+
+
+def test_a_folder_or_version_of_the_wrong_type_is_named(tmp_path):
+    with pytest.raises(TypeError, match="folder must be a folder path"):
+        SchemaVersions(3)
+    versions = SchemaVersions(tmp_path)
+    with pytest.raises(LookupError):
+        versions.path(1)  # nothing saved yet

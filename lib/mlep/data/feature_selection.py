@@ -27,7 +27,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, finite_frame
+from mlep._checks import count, finite_frame, instance, positive, strings
 
 __all__ = ["METHODS", "compare", "select"]
 
@@ -103,6 +103,13 @@ def select(
     if method not in METHODS:
         raise ValueError(f"unknown method {method!r}; choose one of: {', '.join(METHODS)}")
     X, y = _check(X, y)
+    count(seed, "seed")
+    if method == "l1":
+        positive(C, "C")
+    if estimator is not None and not hasattr(estimator, "fit"):
+        raise TypeError(
+            f"estimator must be a scikit-learn estimator (with fit), but got {type(estimator).__name__}"
+        )
     if method != "l1":
         if k is None:
             raise ValueError(f"method {method!r} needs k, the number of features to keep")
@@ -155,10 +162,20 @@ def compare(
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 
     X, y = _check(X, y)
+    instance(selections, Mapping, "selections", "a dict of name -> list of features")
+    chosen = {
+        name: strings(features, f"selection {name!r}") for name, features in selections.items()
+    }
+    count(cv, "cv", minimum=2)
+    count(seed, "seed")
+    if estimator is not None and not hasattr(estimator, "fit"):
+        raise TypeError(
+            f"estimator must be a scikit-learn estimator (with fit), but got {type(estimator).__name__}"
+        )
     model = estimator if estimator is not None else _default_model(seed)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)
     rows = []
-    for name, features in {"all features": list(X.columns), **dict(selections)}.items():
+    for name, features in {"all features": list(X.columns), **chosen}.items():
         unknown = [f for f in features if f not in X.columns]
         if unknown:
             raise ValueError(

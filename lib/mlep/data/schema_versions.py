@@ -36,6 +36,8 @@ from typing import Any
 
 import pandas as pd
 
+from mlep._checks import count, instance
+
 __all__ = ["SchemaVersions", "diff_schemas"]
 
 
@@ -45,6 +47,7 @@ class SchemaVersions:
     INDEX = "versions.json"
 
     def __init__(self, folder: str | Path):
+        instance(folder, (str, Path), "folder", "a folder path (str or pathlib.Path)")
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
 
@@ -62,7 +65,7 @@ class SchemaVersions:
             raise LookupError(f"no schema versions in {self.folder} yet; save one first")
         if version is None:
             return known[-1]
-        if version not in known:
+        if count(version, "version", minimum=1) not in known:
             raise LookupError(f"no schema version {version} in {self.folder}; versions: {known}")
         return version
 

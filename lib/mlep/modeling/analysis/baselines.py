@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from mlep._checks import count
 from mlep.modeling.analysis.errors import per_class_report
 from mlep.modeling.analysis.label_checks import (
     accuracy,
@@ -104,6 +105,7 @@ def quick_baseline(
     """
     if model not in _QUICK_MODELS:
         raise ValueError(f"model should be 'logistic' or 'tree', got {model!r}")
+    count(seed, "seed")
     train_X, eval_X = _features(X_train, "X_train"), _features(X_eval, "X_eval")
     train_y, eval_y = as_labels(y_train, "y_train"), as_labels(y_eval, "y_eval")
     same_length(X_train=train_X, y_train=train_y)
@@ -282,6 +284,7 @@ def overfit_small_set(
         )
     if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
         raise ValueError(f"n should be an integer >= 2, got {n!r}")
+    count(seed, "seed")
     labels = as_labels(y, "y")
     if np.ndim(X) < 2 or len(X) == 0:
         raise ValueError(f"X should be 2-D (n_examples, n_features), got shape {np.shape(X)}")
