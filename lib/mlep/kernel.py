@@ -13,11 +13,14 @@ of the test checks. The sandbox around the kernel is :mod:`mlep.grading.sandbox`
 from __future__ import annotations
 
 import argparse
+import atexit
 import builtins
 import json
 import math
 import os
+import shutil
 import sys
+import tempfile
 import types
 from pathlib import Path
 
@@ -56,6 +59,7 @@ def main(argv: list[str] | None = None) -> None:
         print(f"installed kernel {KERNEL_NAME!r} at {install(args.prefix)}")
         return
     configure()
+    private_tempdir()
     from ipykernel import kernelapp
 
     if os.environ.get("MLEP_GRADED") == "1":
@@ -65,6 +69,44 @@ def main(argv: list[str] | None = None) -> None:
     app.initialize()
     install_learner_errors(app.shell)
     app.start()
+
+
+TEMP_PREFIX = "mlep-kernel-"
+
+
+def private_tempdir() -> Path | None:
+    """Give this kernel its own temporary folder, removed when the kernel exits; return it.
+
+    Labs make scratch folders with :mod:`tempfile` (model versions, TFX runs, feature
+    repositories); inside the kernel, and in the processes it starts (``TMPDIR``), those land in
+    ``<system temp>/mlep-kernel-<pid>-*``, removed at exit. A kernel that was killed cannot clean
+    up: the next kernel removes the folders of kernels that no longer run. None (and the
+    system's folder used as before) when the temporary folder is not writable.
+    """
+    base = Path(tempfile.gettempdir())
+    for stale in base.glob(f"{TEMP_PREFIX}*-*"):
+        pid = stale.name[len(TEMP_PREFIX):].split("-")[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=base))
+    except OSError:
+        return None
+    os.environ["TMPDIR"] = tempfile.tempdir = str(path)
+    owner = os.getpid()
+    # only the kernel itself removes it (a forked child that exits normally must not)
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(path, ignore_errors=True))
+    return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 NOT_ATTEMPTED = "not attempted yet"

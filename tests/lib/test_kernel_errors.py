@@ -1,8 +1,10 @@
-"""What a learner sees in JupyterLab's mlep kernel when a lab test fails or an exercise is still a stub."""
+"""The mlep kernel as JupyterLab runs it: what a learner sees when a lab test fails or an exercise is
+still a stub, and the scratch folders labs make, removed when the kernel shuts down."""
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -11,14 +13,18 @@ from mlep.runtime import project_root
 jupyter_client = pytest.importorskip("jupyter_client")
 
 
-@pytest.fixture(scope="module")
-def kernel():
+def _start():
     from jupyter_client.manager import start_new_kernel
 
     with pytest.MonkeyPatch.context() as patch:  # the kernel JupyterLab offers: registered in the tools env
         patch.setenv("JUPYTER_PATH", str(project_root() / ".envs" / "tools" / "share" / "jupyter"))
         patch.delenv("MLEP_GRADED", raising=False)
-        manager, client = start_new_kernel(kernel_name="mlep", startup_timeout=120)
+        return start_new_kernel(kernel_name="mlep", startup_timeout=120)
+
+
+@pytest.fixture(scope="module")
+def kernel():
+    manager, client = _start()
     yield client
     client.stop_channels()
     manager.shutdown_kernel(now=True)
@@ -62,3 +68,40 @@ def test_other_errors_keep_their_full_traceback(kernel):
     assert status == "error" and error["ename"] == "ZeroDivisionError"
     text = re.sub(r"\x1b\[[0-9;]*m", "", "".join(error["traceback"]))
     assert "Traceback" in text and "return 1 / 0" in text  # the frames where it happened
+
+
+def _stdout(client, code: str) -> str:
+    msg_id, text = client.execute(code), ""
+    while True:
+        message = client.get_iopub_msg(timeout=120)
+        if message["parent_header"].get("msg_id") != msg_id:
+            continue
+        if message["msg_type"] == "stream":
+            text += message["content"]["text"]
+        if message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+            return text
+
+
+def test_scratch_folders_a_lab_makes_are_removed_at_shutdown_and_a_killed_kernels_next_time():
+    manager, client = _start()
+    try:
+        folder = Path(_stdout(client, "import tempfile\nd = tempfile.mkdtemp(prefix='c4w1-')\n"
+                                      "open(d + '/x', 'w').write('x')\nprint(d)").strip())
+        assert folder.is_dir() and folder.parent.name.startswith("mlep-kernel-")
+        kernel_dir = folder.parent
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=False)  # as JupyterLab does: a shutdown request
+    assert not kernel_dir.exists()
+
+    manager, client = _start()
+    try:
+        killed = Path(_stdout(client, "import tempfile\nprint(tempfile.gettempdir())").strip())
+    finally:
+        client.stop_channels()
+        manager.shutdown_kernel(now=True)  # killed: no chance to clean up
+    assert killed.is_dir()
+    manager, client = _start()  # the next kernel removes it
+    client.stop_channels()
+    manager.shutdown_kernel(now=False)
+    assert not killed.exists()
