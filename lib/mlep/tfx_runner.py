@@ -20,6 +20,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from mlep._checks import instance, text
 from mlep.runtime import quiet
 
 __all__ = ["PipelineRun", "pipeline_outputs", "read_examples", "run_pipeline"]
@@ -62,6 +63,15 @@ def run_pipeline(
         The pipeline root, the metadata file and, per ``"Component.output"``, the newest
         artifact's URI.
     """
+    text(name, "name")
+    if isinstance(components, (str, bytes)) or not isinstance(components, (list, tuple)):
+        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
+    if not components:
+        raise ValueError("components must hold at least one TFX component, but got none")
+    instance(pipeline_root, (str, Path), "pipeline_root", "a folder path (str or pathlib.Path)")
+    if metadata_path is not None:
+        instance(metadata_path, (str, Path), "metadata_path", "a file path (str or pathlib.Path)")
+    instance(enable_cache, bool, "enable_cache", "True or False")
     from mlep.runtime import tensorflow
 
     tensorflow()

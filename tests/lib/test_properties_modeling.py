@@ -315,6 +315,7 @@ def test_bad_arguments_are_refused_before_tensorflow_is_imported():
             "import sys",
             "from mlep.modeling.analysis import debugging, sliced",
             "from mlep.modeling import distributed, tuning",
+            "from mlep import tfx_runner",
             "calls = [",
             "    lambda: debugging.fgsm(object(), [[0.0]], [0], epsilon=0.1),",
             "    lambda: debugging.fgsm(None, [[0.0]], [0], epsilon=float('nan')),",
@@ -323,6 +324,8 @@ def test_bad_arguments_are_refused_before_tensorflow_is_imported():
             "    lambda: distributed.Distiller(object(), object()),",
             "    lambda: tuning.keras_search(lambda hp: None, [[0.0]], [0], tuner='grid'),",
             "    lambda: sliced.eval_config(label_key='y', metrics='AUC'),",
+            "    lambda: tfx_runner.run_pipeline('p', 'components', pipeline_root='root'),",
+            "    lambda: tfx_runner.run_pipeline('p', [], pipeline_root='root'),",
             "]",
             "for call in calls:",
             "    try:",
@@ -374,4 +377,27 @@ def test_compare_refuses_bad_settings(kwargs, error, argument):
     options = {"selections": {"a": ["a"]}, **kwargs}
     with pytest.raises(error) as caught:
         feature_selection.compare(X, np.arange(20) % 2, **options)
+    _clear(caught.value, argument)
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, error, argument",
+    [
+        (("p", "components"), {"pipeline_root": "root"}, TypeError, "components"),
+        (("p", []), {"pipeline_root": "root"}, ValueError, "components"),
+        (("", [object()]), {"pipeline_root": "root"}, ValueError, "name"),
+        (("p", [object()]), {"pipeline_root": None}, TypeError, "pipeline_root"),
+        (
+            ("p", [object()]),
+            {"pipeline_root": "root", "enable_cache": "yes"},
+            TypeError,
+            "enable_cache",
+        ),
+    ],
+)
+def test_run_pipeline_refuses_bad_settings_before_tfx(args, kwargs, error, argument):
+    from mlep import tfx_runner
+
+    with pytest.raises(error) as caught:
+        tfx_runner.run_pipeline(*args, **kwargs)
     _clear(caught.value, argument)
