@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import atexit
 import builtins
+import fcntl
 import json
 import math
 import os
@@ -80,18 +81,21 @@ def private_tempdir() -> Path | None:
     Labs make scratch folders with :mod:`tempfile` (model versions, TFX runs, feature
     repositories); inside the kernel, and in the processes it starts (``TMPDIR``), those land in
     ``<system temp>/mlep-kernel-<pid>-*``, removed at exit. A kernel that was killed cannot clean
-    up: the next kernel removes the folders of kernels that no longer run. None (and the
-    system's folder used as before) when the temporary folder is not writable.
+    up: the next kernel removes the folders no running kernel holds (each kernel keeps a lock
+    on its folder's ``.lock`` file while it runs, so this holds across containers too). None
+    (and the system's folder used as before) when the temporary folder is not writable.
     """
     base = Path(tempfile.gettempdir())
-    for stale in base.glob(f"{TEMP_PREFIX}*-*"):
-        pid = stale.name[len(TEMP_PREFIX):].split("-")[0]
-        if pid.isdigit() and not _running(int(pid)):
+    for stale in base.glob(f"{TEMP_PREFIX}*"):
+        if _abandoned(stale):
             shutil.rmtree(stale, ignore_errors=True)
     try:
         path = Path(tempfile.mkdtemp(prefix=f"{TEMP_PREFIX}{os.getpid()}-", dir=base))
+        lock = open(path / ".lock", "w")  # noqa: SIM115 (held open for the kernel's life)
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         return None
+    _HELD.append(lock)
     os.environ["TMPDIR"] = tempfile.tempdir = str(path)
     owner = os.getpid()
     # only the kernel itself removes it (a forked child that exits normally must not)
@@ -99,14 +103,17 @@ def private_tempdir() -> Path | None:
     return path
 
 
-def _running(pid: int) -> bool:
+_HELD: list = []
+
+
+def _abandoned(folder: Path) -> bool:
+    """Whether no running kernel holds ``folder`` (its ``.lock`` can be locked)."""
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        with open(folder / ".lock", "r+") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+    except OSError:  # held, missing (still being made), or not ours to open
         return False
-    except PermissionError:
-        return True
-    return True
 
 
 NOT_ATTEMPTED = "not attempted yet"
