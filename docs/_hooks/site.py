@@ -14,7 +14,9 @@
 4. **Links inside notebooks.** MkDocs rewrites ``page.md`` links in Markdown pages only; a lab's
    markdown cell linking to ``../../course/c2w1.md`` would point nowhere on the site. Such
    relative links are resolved like MkDocs does for Markdown, and a link to a missing page is a
-   warning (so ``mkdocs build --strict`` fails on it).
+   warning (so ``mkdocs build --strict`` fails on it). Labs link to their reading as
+   ``http://127.0.0.1:8000/course/c2w1/`` (the site ``make start`` serves, which JupyterLab
+   can open); on the site that becomes the same relative link, checked the same way.
 6. **Notebook contents.** The right-hand contents of a lab link to the headings' real ids
    (mkdocs-jupyter leaves inline code out of its anchors; two C4W1 links led nowhere).
 5. **Search.** A notebook heading's "¶" link gets Material's ``headerlink`` class (the search
@@ -258,15 +260,23 @@ def _notebook_toc(html_text: str, page: Page) -> None:
 _HREF = re.compile(r'(<a\s[^>]*?href=")([^"]+)(")')
 
 
+#: Labs link to readings as ``make start`` serves the site (JupyterLab cannot reach ``../../course``).
+LOCAL_SITE = "http://127.0.0.1:8000/"
+
+
 def _notebook_links(html_text: str, page: Page, files: Files) -> str:
     def fix(match: re.Match) -> str:
         href = html.unescape(match.group(2))
-        if href.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+        if href.startswith(LOCAL_SITE):  # on the site itself: a relative link to that page
+            path, _, fragment = href[len(LOCAL_SITE):].partition("#")
+            target = (path.rstrip("/") or "index") + ".md"
+        elif href.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
             return match.group(0)  # anchor, absolute path, or a URL with a scheme
-        path, _, fragment = href.partition("#")
-        if not path.endswith((".md", ".ipynb")):
-            return match.group(0)
-        target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path))
+        else:
+            path, _, fragment = href.partition("#")
+            if not path.endswith((".md", ".ipynb")):
+                return match.group(0)
+            target = posixpath.normpath(posixpath.join(posixpath.dirname(page.file.src_uri), path))
         file = files.get_file_from_path(target)
         if file is None:
             log.warning(
