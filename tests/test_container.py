@@ -8,13 +8,13 @@ import importlib.util
 import json
 import re
 import signal
-import subprocess
 
 import pytest
 
 from mlep import cli
+from mlep.runtime import project_root
 
-from conftest import ROOT
+ROOT = project_root()
 
 
 def _uv_env():
@@ -91,7 +91,7 @@ def test_the_build_context_leaves_out_environments_and_generated_files():
     docker = (ROOT / ".dockerignore").read_text()
     assert (ROOT / ".containerignore").read_text() == docker, "keep .containerignore = .dockerignore"
     patterns = {line for line in docker.splitlines() if line and not line.startswith("#")}
-    assert {".git", ".envs", "site", "autograder/var", "**/__pycache__", ".pytest_cache"} <= patterns
+    assert {".envs", "site", "autograder/var", "**/__pycache__", ".pytest_cache"} <= patterns
 
 
 def test_the_devcontainer_builds_the_containerfile_and_forwards_both_ports():
@@ -104,14 +104,10 @@ def test_the_devcontainer_builds_the_containerfile_and_forwards_both_ports():
 
 
 class _Exited:
-    """A stand-in for Popen whose process has already stopped: `_start` returns at once."""
+    """A stand-in for a server process that has already stopped: `_start` returns at once."""
 
-    calls: list[list[str]] = []
-
-    def __init__(self, args, **kwargs):
-        self.args = args
-        self.pid = 0
-        _Exited.calls.append(list(args))
+    pid = 0
+    returncode = 1
 
     def poll(self):
         return 1
@@ -125,17 +121,20 @@ class _Exited:
     ([], {"MLEP_HOST": "0.0.0.0"}, "0.0.0.0"),
     (["--host", "0.0.0.0"], {}, "0.0.0.0"),
 ])
-def test_mlep_start_binds_loopback_unless_asked(monkeypatch, capsys, argv, environ, host):
+def test_mlep_start_binds_loopback_unless_asked(monkeypatch, tmp_path, capsys, argv, environ, host):
+    from mlep import workspace
+
     monkeypatch.delenv("MLEP_HOST", raising=False)
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.setattr(subprocess, "Popen", _Exited)
+    commands = []
+    monkeypatch.setattr(cli, "_server", lambda argv, *rest: commands.append([str(a) for a in argv]) or _Exited())
+    monkeypatch.setattr(cli, "project_root", lambda: tmp_path)  # no work/ copies in the checkout
+    monkeypatch.setattr(workspace, "ensure_copies", lambda root: [])
     monkeypatch.setattr(signal, "signal", lambda *args: None)  # keep the test process's handlers
-    _Exited.calls = []
     args = cli.parser().parse_args(["start", *argv])
     assert cli._start(args) == 1  # both "servers" stopped at once
-    mkdocs, jupyter = _Exited.calls
+    mkdocs, jupyter = commands
     assert mkdocs[mkdocs.index("--dev-addr") + 1] == f"{host}:8000"
     assert f"--ip={host}" in jupyter
-    # the printed address is the one a browser on the host opens
-    assert "http://127.0.0.1:8888/lab?token=" in capsys.readouterr().out
+    assert "stopped unexpectedly" in capsys.readouterr().err
