@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -82,3 +83,19 @@ def test_work_folder_is_ignored_by_git():
     run = subprocess.run(["git", "check-ignore", "-q", "work/c2w1_data_validation/x.ipynb"],
                          cwd=project_root(), capture_output=True)
     assert run.returncode == 0
+
+
+@pytest.mark.parametrize("lab", notebooks.lab_ids())
+def test_released_lab_runs_to_the_end_and_links_its_reading_on_the_course_site(lab):
+    """Run All in JupyterLab goes past failing test cells (raises-exception); the reading link
+    leaves JupyterLab's root for the site `make start` serves, and names a reading that exists."""
+    notebook = notebooks.read(notebooks.released_notebook(lab))
+    untagged = [notebooks.nbgrader_meta(c)["grade_id"] for c in notebook["cells"]
+                if notebooks.nbgrader_meta(c).get("grade") and c["cell_type"] == "code"
+                and "raises-exception" not in c["metadata"].get("tags", [])]
+    assert untagged == []
+    text = "\n".join(notebooks.source(c) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    assert "../../course/" not in text
+    weeks = re.findall(r"\]\(http://127\.0\.0\.1:8000/course/(c\dw\d)/\)", text)
+    assert weeks == [lab[:4]]
+    assert (project_root() / "course" / f"{weeks[0]}.md").is_file()
