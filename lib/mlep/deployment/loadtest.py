@@ -219,7 +219,16 @@ def compare(
 ) -> pd.DataFrame:
     """Run :func:`locust_run` for every target and concurrency; one row each.
 
-    ``targets`` maps a name to ``(host, path)``.
+    Parameters
+    ----------
+    targets
+        Server name → ``(host, path)``, each host on loopback.
+    body
+        The JSON body every request posts.
+    concurrency
+        The numbers of users to run, each >= 1.
+    run_time_s, max_requests
+        As for :func:`locust_run`.
     """
     instance(targets, Mapping, "targets", "a dict of name -> (host, path)")
     if not targets:

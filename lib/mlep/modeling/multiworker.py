@@ -60,7 +60,13 @@ class MultiWorkerResult:
 
 
 def free_ports(n: int) -> list[int]:
-    """``n`` distinct TCP ports on 127.0.0.1 that were free a moment ago."""
+    """``n`` distinct TCP ports on 127.0.0.1 that were free a moment ago.
+
+    Parameters
+    ----------
+    n
+        How many ports (>= 1).
+    """
     count(n, "n", minimum=1)
     sockets = []
     try:
@@ -76,6 +82,15 @@ def free_ports(n: int) -> list[int]:
 
 def tf_config(ports: list[int], index: int, *, host: str = "127.0.0.1") -> str:
     """The ``TF_CONFIG`` JSON for worker ``index`` of a cluster listening on ``ports``.
+
+    Parameters
+    ----------
+    ports
+        One TCP port (1-65535) per worker, in worker order.
+    index
+        This worker's position in ``ports`` (0 is the chief).
+    host
+        The host every worker listens on.
 
     Examples
     --------

@@ -329,6 +329,11 @@ def rank_agreement(cheap: Any, full: Any) -> float:
     A lower-fidelity estimate (fewer epochs, less data) is good enough for a search when it
     ranks candidates as the full estimate does, even if its scores are lower.
 
+    Parameters
+    ----------
+    cheap, full
+        The two estimates, one score per point, in the same order (at least 3).
+
     Examples
     --------
     >>> rank_agreement([0.5, 0.7, 0.6], [0.80, 0.95, 0.90])
@@ -402,6 +407,13 @@ def plot_best_so_far(results: Mapping[str, pd.DataFrame], *, x: str = "trial"):
 
     ``x="cost"`` plots against the epochs spent (tables from ``search(..., epochs=...)``), the
     fair axis when strategies give trials different budgets.
+
+    Parameters
+    ----------
+    results
+        Strategy name → the table :func:`search` returned.
+    x
+        ``"trial"`` or ``"cost"``.
     """
     import matplotlib.pyplot as plt
 

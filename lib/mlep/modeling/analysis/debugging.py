@@ -75,6 +75,17 @@ def what_if(
 
     Returns a table with one row per value (index named after the feature) and one column per
     example (``example`` = the row label of ``X``).
+
+    Parameters
+    ----------
+    predict
+        A function of a DataFrame returning one number per row.
+    X
+        The examples (a non-empty DataFrame).
+    feature
+        The column of ``X`` to set.
+    values
+        A list of the values to try (not a bare string).
     """
     frame = _frame(X, feature)
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__iter__"):
@@ -213,7 +224,15 @@ def accuracy_under_attack(
     *,
     clip: tuple[float, float] | None = None,
 ) -> pd.DataFrame:
-    """Accuracy of ``model`` on FGSM examples for each ε (ε = 0 is the clean accuracy)."""
+    """Accuracy of ``model`` on FGSM examples for each ε (ε = 0 is the clean accuracy).
+
+    Parameters
+    ----------
+    model, X, y, clip
+        As for :func:`fgsm`.
+    epsilons
+        A list of step sizes (each >= 0).
+    """
     if isinstance(epsilons, (str, bytes)) or not hasattr(epsilons, "__iter__"):
         raise TypeError(f"epsilons must be a list of numbers >= 0, but got {epsilons!r}")
     epsilons = [non_negative(e, "each epsilon") for e in epsilons]

@@ -108,6 +108,13 @@ def group_rates(y_true: Any, y_pred: Any, groups: Any) -> pd.DataFrame:
     Columns: ``count``, ``base_rate`` (share of true positives), ``selection_rate`` (share
     predicted 1), ``fpr`` = FP / (FP + TN), ``fnr`` = FN / (FN + TP), ``tpr`` = 1 − fnr,
     ``accuracy``. A rate whose denominator is 0 (a group without negatives, say) is NaN.
+
+    Parameters
+    ----------
+    y_true, y_pred
+        0/1 labels and 0/1 predictions, one per example.
+    groups
+        The group of each example (no missing values).
     """
     true = _binary(y_true, "y_true")
     pred = _binary(y_pred, "y_pred")
@@ -137,6 +144,11 @@ def fairness_gaps(rates: pd.DataFrame) -> dict[str, float]:
 
     Returns ``fpr_gap``, ``fnr_gap``, ``selection_rate_gap`` (max − min over groups) and
     ``selection_rate_ratio`` (min / max; the "four-fifths rule" asks for at least 0.8).
+
+    Parameters
+    ----------
+    rates
+        The table :func:`group_rates` returned (at least one group).
     """
     _rates_table(rates, RATES)
     gaps = {f"{rate}_gap": float(rates[rate].max() - rates[rate].min()) for rate in RATES}
@@ -248,7 +260,15 @@ def reweighing_weights(y_true: Any, groups: Any) -> np.ndarray:
 
 
 def plot_group_rates(rates: pd.DataFrame, *, columns: tuple[str, ...] = RATES) -> Figure:
-    """Grouped bars: one cluster per rate, one bar per group (detached from pyplot)."""
+    """Grouped bars: one cluster per rate, one bar per group (detached from pyplot).
+
+    Parameters
+    ----------
+    rates
+        The table :func:`group_rates` returned.
+    columns
+        The rates to draw (a list of column names).
+    """
     _rates_table(rates, columns)
     import matplotlib.pyplot as plt
 
