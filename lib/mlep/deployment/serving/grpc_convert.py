@@ -78,6 +78,7 @@ def model_spec_of(request, field: str = "model_spec"):
 
 
 def spec_target(spec):
+    """``(name, version, label, signature)`` of a ``ModelSpec``; a nameless one is refused."""
     if not spec.name:
         raise invalid("ModelSpec has no name specified.")
     choice = spec.WhichOneof("version_choice")
@@ -87,6 +88,7 @@ def spec_target(spec):
 
 
 def resolve_servable(server: ModelServer, name: str, version, label, key: bytes):
+    """The servable a request reaches: its version or label, else the traffic split's choice."""
     if version is None and label is None:
         version = server.split_version(name, key.decode("latin-1"))
     return server.resolve(name, version, label)
@@ -168,6 +170,7 @@ def tensor_proto(array: np.ndarray):
 
 
 def fill_model_spec(target, name: str, version: int, signature: str | None) -> None:
+    """Fill a response's ``ModelSpec`` with the servable that answered, as TF Serving does."""
     target.name = name
     target.version.value = version
     if signature is not None:
@@ -175,6 +178,7 @@ def fill_model_spec(target, name: str, version: int, signature: str | None) -> N
 
 
 def fill_classification(result, classes, scores) -> None:
+    """Add one ``Classifications`` entry per example from the class and score matrices."""
     rows = (classes if classes is not None else scores).shape
     for i in range(rows[0]):
         entry = result.classifications.add()
@@ -190,5 +194,6 @@ def fill_classification(result, classes, scores) -> None:
 
 
 def fill_regression(result, values) -> None:
+    """Add one ``Regression`` per example from the predicted values."""
     for value in np.asarray(values).reshape(-1).tolist():
         result.regressions.add(value=value)
