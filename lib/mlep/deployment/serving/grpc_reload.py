@@ -26,6 +26,8 @@ def reload_config(server: ModelServer, config_list) -> None:
     config_list : tensorflow.serving.ModelConfigList
         The new list (a ``ReloadConfigRequest``'s ``config.model_config_list``).
 
+    Notes
+    -----
     New models are loaded (and must become available), models that stay get their new version
     policy and labels, models left out are unloaded (their versions end in state ``END``).
     Labels must name versions that are available now, as TF Serving requires by default.

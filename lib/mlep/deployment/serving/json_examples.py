@@ -25,6 +25,8 @@ def examples_from_json(doc: dict, method: str) -> list[bytes]:
     method : str
         Named in the error when ``examples`` is missing (TF Serving always says ``classify``).
 
+    Notes
+    -----
     TF Serving concatenates the serialized context and each example, so a feature in an
     example replaces the context's feature of the same name.
     """

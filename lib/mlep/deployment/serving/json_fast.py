@@ -28,6 +28,8 @@ def fast_array(value: Any, dtype: int) -> np.ndarray | None:
     dtype : int
         The input's DataType enum.
 
+    Notes
+    -----
     Only for float/int tensors of plain numbers (no booleans in the body): anything NumPy does
     not read as a dense int/float array, or any number large enough to need the exact
     lossless/range checks, returns None and takes the exact path.
