@@ -41,7 +41,10 @@ def test_every_solution_lab_has_a_released_lab_and_enough_exercises(lab):
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("lab", LABS)
+# one xdist group per lab (a release takes a minute or more): sixteen short fillers for the
+# workers' tails rather than one 16-minute block
+@pytest.mark.parametrize("lab", [pytest.param(lab, marks=pytest.mark.xdist_group(f"drift-{lab}"))
+                                 for lab in LABS])
 def test_released_lab_is_what_generate_assignment_produces(lab, tmp_path):
     from mlep.grading.nbgrader import start_course_dir
 
