@@ -130,7 +130,7 @@ test: setup browser redis sandbox
 
 # The edit loop, under a minute on 2 workers: everything but the items marked slow (notebooks,
 # TFX pipelines, servers and TensorFlow in their own process) and the browser.
-test-fast: setup
+test-fast: setup sandbox
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not slow and not browser"
 
 docs: setup
