@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-__all__ = ["ModelConfig", "export_model", "parse_model_config"]
+__all__ = ["ModelConfig", "export_model", "model_config_from_proto", "parse_model_config"]
 
 
 @dataclass(frozen=True)
@@ -47,17 +47,34 @@ def parse_model_config(text: str) -> list[ModelConfig]:
     for entry in config.model_config_list.config:
         if not entry.name or not entry.base_path:
             raise ValueError("every model in models.config needs a name and a base_path")
-        kind = entry.model_version_policy.WhichOneof("policy_choice")
-        if kind == "all":
-            policy: tuple = ("all",)
-        elif kind == "specific":
-            policy = ("specific", tuple(entry.model_version_policy.specific.versions))
-        else:
-            policy = ("latest", entry.model_version_policy.latest.num_versions or 1)
-        models.append(ModelConfig(entry.name, entry.base_path, policy, dict(entry.version_labels)))
+        models.append(model_config_from_proto(entry))
     if not models:
         raise ValueError("models.config lists no model (model_config_list { config { ... } })")
     return models
+
+
+def model_config_from_proto(entry) -> ModelConfig:
+    """One ``ModelConfig`` proto entry (from models.config or a gRPC reload) as a ModelConfig.
+
+    Parameters
+    ----------
+    entry : tensorflow.serving.ModelConfig
+        A ``config { ... }`` entry of a ``model_config_list``.
+
+    Returns
+    -------
+    ModelConfig
+        Its name, base path, version policy (``("all",)``, ``("specific", versions)`` or
+        ``("latest", n)``) and version labels.
+    """
+    kind = entry.model_version_policy.WhichOneof("policy_choice")
+    if kind == "all":
+        policy: tuple = ("all",)
+    elif kind == "specific":
+        policy = ("specific", tuple(entry.model_version_policy.specific.versions))
+    else:
+        policy = ("latest", entry.model_version_policy.latest.num_versions or 1)
+    return ModelConfig(entry.name, entry.base_path, policy, dict(entry.version_labels))
 
 
 def export_model(model: Any, base_path: str | Path, version: int) -> Path:

@@ -6,7 +6,7 @@ as TF Serving's ``server_core.cc`` checks it, then models are added, changed and
 
 from pathlib import PurePosixPath
 
-from .config import ModelConfig
+from .config import ModelConfig, model_config_from_proto
 from .errors import ServingError, invalid
 from .server import ModelServer
 from .versions import ServedModel
@@ -50,7 +50,7 @@ def reload_config(server: ModelServer, config_list) -> None:
                 f"Expected model {entry.name} to have an absolute path or URI; "
                 f"got base_path()={entry.base_path}"
             )
-        configs.append(_model_config(entry))
+        configs.append(model_config_from_proto(entry))
     for entry in config_list.config:
         if not entry.model_platform:
             raise invalid(
@@ -76,17 +76,6 @@ def reload_config(server: ModelServer, config_list) -> None:
         model.refresh()
     server.models = models
     _check_available(server, [c.name for c in configs])
-
-
-def _model_config(entry) -> ModelConfig:
-    kind = entry.model_version_policy.WhichOneof("policy_choice")
-    if kind == "all":
-        policy: tuple = ("all",)
-    elif kind == "specific":
-        policy = ("specific", tuple(entry.model_version_policy.specific.versions))
-    else:
-        policy = ("latest", entry.model_version_policy.latest.num_versions or 1)
-    return ModelConfig(entry.name, entry.base_path, policy, dict(entry.version_labels))
 
 
 def _check_labels(server: ModelServer, configs: list[ModelConfig]) -> None:
