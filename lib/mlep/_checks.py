@@ -13,6 +13,8 @@ import math
 import numbers
 from typing import TYPE_CHECKING
 
+from mlep.exceptions import MlepError
+
 if TYPE_CHECKING:  # numpy loads inside the array checks: the tools environment has none
     import numpy as np
 
@@ -92,7 +94,7 @@ def _preview(values) -> str:
 # -- types, text, choices --------------------------------------------------------------------
 
 
-class ExistsError(FileExistsError, ValueError):
+class ExistsError(MlepError, FileExistsError, ValueError):
     """A path that would be overwritten: both a ``FileExistsError`` and a ``ValueError``."""
 
 

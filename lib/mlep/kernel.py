@@ -184,8 +184,13 @@ class ExpectGuard:
     """
 
     def __init__(self):
+        import mlep.exceptions
         import mlep.grading.expect as module
 
+        # ExerciseFailure derives from MlepError: keep that base as shipped too
+        self.exceptions = mlep.exceptions
+        self.base = mlep.exceptions.MlepError
+        self.base_attrs = dict(vars(self.base))
         path = Path(module.__file__)
         self.code = compile(path.read_text(encoding="utf-8"), str(path), "exec", dont_inherit=True)
         self.path = str(path)
@@ -195,7 +200,17 @@ class ExpectGuard:
         self.methods: dict[tuple[type, str], object] = {}
         self.own: dict[str, object] | None = None
 
+    def _restore_base(self) -> None:
+        sys.modules["mlep.exceptions"] = self.exceptions
+        self.exceptions.MlepError = self.base
+        for name in set(vars(self.base)) - set(self.base_attrs):
+            delattr(self.base, name)
+        for name, value in self.base_attrs.items():
+            if name not in ("__dict__", "__weakref__") and vars(self.base).get(name) is not value:
+                setattr(self.base, name, value)
+
     def _fresh(self) -> types.ModuleType:
+        self._restore_base()
         module = types.ModuleType(EXPECT)
         module.__file__ = self.path
         exec(self.code, module.__dict__)

@@ -45,6 +45,7 @@ from typing import Any
 import pandas as pd
 
 from mlep._checks import instance, text
+from mlep.exceptions import MlepError
 
 __all__ = [
     "FeatureRepo",
@@ -58,7 +59,7 @@ TIMESTAMP = "event_timestamp"
 DTYPES = ("float", "double", "int", "int32", "string", "bool")
 
 
-class FeatureStoreError(ValueError):
+class FeatureStoreError(MlepError, ValueError):
     """A feature definition or request that cannot work, with what to change."""
 
 

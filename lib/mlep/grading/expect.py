@@ -32,6 +32,8 @@ import sys
 from collections.abc import Iterable
 from typing import Any
 
+from mlep.exceptions import MlepError
+
 __all__ = [
     "ExerciseFailure",
     "close",
@@ -45,7 +47,7 @@ __all__ = [
 ]
 
 
-class ExerciseFailure(AssertionError):
+class ExerciseFailure(MlepError, AssertionError):
     """A lab test that failed, with feedback for the learner."""
 
 

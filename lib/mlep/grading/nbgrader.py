@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from mlep.exceptions import MlepError
 from mlep.grading import notebooks
 from mlep.runtime import GRADED_ENV, configure, project_root
 
@@ -30,7 +31,7 @@ KERNEL_NAME = "mlep"
 VAR = Path("autograder") / "var"
 
 
-class GradingError(RuntimeError):
+class GradingError(MlepError, RuntimeError):
     """An instructor command that could not run (not a learner's mistake)."""
 
 

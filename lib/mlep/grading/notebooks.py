@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from mlep.exceptions import MlepError
 from mlep.runtime import project_root
 
 TEST_SUFFIX = "_tests"
 EXERCISE_ID = re.compile(r"^ex(?P<number>\d+)_(?P<function>\w+)$")
 
 
-class NotebookError(ValueError):
+class NotebookError(MlepError, ValueError):
     """A notebook file that cannot be read as a lab."""
 
 

@@ -43,6 +43,7 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type
 
+from mlep.exceptions import MlepError
 from mlep.runtime import project_root
 
 #: Environment switch read by ``nbgrader_config.py`` and :func:`enabled`: "0" turns it off.
@@ -54,7 +55,7 @@ _PASS_PREFIXES = ("MLEP_", "TF_", "JPY_", "KMP_", "OMP_", "TQDM_", "DASK_", "FEA
 _MB = 1024 * 1024
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(MlepError, RuntimeError):
     """bubblewrap cannot run here, and the caller did not opt out of the sandbox."""
 
 

@@ -7,6 +7,8 @@ TF Serving answers with a 5xx (``INTERNAL``, ``UNKNOWN``, ``UNIMPLEMENTED``, ``D
 400 here when a request caused them: the server stays up and the client learns what was wrong.
 """
 
+from mlep.exceptions import MlepError
+
 __all__ = ["ServingError", "from_tf_error", "http_status"]
 
 _HTTP = {
@@ -23,7 +25,7 @@ _HTTP = {
 }
 
 
-class ServingError(Exception):
+class ServingError(MlepError):
     """A request the server answers with a 4xx status and a TF-Serving-style message.
 
     Parameters
