@@ -178,6 +178,7 @@ bench-grading: setup
 
 lint: setup
 	$(TOOLS_BIN)/ruff check lib tests autograder
+	$(COURSE_PY) -m mypy  # pyproject's [tool.mypy]; tests/lib/test_types.py holds the baseline
 
 clean:
 	rm -rf .envs site autograder/var .pytest_cache .ruff_cache
