@@ -35,28 +35,41 @@ export), :mod:`~mlep.deployment.serving.servable` (one loaded version),
 :mod:`~mlep.deployment.serving.running`,
 :mod:`~mlep.deployment.serving.client`, :mod:`~mlep.deployment.serving.cli` and
 :mod:`~mlep.deployment.serving.half_plus_two` (TF Serving's test model).
+
+Beside it, :mod:`~mlep.deployment.serving.fastapi_app` (C4W2's FastAPI + pydantic pattern):
+:func:`make_app` wraps any model with a ``predict`` in a FastAPI app whose pydantic model names
+each feature with its type and range (``POST /predict``, ``POST /predict/batch``, ``GET
+/health``; a bad request is a 422 naming the field); :func:`serve_app` runs it with uvicorn on
+loopback, and ``containers/model-server/`` puts it in a container image.
 """
 
 from .cli import main
 from .client import ServingClient
 from .config import ModelConfig, export_model, parse_model_config
 from .errors import ServingError
+from .fastapi_app import Feature, PredictionError, client_for, feature_model, make_app
 from .grpc import RunningGrpcServer, serve_grpc
 from .half_plus_two import build_half_plus_two
-from .running import RunningServer, serve
+from .running import RunningServer, serve, serve_app
 from .server import ModelServer
 
 __all__ = [
+    "Feature",
     "ModelConfig",
     "ModelServer",
+    "PredictionError",
     "RunningGrpcServer",
     "RunningServer",
     "ServingClient",
     "ServingError",
     "build_half_plus_two",
+    "client_for",
     "export_model",
+    "feature_model",
     "main",
+    "make_app",
     "parse_model_config",
     "serve",
+    "serve_app",
     "serve_grpc",
 ]
