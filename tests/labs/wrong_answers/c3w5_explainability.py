@@ -156,6 +156,101 @@ def explain_prediction(model, background, row, k):
             "top": values[order[:k]], "rest": float(values[order[k:]].sum())}
 """,
     ],
+    "local_explanation": [
+        # no proximity weighting: every made-up patient counts the same, near or far
+        """
+def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
+    center = row[X.columns].to_numpy(dtype=float)
+    scale = X.std(ddof=0).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
+    probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
+    surrogate = LinearRegression().fit(samples, probabilities)
+    table = pd.DataFrame({"weight": surrogate.coef_,
+                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    order = table["contribution"].abs().sort_values(ascending=False).index
+    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities))}
+""",
+        # distance in raw units, not standard deviations: a year of age counts like a mg/dL of glucose
+        """
+def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
+    center = row[X.columns].to_numpy(dtype=float)
+    scale = X.std(ddof=0).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
+    distance = np.sqrt(((samples - center) ** 2).sum(axis=1))
+    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
+    surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
+    table = pd.DataFrame({"weight": surrogate.coef_,
+                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    order = table["contribution"].abs().sort_values(ascending=False).index
+    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+""",
+        # ranks by signed contribution: the biggest push *towards* disease, not the biggest push
+        """
+def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
+    center = row[X.columns].to_numpy(dtype=float)
+    scale = X.std(ddof=0).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
+    distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
+    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
+    surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
+    table = pd.DataFrame({"weight": surrogate.coef_,
+                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    table = table.sort_values("contribution", ascending=False)
+    return {"top": table.head(k), "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+""",
+        # ranks by |weight|: per-unit slopes of features in different units are not comparable
+        """
+def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
+    center = row[X.columns].to_numpy(dtype=float)
+    scale = X.std(ddof=0).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
+    distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
+    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
+    surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
+    table = pd.DataFrame({"weight": surrogate.coef_,
+                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    order = table["weight"].abs().sort_values(ascending=False).index
+    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+""",
+        # contribution as weight x the row's value, not its offset from the average patient
+        """
+def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
+    center = row[X.columns].to_numpy(dtype=float)
+    scale = X.std(ddof=0).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
+    distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
+    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
+    surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
+    table = pd.DataFrame({"weight": surrogate.coef_, "contribution": surrogate.coef_ * center}, index=X.columns)
+    order = table["contribution"].abs().sort_values(ascending=False).index
+    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+""",
+        # explains the predicted label (0/1) instead of the probability: a step the line cannot follow
+        """
+def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
+    center = row[X.columns].to_numpy(dtype=float)
+    scale = X.std(ddof=0).to_numpy()
+    rng = np.random.default_rng(seed)
+    samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
+    distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
+    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    labels = model.predict(pd.DataFrame(samples, columns=X.columns)).astype(float)
+    surrogate = LinearRegression().fit(samples, labels, sample_weight=weights)
+    table = pd.DataFrame({"weight": surrogate.coef_,
+                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    order = table["contribution"].abs().sort_values(ascending=False).index
+    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, labels, sample_weight=weights))}
+""",
+    ],
     "find_shortcut": [
         # collapse the wrong way round (deploy - test): the shortcut ends up last
         """
