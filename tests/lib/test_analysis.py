@@ -317,7 +317,9 @@ def test_quick_baseline_rejects_bad_input(args, kwargs, message):
         M.quick_baseline(*args, **kwargs)
 
 
-def test_hlp_from_labelers():
+def test_human_level_performance_against_ground_truth_skips_unlabelled_items():
+    from mlep.data.labeling import human_level_performance
+
     labels = pd.DataFrame(
         {
             "ana": [0, 1, 1, 0, 1],
@@ -325,25 +327,27 @@ def test_hlp_from_labelers():
             "cy": [1, 0, 1, 0, 1],
         }
     )
-    hlp = M.hlp_from_labelers(labels, [0, 1, 1, 0, 0])
-    assert hlp["per_labeler"] == {"ana": 0.8, "ben": 0.75, "cy": 0.4}
-    assert hlp["best"] == 0.8 and hlp["best_labeler"] == "ana"
-    assert hlp["mean"] == pytest.approx((0.8 + 0.75 + 0.4) / 3)
+    hlp = human_level_performance(labels, [0, 1, 1, 0, 0])
+    assert hlp.per_labeler.to_dict() == {"ana": 0.8, "ben": 0.75, "cy": 0.4}
+    assert hlp.best == 0.8 and hlp.best_labeler == "ana"
+    assert hlp.mean == pytest.approx((0.8 + 0.75 + 0.4) / 3)
 
 
 @pytest.mark.parametrize(
     ("labels", "truth", "error", "message"),
     [
-        (pd.DataFrame({"a": [0, 1]}), [0, 1, 1], ValueError, "labels has 2, ground_truth has 3"),
-        (pd.DataFrame({"a": [np.nan, np.nan]}), [0, 1], ValueError, "'a' labeled no items"),
+        (pd.DataFrame({"a": [0, 1]}), [0, 1, 1], ValueError, "one label per item"),
+        (pd.DataFrame({"a": [np.nan, np.nan]}), [0, 1], ValueError, "'a' labelled no items"),
         (pd.DataFrame({"a": ["x", "y"]}), [0, 1], ValueError, "labels mix types"),
         (pd.DataFrame(), [], ValueError, "labels is empty"),
-        ([[0, 1]], [0], TypeError, "one column per labeler"),
+        ([[0, 1]], [0, 1], ValueError, "one label per item"),
     ],
 )
-def test_hlp_from_labelers_rejects_bad_input(labels, truth, error, message):
+def test_human_level_performance_rejects_bad_input(labels, truth, error, message):
+    from mlep.data.labeling import human_level_performance
+
     with pytest.raises(error, match=message):
-        M.hlp_from_labelers(labels, truth)
+        human_level_performance(labels, truth)
 
 
 def test_baseline_table_sorts_and_measures_gaps():

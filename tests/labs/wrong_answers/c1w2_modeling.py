@@ -12,7 +12,7 @@ def compare_baselines(X_train, y_train, X_eval, y_eval, labels):
         majority=ma.majority_baseline(y_train, y_eval),
         logistic=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="logistic")["accuracy"],
         tree=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="tree")["accuracy"],
-        human=ma.hlp_from_labelers(labels, y_eval)["best"],
+        human=human_level_performance(labels, y_eval).best,
     )
 """,
         # reports the logistic model's training accuracy
@@ -22,7 +22,7 @@ def compare_baselines(X_train, y_train, X_eval, y_eval, labels):
         majority=ma.majority_baseline(y_train, y_eval),
         logistic=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="logistic")["train_accuracy"],
         tree=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="tree")["accuracy"],
-        human=ma.hlp_from_labelers(labels, y_eval)["mean"],
+        human=human_level_performance(labels, y_eval).mean,
     )
 """,
         # takes the majority class from the evaluation labels (a peek at the answers)
@@ -32,7 +32,7 @@ def compare_baselines(X_train, y_train, X_eval, y_eval, labels):
         majority=ma.majority_baseline(y_eval, y_eval),
         logistic=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="logistic")["accuracy"],
         tree=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="tree")["accuracy"],
-        human=ma.hlp_from_labelers(labels, y_eval)["mean"],
+        human=human_level_performance(labels, y_eval).mean,
     )
 """,
         # uses the notebook's global labels instead of the argument
@@ -42,7 +42,7 @@ def compare_baselines(X_train, y_train, X_eval, y_eval, labels):
         majority=ma.majority_baseline(y_train, y_eval),
         logistic=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="logistic")["accuracy"],
         tree=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="tree")["accuracy"],
-        human=ma.hlp_from_labelers(globals()["labels"], globals()["y_eval"])["mean"],
+        human=human_level_performance(globals()["labels"], globals()["y_eval"]).mean,
     )
 """,
     ],
@@ -146,7 +146,7 @@ def sanity_check(factories, X, y, n, seed):
         # one overall HLP for every tag
         """
 def error_table(tags, labels, y_true, y_pred):
-    overall = ma.hlp_from_labelers(labels, y_true)["mean"]
+    overall = human_level_performance(labels, y_true).mean
     return ma.error_analysis(tags, y_true, y_pred, hlp={tag: overall for tag in tags.columns})
 """,
         # the best labeler on the tag instead of the mean
@@ -155,7 +155,7 @@ def error_table(tags, labels, y_true, y_pred):
     hlp = {}
     for tag in tags.columns:
         mask = tags[tag].to_numpy(dtype=bool)
-        hlp[tag] = ma.hlp_from_labelers(labels[mask], y_true[mask])["best"]
+        hlp[tag] = human_level_performance(labels[mask], y_true[mask]).best
     return ma.error_analysis(tags, y_true, y_pred, hlp=hlp)
 """,
         # the HLP of the examples WITHOUT the tag
@@ -164,7 +164,7 @@ def error_table(tags, labels, y_true, y_pred):
     hlp = {}
     for tag in tags.columns:
         mask = ~tags[tag].to_numpy(dtype=bool)
-        hlp[tag] = ma.hlp_from_labelers(labels[mask], y_true[mask])["mean"]
+        hlp[tag] = human_level_performance(labels[mask], y_true[mask]).mean
     return ma.error_analysis(tags, y_true, y_pred, hlp=hlp)
 """,
         # forgets to pass the HLPs: no gap, no potential gain

@@ -35,6 +35,11 @@ class HumanLevel:
     per_labeler: pd.Series  #: each labeler's score
     method: str  #: "ground_truth" or "leave_one_out"
 
+    @property
+    def best_labeler(self) -> Hashable:
+        """The name of the labeler with the best score."""
+        return self.per_labeler.idxmax()
+
     def __str__(self) -> str:
         how = {
             "ground_truth": "accuracy against ground truth",
@@ -65,6 +70,14 @@ def human_level_performance(labels, ground_truth=None) -> HumanLevel:
     HLP 0.667 (best labeler 0.750; agreement with the majority of the other labelers)
     >>> print(human_level_performance(labels, ground_truth=list("xxyy")))
     HLP 0.833 (best labeler 1.000; accuracy against ground truth)
+
+    A labeler who skipped an item (``None``/NaN) is scored on the items they labelled:
+
+    >>> labels = pd.DataFrame({"ana": ["cat", "dog", "dog", "cat"],
+    ...                        "ben": ["cat", "cat", "dog", None]})
+    >>> hlp = human_level_performance(labels, ["cat", "dog", "dog", "dog"])
+    >>> hlp.per_labeler.round(4).to_dict(), round(hlp.mean, 4), hlp.best_labeler
+    ({'ana': 0.75, 'ben': 0.6667}, 0.7083, 'ana')
     """
     frame = labels_table(labels, min_labelers=1 if ground_truth is not None else 2)
     if ground_truth is not None:
@@ -95,7 +108,17 @@ def _truth(frame: pd.DataFrame, ground_truth) -> pd.Series:
         raise ValueError(
             f"ground_truth is missing for items {truth.index[truth.isna()][:5].tolist()}"
         )
+    given = pd.unique(frame.stack().to_numpy())
+    if _kind(given) != _kind(truth.to_numpy()):
+        raise ValueError(
+            f"labels mix types with ground_truth: labels like {given[:3].tolist()}, "
+            f"ground_truth like {truth.to_numpy()[:3].tolist()}; use one kind (all text or all numbers)"
+        )
     return truth
+
+
+def _kind(values) -> str:
+    return "number" if all(isinstance(v, numbers.Number) for v in values) else "text"
 
 
 def _accuracy(frame: pd.DataFrame, truth: pd.Series) -> dict:

@@ -25,7 +25,6 @@ Examples
 
 from mlep.modeling.analysis.baselines import (
     baseline_table,
-    hlp_from_labelers,
     majority_baseline,
     overfit_small_set,
     quick_baseline,
@@ -41,7 +40,6 @@ __all__ = [
     "baseline_table",
     "confusion",
     "error_analysis",
-    "hlp_from_labelers",
     "majority_baseline",
     "overfit_small_set",
     "per_class_report",

@@ -2,7 +2,8 @@
 
 * :func:`majority_baseline` — always predict the most common training class;
 * :func:`quick_baseline` — a logistic regression or a small tree in one call;
-* :func:`hlp_from_labelers` — human-level performance from several labelers' answers;
+* human-level performance lives with the labelers, in
+  :func:`mlep.data.labeling.human_level_performance` (``.mean`` is the typical human);
 * :func:`baseline_table` — every score next to the best one;
 * :func:`overfit_small_set` — a model that cannot overfit 20 examples has a bug.
 
@@ -33,7 +34,6 @@ from mlep.modeling.analysis.label_checks import (
 
 __all__ = [
     "baseline_table",
-    "hlp_from_labelers",
     "majority_baseline",
     "overfit_small_set",
     "quick_baseline",
@@ -139,60 +139,6 @@ def quick_baseline(
         "train_accuracy": accuracy(train_y, fitted.predict(train_X)),
         "accuracy": accuracy(eval_y, predicted),
         "macro_f1": float(per_class_report(eval_y, predicted).loc["macro avg", "f1"]),
-    }
-
-
-def hlp_from_labelers(labels: pd.DataFrame, ground_truth: Any) -> dict[str, Any]:
-    """Human-level performance (HLP): each labeler's accuracy against the ground truth.
-
-    Parameters
-    ----------
-    labels
-        One row per item, one column per labeler. A missing value (NaN/None) means that
-        labeler did not label that item; their accuracy uses the items they labeled.
-    ground_truth
-        The true label of each item.
-
-    Returns
-    -------
-    dict
-        ``mean`` (average labeler accuracy — a typical human), ``best`` (the most accurate
-        labeler's accuracy), ``best_labeler`` (their column name) and ``per_labeler``
-        (column name → accuracy).
-
-    Examples
-    --------
-    >>> labels = pd.DataFrame({"ana": ["cat", "dog", "dog", "cat"],
-    ...                        "ben": ["cat", "cat", "dog", None]})
-    >>> hlp = hlp_from_labelers(labels, ["cat", "dog", "dog", "dog"])
-    >>> hlp["per_labeler"]
-    {'ana': 0.75, 'ben': 0.6666666666666666}
-    >>> round(hlp["mean"], 4), hlp["best"], hlp["best_labeler"]
-    (0.7083, 0.75, 'ana')
-    """
-    if not isinstance(labels, pd.DataFrame):
-        raise TypeError(
-            "labels should be a DataFrame with one row per item and one column per labeler, "
-            f"got a {type(labels).__name__}"
-        )
-    if labels.shape[1] == 0 or len(labels) == 0:
-        raise ValueError(f"labels is empty (shape {labels.shape}); it needs items and labelers")
-    truth = as_labels(ground_truth, "ground_truth")
-    same_length(labels=labels, ground_truth=truth)
-    per_labeler = {}
-    for name in labels.columns:
-        given = labels[name].notna().to_numpy()
-        if not given.any():
-            raise ValueError(f"labeler {name!r} labeled no items; drop that column")
-        answers = labels[name].to_numpy()[given]
-        same_kind(**{f"labeler {name!r}": answers, "ground_truth": truth})
-        per_labeler[name] = accuracy(answers, truth[given])
-    best_labeler = max(per_labeler, key=per_labeler.get)
-    return {
-        "mean": float(np.mean(list(per_labeler.values()))),
-        "best": per_labeler[best_labeler],
-        "best_labeler": best_labeler,
-        "per_labeler": per_labeler,
     }
 
 

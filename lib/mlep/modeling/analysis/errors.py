@@ -4,7 +4,7 @@ The loop the course teaches, one function per step:
 
     baseline_table(majority=majority_baseline(y_train, y_eval),        # what to beat
                    logistic=quick_baseline(X_train, y_train, X_eval, y_eval)["accuracy"],
-                   human=hlp_from_labelers(labels, y_eval)["mean"])
+                   human=human_level_performance(labels, y_eval).mean)
     overfit_small_set(lambda: LogisticRegression(), X_train, y_train)   # can it learn at all?
     error_analysis(tags, y_eval, y_pred, hlp={"blurry": 0.9})           # where to work next
     per_class_report(y_eval, y_pred)                                    # skewed classes
