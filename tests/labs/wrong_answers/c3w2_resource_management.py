@@ -55,6 +55,99 @@ def distance_contrasts(dimensions, points, seed):
     return pd.DataFrame(rows)
 """,
     ],
+    "engineer_features": [
+        # pd.cut's default buckets are closed on the right: hour 6 lands in the night, hour 0 nowhere
+        """
+def engineer_features(trips):
+    north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
+    east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
+    distance = np.sqrt(north**2 + east**2)
+    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    names = [f"{low}_{high}" for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:])]
+    bucket = pd.cut(trips["trip_start_hour"], HOUR_EDGES, labels=names)
+    for name in names:
+        out[f"hour_{name}"] = (bucket == name).astype(float)
+    weekend = trips["trip_start_day"].isin([1, 7])
+    for name in names:
+        out[f"weekend_x_hour_{name}"] = ((bucket == name) & weekend).astype(float)
+    return out
+""",
+        # np.log instead of np.log1p: a trip with no distance gets -inf
+        """
+def engineer_features(trips):
+    north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
+    east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
+    distance = np.sqrt(north**2 + east**2)
+    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log(distance)}, index=trips.index)
+    hour = trips["trip_start_hour"]
+    weekend = trips["trip_start_day"].isin([1, 7])
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+    return out
+""",
+        # the distance in degrees, not km: a degree of longitude is not a degree of latitude
+        """
+def engineer_features(trips):
+    distance = np.hypot(trips["dropoff_latitude"] - trips["pickup_latitude"],
+                        trips["dropoff_longitude"] - trips["pickup_longitude"])
+    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    hour = trips["trip_start_hour"]
+    weekend = trips["trip_start_day"].isin([1, 7])
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+    return out
+""",
+        # counts from Monday: days 6 and 7 taken as the weekend (Friday and Saturday here)
+        """
+def engineer_features(trips):
+    north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
+    east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
+    distance = np.sqrt(north**2 + east**2)
+    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    hour = trips["trip_start_hour"]
+    weekend = trips["trip_start_day"] >= 6
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+    return out
+""",
+        # the cross as "weekend or bucket" instead of "weekend and bucket"
+        """
+def engineer_features(trips):
+    north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
+    east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
+    distance = np.sqrt(north**2 + east**2)
+    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    hour = trips["trip_start_hour"]
+    weekend = trips["trip_start_day"].isin([1, 7])
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"weekend_x_hour_{low}_{high}"] = (((hour >= low) & (hour < high)) | weekend).astype(float)
+    return out
+""",
+        # a fresh index (reset_index): rows no longer line up with the trips
+        """
+def engineer_features(trips):
+    trips = trips.reset_index(drop=True)
+    north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
+    east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
+    distance = np.sqrt(north**2 + east**2)
+    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)})
+    hour = trips["trip_start_hour"]
+    weekend = trips["trip_start_day"].isin([1, 7])
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
+    for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+    return out
+""",
+    ],
     "pca_tradeoff": [
         # off by one: the index of the first component reaching `keep`, not the count
         """
