@@ -3,6 +3,54 @@
 Each entry is the source a learner might write in the exercise's cell.
 """
 
+_WINE_FIELDS = """
+        alcohol: float = Field({c}le=WINE_LIMITS["alcohol"])
+        malic_acid: float = Field({c}le=WINE_LIMITS["malic_acid"])
+        ash: float = Field({c}le=WINE_LIMITS["ash"])
+        alcalinity_of_ash: float = Field({c}le=WINE_LIMITS["alcalinity_of_ash"])
+        magnesium: float = Field({c}le=WINE_LIMITS["magnesium"])
+        total_phenols: float = Field({c}le=WINE_LIMITS["total_phenols"])
+        flavanoids: float = Field({c}le=WINE_LIMITS["flavanoids"])
+        nonflavanoid_phenols: float = Field({c}le=WINE_LIMITS["nonflavanoid_phenols"])
+        proanthocyanins: float = Field({c}le=WINE_LIMITS["proanthocyanins"])
+        color_intensity: float = Field({c}le=WINE_LIMITS["color_intensity"])
+        hue: float = Field({c}le=WINE_LIMITS["hue"])
+        od280_od315_of_diluted_wines: float = Field({c}le=WINE_LIMITS["od280_od315_of_diluted_wines"])
+        proline: float = Field({c}le=WINE_LIMITS["proline"])
+"""
+
+
+def _wine_app(fields=None, config='model_config = ConfigDict(extra="forbid")',
+              batch_limits="Field(min_length=1, max_length=64)", columns="WINE_FEATURES",
+              batch_predict="[int(k) for k in MODEL.predict(rows(batch.instances))]", used="model"):
+    """A make_wine_app with one part changed (the defaults are the solution)."""
+    fields = _WINE_FIELDS.format(c="ge=0, ") if fields is None else fields
+    batch_predict = batch_predict.replace("MODEL", used)
+    return f"""
+def make_wine_app(model):
+    class Wine(BaseModel):
+        {config}
+{fields}
+    class WineBatch(BaseModel):
+        instances: list[Wine] = {batch_limits}
+
+    def rows(wines):
+        return np.array([[getattr(wine, name) for name in {columns}] for wine in wines])
+
+    app = FastAPI(title="wine")
+
+    @app.post("/predict")
+    def predict(wine: Wine):
+        return {{"prediction": int({used}.predict(rows([wine]))[0])}}
+
+    @app.post("/predict/batch")
+    def predict_batch(batch: WineBatch):
+        return {{"predictions": {batch_predict}}}
+
+    return app
+"""
+
+
 WRONG_ANSWERS = {
     "make_server": [
         # batching left off: the server answers correctly, one model call per request
@@ -162,5 +210,28 @@ def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
                 return autoscaling.HPA(target_utilization=target, min_replicas=minimum, max_replicas=max_replicas)
     return None
 """,
+    ],
+    "make_wine_app": [
+        # no ranges: plain floats take a negative alcohol or any magnesium
+        _wine_app(fields="\n".join(f"        {name}: float" for name in (
+            "alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium", "total_phenols", "flavanoids",
+            "nonflavanoid_phenols", "proanthocyanins", "color_intensity", "hue", "od280_od315_of_diluted_wines",
+            "proline")) + "\n"),
+        # an upper limit only: negative measurements pass
+        _wine_app(fields=_WINE_FIELDS.format(c="")),
+        # strict bounds (gt/lt): a value exactly at a limit is refused
+        _wine_app(fields=_WINE_FIELDS.format(c="gt=0, ").replace("le=", "lt=")),
+        # unknown fields silently ignored (pydantic's default): a typo'd extra field is accepted
+        _wine_app(config="pass"),
+        # a batch without limits: an empty batch and 65 wines are accepted
+        _wine_app(batch_limits="Field()"),
+        # one model call per wine instead of one per batch
+        _wine_app(batch_predict="[int(MODEL.predict(rows([wine]))[0]) for wine in batch.instances]"),
+        # the features in alphabetical order: the model gets its columns shuffled
+        _wine_app(columns="sorted(WINE_FEATURES)"),
+        # the notebook's wine_model instead of the argument
+        _wine_app(used="wine_model"),
+        # a NumPy integer in the answer: JSON cannot hold it (a 500)
+        _wine_app(batch_predict="list(MODEL.predict(rows(batch.instances)))"),
     ],
 }
