@@ -86,6 +86,28 @@ def fast_pipeline(files, read_file, parse, batch_size):
     parsed = records.map(parse, num_parallel_calls=8, deterministic=True)
     return parsed.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 """,
+        # parallel reads and prefetching, but the records are still parsed one at a time
+        """
+def fast_pipeline(files, read_file, parse, batch_size):
+    records = tf.data.Dataset.range(files).interleave(
+        read_file, cycle_length=files, num_parallel_calls=files, deterministic=True)
+    return records.map(parse).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+""",
+        # everything in parallel but no prefetch: the next batch waits for the model
+        """
+def fast_pipeline(files, read_file, parse, batch_size):
+    records = tf.data.Dataset.range(files).interleave(
+        read_file, cycle_length=files, num_parallel_calls=files, deterministic=True)
+    return records.map(parse, num_parallel_calls=8, deterministic=True).batch(batch_size)
+""",
+        # prefetches before batching and then batches: the pipeline does not end with the prefetch
+        """
+def fast_pipeline(files, read_file, parse, batch_size):
+    records = tf.data.Dataset.range(files).interleave(
+        read_file, cycle_length=files, num_parallel_calls=files, deterministic=True)
+    parsed = records.map(parse, num_parallel_calls=8, deterministic=True)
+    return parsed.prefetch(tf.data.AUTOTUNE).batch(batch_size)
+""",
     ],
     "distillation_loss": [
         # forgets the T² factor on the soft term
