@@ -29,7 +29,7 @@ def test_check_reports_each_exercise_of_a_half_done_lab(tmp_path):
             assert line.startswith("ok") and "public tests passed" in line
         else:
             assert line.startswith("FAIL") and "not attempted yet" in line
-    assert "3 of 7 exercises: public tests passed" in run.stdout
+    assert "3 of 8 exercises: public tests passed" in run.stdout
     assert "all tests passed" not in run.stdout.lower()
     assert path.read_bytes() == before  # the learner's file is left alone
 

@@ -28,7 +28,7 @@ def _mlep(*args, **kwargs):
 def test_labs_lists_each_lab_with_its_exercises():
     run = _mlep("labs")
     assert run.returncode == 0
-    assert re.search(r"c2w1_data_validation\s+7 exercises, 12 points\s+labs/c2w1_data_validation/", run.stdout)
+    assert re.search(r"c2w1_data_validation\s+8 exercises, 14 points\s+labs/c2w1_data_validation/", run.stdout)
 
 
 def test_datasets_list_and_describe():
