@@ -20,6 +20,8 @@ Production (Course 4, week 4):
   a statistic over a window, a threshold, a duration) and :func:`evaluate` over logged events.
 - :mod:`~mlep.deployment.monitoring.retraining` — retraining policies (:class:`Schedule`,
   :class:`DataVolume`, :class:`PerformanceDrop`, :class:`DriftTrigger`) and :func:`simulate`.
+- :mod:`~mlep.deployment.monitoring.synthetic` — seeded production records with planted
+  incidents (requests carrying personal data, request events, daily signals) to practise on.
 
 Importing this package is light:
 river and scipy are imported when a detector or a KS test is first used.
