@@ -116,6 +116,78 @@ class ThresholdModel:
 
 
 @dataclass(frozen=True)
+class LinearModel:
+    """Predicts 1 when ``weights · x > 0``; with the default weights, the truth of
+    :func:`request_stream` without its noise (a better model than :class:`ThresholdModel`).
+
+    Parameters
+    ----------
+    weights : tuple of float, default (1.0, 0.5)
+        One weight per leading feature column.
+    latency_ms : float, default 25.0
+        Its simulated time per request.
+    noise : float, default 0.5
+        The traffic's label noise (``request_stream``'s ``noise``), for :meth:`confidence`.
+
+    Examples
+    --------
+    >>> model = LinearModel()
+    >>> model.predict(np.array([[1.0, -1.0], [-1.0, 1.0]]))
+    array([1, 0])
+    >>> model.confidence(np.array([[1.0, -1.0], [0.0, 0.0]])).round(3)
+    array([0.841, 0.5  ])
+    """
+
+    weights: tuple = (1.0, 0.5)
+    latency_ms: float = 25.0
+    noise: float = 0.5
+
+    def score(self, batch: np.ndarray) -> np.ndarray:
+        """``weights · x`` for each row."""
+        batch = np.asarray(batch, dtype=float)
+        return batch[:, : len(self.weights)] @ np.asarray(self.weights, dtype=float)
+
+    def predict(self, batch: np.ndarray) -> np.ndarray:
+        """1 where the score is positive, else 0."""
+        return (self.score(batch) > 0).astype(int)
+
+    def confidence(self, batch: np.ndarray) -> np.ndarray:
+        """The probability that each prediction is right, under the traffic's label noise."""
+        from scipy.special import ndtr
+
+        return ndtr(np.abs(self.score(batch)) / self.noise)
+
+
+def concept_shift(requests: pd.DataFrame, column: str, above: float) -> pd.DataFrame:
+    """A new concept: where ``column > above`` the same inputs now get the opposite label.
+
+    The features are untouched (no data drift): only the mapping from inputs to labels moved.
+
+    Parameters
+    ----------
+    requests : pandas.DataFrame
+        Requests as :func:`request_stream` makes them (a copy is changed).
+    column : str
+        The feature whose region changes concept.
+    above : float
+        The concept flips where ``requests[column] > above``.
+
+    Examples
+    --------
+    >>> before = request_stream(4, seed=1)
+    >>> concept_shift(before, "x0", 0.34)["label"].tolist(), before["label"].tolist()
+    ([0, 0, 0, 1], [1, 0, 1, 1])
+    """
+    check_requests(requests)
+    if column not in requests.columns or column in (REQUEST_ID, LABEL):
+        raise KeyError(f"column must be a feature column of the requests, but got {column!r}")
+    changed = requests.copy()
+    rows = changed[column] > above
+    changed.loc[rows, LABEL] = 1 - changed.loc[rows, LABEL]
+    return changed
+
+
+@dataclass(frozen=True)
 class NoisyModel:
     """Another model's 0/1 predictions, with a share ``flip_rate`` of them flipped.
 
