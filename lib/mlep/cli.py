@@ -6,7 +6,7 @@
     mlep grade LAB [--workers N]    instructor: autograde every submission of LAB (--dask, --export)
     mlep datasets [list]            list the offline datasets
     mlep datasets describe NAME     print a dataset's datasheet
-    mlep start                      serve the site and JupyterLab (on your copies in work/)
+    mlep start [--no-site]          serve the site and JupyterLab (on your copies in work/)
     mlep update [LAB]               bring changed labs into work/, keeping your answers
 
 It runs in the tools environment (``.envs/tools/bin/mlep``); labs run in the course kernel.
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
@@ -201,7 +202,7 @@ def _start(args) -> int:
     from mlep import workspace
 
     bin_dir = Path(sys.executable).parent
-    root = project_root()
+    root = Path(args.root).resolve() if getattr(args, "root", None) else project_root()
     token = secrets.token_hex(16)
     # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published ports reach
     host = getattr(args, "host", None) or os.environ.get("MLEP_HOST") or "127.0.0.1"
@@ -213,27 +214,31 @@ def _start(args) -> int:
         print(f"your copies of the labs: {', '.join(c.name for c in copied)} copied from labs/ "
               f"into {work.relative_to(root)}/ (yours to edit; `mlep update` brings in new versions)")
     logs = root / ".cache" / "mlep-start"
-    runtime = logs / "runtime"
+    runtime, workspaces = logs / "runtime", logs / "workspaces"
     runtime.mkdir(parents=True, exist_ok=True)
+    if not workspaces.is_dir():  # the first layout: a file browser wide enough for the labs' names
+        shutil.copytree(JUPYTER_CONFIG / "lab" / "workspaces", workspaces)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_PATH=os.pathsep.join(
         filter(None, [str(JUPYTER_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH")])))
-    servers = {
+    servers = {} if getattr(args, "no_site", False) else {
         "course site": (_server(
             [bin_dir / "mkdocs", "serve", "--dev-addr", f"{host}:{args.site_port}", "--no-livereload"],
-            root, logs / "site.log"), logs / "site.log"),
+            root, logs / "site.log"), logs / "site.log")}
+    servers.update({
         "JupyterLab": (_server(
             [bin_dir / "jupyter", "lab", "--no-browser", f"--ip={host}", f"--port={args.lab_port}",
              f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
              f"--LabApp.app_settings_dir={JUPYTER_CONFIG / 'lab' / 'settings'}",
+             f"--LabApp.workspaces_dir={workspaces}",
              "--MappingKernelManager.default_kernel_name=mlep",
              *(["--allow-root"] if os.geteuid() == 0 else [])],
             work, logs / "jupyterlab.log", env), logs / "jupyterlab.log"),
-    }
+    })
     # mkdocs serve builds the whole site before it answers (about a minute), and Jupyter may
     # move to another port: each address is printed once it answers
-    print("course site:  building... (its address follows when it answers)\n"
-          "JupyterLab:   starting... (its address follows when it answers)\n"
-          f"(Ctrl-C stops both; their logs: {logs.relative_to(root)}/)", flush=True)
+    print(*(["course site:  building... (its address follows when it answers)"] if "course site" in servers else []),
+          "JupyterLab:   starting... (its address follows when it answers)",
+          f"(Ctrl-C stops {'both' if len(servers) > 1 else 'it'}; logs: {logs.relative_to(root)}/)", sep="\n", flush=True)
     ready: set[str] = set()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both too
     # a parent that ignored SIGINT (a background job, nohup, some test runners) passes that on,
@@ -241,7 +246,7 @@ def _start(args) -> int:
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         while all(p.poll() is None for p, _ in servers.values()):
-            if "course site" not in ready and _answers(site_url):
+            if "course site" in servers and "course site" not in ready and _answers(site_url):
                 ready.add("course site")
                 print(f"course site:  {site_url}", flush=True)
             if "JupyterLab" not in ready:
@@ -276,7 +281,7 @@ def _update(args) -> int:
     from mlep import workspace
     from mlep.grading import notebooks
 
-    root = project_root()
+    root = Path(args.root).resolve() if getattr(args, "root", None) else project_root()
     labs = [args.lab] if args.lab else [lab for lab in notebooks.lab_ids(root)
                                          if workspace.work_notebook(lab, root).exists()]
     for lab in labs:
@@ -352,9 +357,12 @@ def parser() -> argparse.ArgumentParser:
     start.add_argument("--lab-port", type=int, default=8888)
     start.add_argument("--host", help="address to serve on (default: MLEP_HOST or 127.0.0.1; "
                                       "0.0.0.0 in a container, so that its published ports answer)")
+    start.add_argument("--no-site", action="store_true", help="JupyterLab only (the site takes a minute to build)")
+    start.add_argument("--root", help="course folder whose labs/ and work/ are used (default: this checkout)")
     start.set_defaults(run=_start)
     update = sub.add_parser("update", help="bring changed labs into work/, keeping your answers")
     update.add_argument("lab", nargs="?", help="one lab (default: every lab you have a work copy of)")
+    update.add_argument("--root", help="course folder whose labs/ and work/ are used (default: this checkout)")
     update.set_defaults(run=_update)
     return top
 
