@@ -126,16 +126,6 @@ test-container: container-tools $(CONTAINER_DIR)/base.tar
 
 # The model server's image (containers/model-server/Containerfile: the FastAPI wine endpoint),
 # built from the same Debian base; a RUN step inside the build starts the server on loopback and
-# checks its answers (podman run does not work here). Not part of `make test`: a few minutes,
-# ~100 MB from PyPI; tests/test_model_server_image.py removes the image it built.
-.PHONY: test-model-server-image
-test-model-server-image: container-tools $(CONTAINER_DIR)/base.tar
-	$(PODMAN) image exists $(CONTAINER_BASE) || $(PODMAN) import $(CONTAINER_DIR)/base.tar $(CONTAINER_BASE)
-	MLEP_IMAGE_TESTS=1 CONTAINER_CERTS=$(CONTAINER_CERTS) PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" \
-	  $(COURSE_PY) -m pytest tests/test_model_server_image.py -p no:randomly -s -q
-
-# The model server's image (containers/model-server/Containerfile: the FastAPI wine endpoint),
-# built from the same Debian base; a RUN step inside the build starts the server on loopback and
 # checks its answers (podman run does not work here). Not part of `make test`: about two minutes
 # (131 s measured) and a 620 MB image, which tests/test_model_server_image.py removes afterwards.
 .PHONY: test-model-server-image
