@@ -175,7 +175,13 @@ def list_datasets() -> list[str]:
 
 
 def datasheet(name: str) -> Datasheet:
-    """The datasheet of ``name``; :class:`UnknownDatasetError` lists the known names."""
+    """The datasheet of ``name``; :class:`UnknownDatasetError` lists the known names.
+
+    Parameters
+    ----------
+    name : str
+        The dataset's folder name under ``datasets/`` (see :func:`names`).
+    """
     text(name, "name")
     sheets, broken = _all_sheets()
     if name in sheets:
@@ -203,7 +209,13 @@ def _split(name: str, split: str | None) -> Split:
 
 
 def sha256(file: Path) -> str:
-    """Hex sha256 of a file, read in chunks."""
+    """Hex sha256 of a file, read in chunks.
+
+    Parameters
+    ----------
+    file : pathlib.Path
+        The file to hash.
+    """
     digest = hashlib.sha256()
     with open(file, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -233,6 +245,13 @@ def path(name: str, split: str | None = None) -> Path:
 
     Raises :class:`FileNotFoundError` if the file is missing and :class:`ChecksumError` if
     its sha256 differs from the datasheet's.
+
+    Parameters
+    ----------
+    name : str
+        The dataset's folder name under ``datasets/`` (see :func:`names`).
+    split : str, optional
+        Which split's file (the first split of the datasheet by default).
     """
     spec = _split(name, split)
     file = _locate(name, spec)
@@ -249,12 +268,26 @@ def path(name: str, split: str | None = None) -> Path:
 
 
 def verify(name: str) -> dict[str, Path]:
-    """Check every split of ``name``; return split → verified path."""
+    """Check every split of ``name``; return split → verified path.
+
+    Parameters
+    ----------
+    name : str
+        The dataset's folder name under ``datasets/`` (see :func:`names`).
+    """
     return {split: path(name, split) for split in datasheet(name).splits}
 
 
 def load(name: str, split: str | None = None):
-    """Load one split of a dataset as a :class:`pandas.DataFrame` after verifying it."""
+    """Load one split of a dataset as a :class:`pandas.DataFrame` after verifying it.
+
+    Parameters
+    ----------
+    name : str
+        The dataset's folder name under ``datasets/`` (see :func:`names`).
+    split : str, optional
+        Which split (the first split of the datasheet by default).
+    """
     import pandas as pd
 
     return pd.read_csv(path(name, split))

@@ -86,7 +86,13 @@ def _cell_timeout() -> int:
 
 
 def grade_submission(task: Task) -> Outcome:
-    """Grade one submission in a scratch course folder (safe to run in parallel)."""
+    """Grade one submission in a scratch course folder (safe to run in parallel).
+
+    Parameters
+    ----------
+    task : Task
+        One student's submission and where to grade it.
+    """
     exercises = notebooks.exercises(task.released)
     result = StudentResult(task.student, max_score=sum(e.points for e in exercises),
                            cells={e.grade_id + notebooks.TEST_SUFFIX: 0.0 for e in exercises})
@@ -117,7 +123,13 @@ def grade_submission(task: Task) -> Outcome:
 
 
 def grade_safely(task: Task) -> Outcome:
-    """:func:`grade_submission`, with any unexpected failure as this student's *error* result."""
+    """:func:`grade_submission`, with any unexpected failure as this student's *error* result.
+
+    Parameters
+    ----------
+    task : Task
+        One student's submission and where to grade it.
+    """
     try:
         return grade_submission(task)
     except Exception as error:  # one broken task must not stop the class
@@ -389,7 +401,30 @@ def grade_class(
     progress: Callable[[int, int, str], None] | None = None,
     on_result: Callable[[int, int, StudentResult], None] | None = None,
 ) -> list[StudentResult]:
-    """Grade every submission of ``lab`` under ``root`` (see the module's notes); write the CSV."""
+    """Grade every submission of ``lab`` under ``root`` (see the module's notes); write the CSV.
+
+    Parameters
+    ----------
+    lab : str
+        The lab's name, e.g. ``"c2w1_data_validation"``.
+    root : pathlib.Path
+        The nbgrader course folder (``submitted/<student>/<lab>/`` under it).
+    students : list of str, optional
+        Grade only these students (all submissions by default).
+    workers : int, optional
+        Parallel grading processes (the number of cores by default).
+    force : bool, default False
+        Grade again submissions whose unchanged result is already logged and in the gradebook.
+    dask : bool, default False
+        Spread the work with Dask instead of local processes.
+    scheduler : str, optional
+        The address of a running Dask scheduler to grade on (implies ``dask``).
+    progress : callable, optional
+        Called as ``progress(index, total, student)`` as each submission finishes
+        (``index`` counts from 0, submissions already graded included).
+    on_result : callable, optional
+        Called as ``on_result(done, total, result)`` with each :class:`StudentResult`.
+    """
     root = Path(root)
     workers = default_workers() if workers is None else workers
     if not isinstance(workers, int) or workers < 1:
@@ -456,6 +491,17 @@ def export(lab: str, results: list[StudentResult], path: str | Path, fmt: str = 
     used as the SIS Login ID, the column Canvas matches on. ``moodle``: Moodle's grade import
     ("CSV file"): an identifier column to map to the user's ``username``, the grade, and a
     feedback column. Students that were not graded get an empty grade, not 0.
+
+    Parameters
+    ----------
+    lab : str
+        The lab's name (the assignment column).
+    results : list of StudentResult
+        The graded submissions.
+    path : str or pathlib.Path
+        Where to write the CSV.
+    fmt : {"canvas", "moodle"}, default "canvas"
+        The learning platform's import format.
     """
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}, but got {fmt!r}")

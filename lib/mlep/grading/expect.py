@@ -78,7 +78,17 @@ def _truth(condition: Any, exercise: str, message: str) -> bool:
 
 
 def that(condition: bool, exercise: str, message: str) -> None:
-    """Fail with ``message`` unless ``condition`` holds."""
+    """Fail with ``message`` unless ``condition`` holds.
+
+    Parameters
+    ----------
+    condition : bool
+        What must hold (an array is refused with a message saying one value was expected).
+    exercise : str
+        The exercise the feedback names, e.g. ``"Exercise 2"``.
+    message : str
+        What the learner reads when it does not hold.
+    """
     if not _truth(condition, exercise, message):
         raise ExerciseFailure(f"{exercise}: {message}")
 
@@ -100,6 +110,17 @@ def instance(value: Any, kind, exercise: str, *, what: str = "the result") -> No
 
     A NumPy scalar counts as the Python type it stands for (``np.float32`` as ``float``,
     ``np.int64`` as ``int``, ``np.bool_`` as ``bool``).
+
+    Parameters
+    ----------
+    value : object
+        The learner's result.
+    kind : type or tuple of types
+        What it must be.
+    exercise : str
+        The exercise the feedback names.
+    what : str, default "the result"
+        How the feedback names ``value``.
     """
     if value is None:
         that(False, exercise, f"{what} is None — did you forget to `return` it?")
@@ -120,7 +141,19 @@ def _same(value: Any, expected: Any) -> Any:
 
 
 def equal(value: Any, expected: Any, exercise: str, *, what: str = "the result") -> None:
-    """Check ``value == expected`` (arrays of the same shape: every element)."""
+    """Check ``value == expected`` (arrays of the same shape: every element).
+
+    Parameters
+    ----------
+    value : object
+        The learner's result.
+    expected : object
+        The right answer (shown in the feedback).
+    exercise : str
+        The exercise the feedback names.
+    what : str, default "the result"
+        How the feedback names ``value``.
+    """
     message = f"{what} should be {_short(expected)}, but got {_short(value)}"
     that(_same(value, expected), exercise, message)
 
@@ -131,6 +164,19 @@ def close(
     """Check a number is within ``tol`` (absolute or relative) of ``expected``.
 
     NumPy scalars (``np.float32``...) and 0-d arrays are numbers here.
+
+    Parameters
+    ----------
+    value : float
+        The learner's number.
+    expected : float
+        The right number (shown in the feedback).
+    exercise : str
+        The exercise the feedback names.
+    what : str, default "the result"
+        How the feedback names ``value``.
+    tol : float, default 1e-6
+        The accepted absolute or relative difference.
     """
     if getattr(value, "shape", None) == () and hasattr(value, "item"):
         value = value.item()
@@ -144,7 +190,19 @@ def close(
 
 def matches(value: Any, expected: Any, exercise: str, *, what: str = "the result") -> None:
     """Check ``value == expected`` without printing ``expected`` (for hidden tests: a failure
-    says what is wrong — the kind, the length, the direction — not the answer)."""
+    says what is wrong — the kind, the length, the direction — not the answer).
+
+    Parameters
+    ----------
+    value : object
+        The learner's result.
+    expected : object
+        The right answer (never shown).
+    exercise : str
+        The exercise the feedback names.
+    what : str, default "the result"
+        How the feedback names ``value``.
+    """
     if value == expected:
         return
     if value is None:
@@ -164,14 +222,40 @@ def matches(value: Any, expected: Any, exercise: str, *, what: str = "the result
 def near(
     value: float, expected: float, exercise: str, *, what: str = "the result", tol: float = 1e-6
 ) -> None:
-    """:func:`close` without printing ``expected``: a failure says too high or too low."""
+    """:func:`close` without printing ``expected``: a failure says too high or too low.
+
+    Parameters
+    ----------
+    value : float
+        The learner's number.
+    expected : float
+        The right number (never shown).
+    exercise : str
+        The exercise the feedback names.
+    what : str, default "the result"
+        How the feedback names ``value``.
+    tol : float, default 1e-6
+        The accepted absolute or relative difference.
+    """
     instance(value, (int, float), exercise, what=what)
     if not math.isclose(float(value), float(expected), rel_tol=tol, abs_tol=tol):
         that(False, exercise, f"{what} is too {'high' if value > expected else 'low'}: got {float(value):.6g}")
 
 
 def columns(frame, expected: Iterable[str], exercise: str, *, what: str = "the table") -> None:
-    """Check a DataFrame has (at least) the ``expected`` columns."""
+    """Check a DataFrame has (at least) the ``expected`` columns.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame
+        The learner's table.
+    expected : iterable of str
+        Columns it must have (others may be there too).
+    exercise : str
+        The exercise the feedback names.
+    what : str, default "the table"
+        How the feedback names ``frame``.
+    """
     import pandas as pd
 
     instance(frame, pd.DataFrame, exercise, what=what)
@@ -184,5 +268,11 @@ def columns(frame, expected: Iterable[str], exercise: str, *, what: str = "the t
 
 
 def passed(exercise: str) -> None:
-    """Say the visible tests passed — never "all tests": hidden tests come at grading."""
+    """Say the visible tests passed — never "all tests": hidden tests come at grading.
+
+    Parameters
+    ----------
+    exercise : str
+        The exercise whose visible tests passed.
+    """
     print(f"{exercise}: public tests passed (hidden tests run when your lab is graded)")

@@ -206,6 +206,11 @@ def _div(a: Estimate, b: Estimate) -> Estimate:
 def product(*factors: EstimateLike) -> Estimate:
     """The product of Estimates, numbers or ``(low, likely, high)`` tuples.
 
+    Parameters
+    ----------
+    *factors : Estimate, number or (low, likely, high) tuple
+        What to multiply.
+
     Examples
     --------
     >>> print(product(Estimate(1, 2, 3), 10, (0.5, 1, 2)))
@@ -223,6 +228,11 @@ def fermi(**factors: EstimateLike) -> Estimate:
     """A Fermi estimate: the product of named factors (Estimates, numbers or 3-tuples).
 
     Naming the factors documents the reasoning and lets errors point at the bad one.
+
+    Parameters
+    ----------
+    **factors : Estimate, number or (low, likely, high) tuple
+        The named factors to multiply.
 
     Examples
     --------
@@ -246,6 +256,11 @@ def fermi(**factors: EstimateLike) -> Estimate:
 
 def fermi_table(**factors: EstimateLike):
     """The working of :func:`fermi` as a table: one row per factor, then the product.
+
+    Parameters
+    ----------
+    **factors : Estimate, number or (low, likely, high) tuple
+        The named factors to multiply.
 
     Examples
     --------

@@ -103,7 +103,18 @@ def _one_label_kind(values, what: str) -> None:
 
 
 def labels_table(labels, what: str = "labels", min_labelers: int = 1) -> pd.DataFrame:
-    """Labels as a DataFrame (a row per item, a column per labeler), checked: ``what`` names them."""
+    """Labels as a DataFrame (a row per item, a column per labeler), checked: ``what`` names them.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
+    what : str, default "labels"
+        How error messages name the labels.
+    min_labelers : int, default 1
+        The fewest labeler columns accepted.
+    """
     if isinstance(labels, pd.DataFrame):
         frame = labels
     else:
@@ -138,6 +149,12 @@ def _sorted(values) -> list:
 def label_counts(labels) -> pd.DataFrame:
     """Items × classes: how many labelers gave each class to each item (missing ignored).
 
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
+
     Examples
     --------
     >>> label_counts(pd.DataFrame({"a": ["x", "y"], "b": ["x", None], "c": ["y", "y"]}))
@@ -171,6 +188,11 @@ def cohen_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> f
     agree and ``p_e = sum_k p_a(k) p_b(k)`` the agreement expected if each labeled at random
     with their own class frequencies. 1 is perfect agreement, 0 is chance level. The two
     sequences are compared position by position (a pandas index is not used for alignment).
+
+    Parameters
+    ----------
+    labels_a, labels_b : sequence
+        The two labelers' labels of the same items, in the same order.
 
     Examples
     --------
@@ -208,6 +230,11 @@ def fleiss_kappa_from_counts(counts) -> float:
     all ratings in class ``j`` and ``P_i = (sum_j n_ij² - n) / (n (n - 1))`` the agreement
     on item ``i``: ``kappa = (mean(P_i) - sum_j p_j²) / (1 - sum_j p_j²)``.
 
+    Parameters
+    ----------
+    counts : 2-D array-like of int
+        Items × classes: how many raters put each item in each class.
+
     Examples
     --------
     >>> round(fleiss_kappa_from_counts([[3, 0], [0, 3], [2, 1], [1, 2]]), 6)
@@ -242,6 +269,11 @@ def fleiss_kappa_from_counts(counts) -> float:
 def fleiss_kappa(ratings) -> float:
     """Fleiss' kappa for items × raters labels (the same number of raters for every item).
 
+    Parameters
+    ----------
+    ratings : 2-D array-like
+        Items × raters labels, with no missing rating.
+
     Examples
     --------
     >>> round(fleiss_kappa([["a", "a", "a"], ["b", "b", "b"], ["a", "a", "b"], ["a", "b", "b"]]), 6)
@@ -262,6 +294,12 @@ def agreement_table(labels) -> pd.DataFrame:
 
     Each pair is compared on the items both labelled (``n_items``); pairs that share no
     item are left out.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
 
     Examples
     --------
@@ -296,6 +334,12 @@ def agreement_table(labels) -> pd.DataFrame:
 def majority_vote(labels) -> pd.Series:
     """The most frequent label of each item; ties go to the class that sorts first.
 
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
+
     Examples
     --------
     >>> majority_vote(pd.DataFrame({"a": ["x", "y"], "b": ["y", "y"]})).tolist()
@@ -311,6 +355,14 @@ def ambiguous_examples(labels, top: int | None = 10) -> pd.DataFrame:
 
     ``disagreement = 1 - share`` where ``share`` is the fraction of an item's labels that
     are its majority label. ``votes`` maps each label given to its count.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
+    top : int or None, default 10
+        How many items to return; ``None`` returns them all.
 
     Examples
     --------
@@ -349,6 +401,14 @@ def confusable_classes(labels, top: int | None = None) -> pd.DataFrame:
     ``count`` is the number of (labeler, labeler) pairs on the same item who gave one the
     first class and the other the second; ``share`` is its fraction of all such
     disagreements. Empty when every item is unanimous.
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
+    top : int or None, default None
+        How many pairs to return; ``None`` returns them all.
 
     Examples
     --------
@@ -390,6 +450,13 @@ def merge_classes(labels, mapping: Mapping[Hashable, Hashable]):
     ``labels`` is a labels DataFrame or one labeler's Series; the result has the same type.
     Classes not in ``mapping`` are kept; a mapping key no labeler used is an error (a typo).
 
+    Parameters
+    ----------
+    labels : pandas.DataFrame or pandas.Series
+        Several labelers' labels, or one labeler's.
+    mapping : mapping
+        Old class → new class; every key must be a class some labeler used.
+
     Examples
     --------
     >>> labels = pd.DataFrame({"a": ["deep", "shallow", "dent"], "b": ["shallow", "deep", "dent"]})
@@ -421,6 +488,18 @@ def borderline_class(
     (items with a single label never are). With ``classes``, only items whose labels all
     fall among those classes are relabelled (e.g. only scratch-vs-dent disagreements).
     This models writing a labeling instruction "if unsure between X and Y, say borderline".
+
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means that labeler did not
+        label that item.
+    threshold : float, default 0.75
+        Items whose majority label has a smaller share than this are ambiguous.
+    classes : sequence, optional
+        Only relabel items whose labels all fall among these classes.
+    name : hashable, default "borderline"
+        The new class.
 
     Examples
     --------

@@ -48,6 +48,17 @@ def keyword_lf(name: str, keywords: Sequence[str], label: int, *, column: str = 
     """A Snorkel labeling function voting ``label`` when ``column`` contains any keyword.
 
     Matching is case-insensitive on whole words or phrases.
+
+    Parameters
+    ----------
+    name : str
+        The labeling function's name (Snorkel's LF name, shown in :func:`lf_summary`).
+    keywords : sequence of str
+        Words or phrases that trigger the vote (not a single string).
+    label : int
+        The class it votes for.
+    column : str, default "text"
+        The text column it reads.
     """
     from snorkel.labeling import LabelingFunction
 
@@ -86,7 +97,15 @@ def _check_lfs(lfs) -> list:
 
 
 def apply_lfs(lfs, frame: pd.DataFrame) -> np.ndarray:
-    """The label matrix ``L``: one row per row of ``frame``, one column per LF (-1 = abstain)."""
+    """The label matrix ``L``: one row per row of ``frame``, one column per LF (-1 = abstain).
+
+    Parameters
+    ----------
+    lfs : sequence of snorkel LabelingFunction
+        The labeling functions, one column each.
+    frame : pandas.DataFrame
+        The rows to label.
+    """
     from snorkel.labeling import PandasLFApplier
 
     lfs = _check_lfs(lfs)
@@ -116,7 +135,17 @@ def _check_matrix(L: Any, what: str = "L") -> np.ndarray:
 
 def lf_summary(L: np.ndarray, lfs, labels: Any = None) -> pd.DataFrame:
     """Snorkel's ``LFAnalysis`` table: polarity, coverage, overlaps, conflicts (and accuracy
-    when ``labels`` are given)."""
+    when ``labels`` are given).
+
+    Parameters
+    ----------
+    L : numpy.ndarray
+        The label matrix from :func:`apply_lfs`.
+    lfs : sequence of snorkel LabelingFunction
+        The functions that made it, in column order.
+    labels : array-like, optional
+        True labels of the rows, to add each LF's empirical accuracy.
+    """
     from snorkel.labeling import LFAnalysis
 
     L, lfs = _check_matrix(L), _check_lfs(lfs)
@@ -132,7 +161,19 @@ def lf_summary(L: np.ndarray, lfs, labels: Any = None) -> pd.DataFrame:
 def fit_label_model(
     L_train: np.ndarray, *, cardinality: int = 2, n_epochs: int = 500, seed: int = 0
 ):
-    """Fit Snorkel's ``LabelModel`` on an unlabeled label matrix (seeded, no progress bar)."""
+    """Fit Snorkel's ``LabelModel`` on an unlabeled label matrix (seeded, no progress bar).
+
+    Parameters
+    ----------
+    L_train : numpy.ndarray
+        An unlabeled label matrix.
+    cardinality : int, default 2
+        The number of classes.
+    n_epochs : int, default 500
+        Training epochs of the label model.
+    seed : int, default 0
+        Seeds Snorkel's training.
+    """
     from snorkel.labeling.model import LabelModel
 
     L_train = _check_matrix(L_train, "L_train")
@@ -155,6 +196,19 @@ def compare_with_majority_vote(
 
     Ties and all-abstain rows are broken at random (seeded), as Snorkel's ``score`` does,
     so both methods label every test row.
+
+    Parameters
+    ----------
+    L_train : numpy.ndarray
+        Label matrix to fit the label model on (no labels needed).
+    L_test : numpy.ndarray
+        Label matrix of the test rows.
+    y_test : array-like
+        True labels of the test rows.
+    cardinality : int, default 2
+        The number of classes.
+    seed : int, default 0
+        Seeds the label model and the tie-breaks.
     """
     from snorkel.labeling.model import MajorityLabelVoter
 
@@ -180,6 +234,13 @@ def training_labels(label_model, L: np.ndarray) -> pd.DataFrame:
 
     Returns a DataFrame indexed by row number with the most likely ``label`` and its
     ``confidence``; rows where every LF abstained are dropped — they carry no signal.
+
+    Parameters
+    ----------
+    label_model : snorkel.labeling.model.LabelModel
+        A fitted label model (:func:`fit_label_model`).
+    L : numpy.ndarray
+        The label matrix of the rows to label.
     """
     L = _check_matrix(L)
     if not hasattr(label_model, "predict_proba"):

@@ -63,6 +63,15 @@ class Detector:
     was detected at that point; :attr:`drifts` lists the indices (0-based, counted from the
     first update) of every detection so far; :meth:`run` feeds a whole stream.
 
+    Parameters
+    ----------
+    name : str
+        The detector's name in :data:`DETECTORS`.
+    river_detector : object
+        The river detector it wraps.
+    params : dict
+        The settings it was made with.
+
     Attributes
     ----------
     name : str
@@ -207,6 +216,13 @@ def detector(name: str, **params: Any) -> Detector:
 def detection_delay(drifts: Iterable[int], change_at: int) -> int | None:
     """Points from the change to the first detection at or after it (``None``: missed).
 
+    Parameters
+    ----------
+    drifts : iterable of int
+        Indices of the detections.
+    change_at : int
+        Index of the true change.
+
     Examples
     --------
     >>> detection_delay([120, 1040, 1500], change_at=1000)
@@ -221,6 +237,13 @@ def detection_delay(drifts: Iterable[int], change_at: int) -> int | None:
 
 def false_alarms(drifts: Iterable[int], change_at: int | None = None) -> int:
     """Detections before the change (all of them for a stationary stream, ``change_at=None``).
+
+    Parameters
+    ----------
+    drifts : iterable of int
+        Indices of the detections.
+    change_at : int, optional
+        Index of the true change; ``None`` for a stream without one.
 
     Examples
     --------

@@ -135,6 +135,13 @@ def ks(expected, actual) -> KSResult:
     for samples up to 10,000 values, asymptotic above (scipy's ``method="auto"``). With
     large samples tiny, harmless shifts get tiny p-values; watch the statistic too.
 
+    Parameters
+    ----------
+    expected : array-like of numbers
+        The reference sample (e.g. training data).
+    actual : array-like of numbers
+        The sample to compare (e.g. serving data).
+
     Examples
     --------
     >>> result = ks([1, 2, 3, 4], [3, 4, 5, 6])
@@ -158,6 +165,15 @@ def jensen_shannon(expected, actual, *, bins: int = 10) -> float:
     :func:`~mlep.data.validation.jensen_shannon_divergence` re-buckets both onto the union
     of their edges, spreading each bucket's count uniformly, and compares. Anything else
     (strings, booleans, categories) is counted per distinct value.
+
+    Parameters
+    ----------
+    expected : array-like
+        The reference sample.
+    actual : array-like
+        The sample to compare.
+    bins : int, default 10
+        Equal-width buckets per numeric sample (TFDV's standard histogram).
 
     Notes
     -----
@@ -216,6 +232,13 @@ def l_infinity(expected, actual) -> float:
     compares strings), so use it for categorical features or small sets of integers. The
     work is done by :func:`mlep.data.validation.linf_distance`.
 
+    Parameters
+    ----------
+    expected : array-like
+        The reference sample.
+    actual : array-like
+        The sample to compare.
+
     Examples
     --------
     >>> l_infinity(["a", "a", "a", "b"], ["a", "b", "c", "c"])
@@ -230,6 +253,13 @@ def l_infinity(expected, actual) -> float:
 
 def value_counts(values, what: str = "values") -> dict[str, float]:
     """Count of each distinct value, keyed by ``str(value)``; rejects empty input and NaN.
+
+    Parameters
+    ----------
+    values : array-like
+        The sample.
+    what : str, default "values"
+        How error messages name it.
 
     Examples
     --------

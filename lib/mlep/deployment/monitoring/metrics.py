@@ -277,6 +277,11 @@ def _batch(values: Any, what: str) -> list:
 def missing_rate(values: Iterable) -> float:
     """Fraction of missing values (``None`` or NaN) in a batch of one feature.
 
+    Parameters
+    ----------
+    values : iterable
+        One feature's values in a batch.
+
     Examples
     --------
     >>> missing_rate([1.0, None, float("nan"), 4.0])
@@ -290,6 +295,13 @@ def missing_rate(values: Iterable) -> float:
 
 def prediction_rate(predictions: Iterable, label) -> float:
     """Fraction of ``predictions`` equal to ``label`` (an output metric).
+
+    Parameters
+    ----------
+    predictions : iterable
+        The model's outputs in a batch.
+    label
+        The output whose share is measured.
 
     Examples
     --------
@@ -306,6 +318,13 @@ def prediction_rate(predictions: Iterable, label) -> float:
 
 def error_rate(predictions: Iterable, labels: Iterable) -> float:
     """Fraction of ``predictions`` that differ from ``labels`` (paired by position).
+
+    Parameters
+    ----------
+    predictions : iterable
+        The model's outputs.
+    labels : iterable
+        The true labels, paired by position.
 
     Examples
     --------

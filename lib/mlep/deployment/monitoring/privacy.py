@@ -119,7 +119,15 @@ def _kinds(kinds: Iterable[str] | None) -> list[str]:
 
 
 def scan(payload: Any, *, kinds: Iterable[str] | None = None) -> list[Finding]:
-    """Every piece of personal data in ``payload`` (a string, or nested dicts and lists)."""
+    """Every piece of personal data in ``payload`` (a string, or nested dicts and lists).
+
+    Parameters
+    ----------
+    payload : str, dict or list
+        What to search, nested as a request or log record is.
+    kinds : iterable of str, optional
+        Which kinds of personal data to look for (names from :data:`KINDS`); all by default.
+    """
     chosen, findings = _kinds(kinds), []
 
     def collect(text: str, path: str, key: str | None) -> str:
@@ -144,7 +152,15 @@ def _replace(payload: Any, kinds, token: Callable[[Finding], str]) -> Any:
 
 
 def redact(payload: Any, *, kinds: Iterable[str] | None = None) -> Any:
-    """A copy of ``payload`` with each finding replaced by its kind in brackets, e.g. ``[EMAIL]``."""
+    """A copy of ``payload`` with each finding replaced by its kind in brackets, e.g. ``[EMAIL]``.
+
+    Parameters
+    ----------
+    payload : str, dict or list
+        What to redact (not changed: a copy is returned).
+    kinds : iterable of str, optional
+        Which kinds of personal data to look for (names from :data:`KINDS`); all by default.
+    """
     return _replace(payload, kinds, lambda f: f"[{f.kind}]")
 
 
@@ -153,6 +169,16 @@ def pseudonymize(payload: Any, *, key: bytes, kinds: Iterable[str] | None = None
 
     A plain string with no finding in it is tokenised whole (handy for an identifier column).
     Keep ``key`` secret and out of the log: with it, a guessed value can be confirmed.
+
+    Parameters
+    ----------
+    payload : str, dict or list
+        What to pseudonymize (not changed: a copy is returned).
+    key : bytes
+        The secret key of the keyed hash (HMAC-SHA256): the same value and key give the same
+        token.
+    kinds : iterable of str, optional
+        Which kinds of personal data to look for (names from :data:`KINDS`); all by default.
     """
     if not isinstance(key, bytes) or len(key) == 0:
         raise ValueError(

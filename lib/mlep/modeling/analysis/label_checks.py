@@ -37,7 +37,15 @@ __all__ = [
 
 
 def as_labels(values: Any, name: str) -> np.ndarray:
-    """A non-empty 1-D array of labels without missing values."""
+    """A non-empty 1-D array of labels without missing values.
+
+    Parameters
+    ----------
+    values : array-like
+        The labels.
+    name : str
+        How error messages name them.
+    """
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name} should be 1-D (one label per example), got shape {array.shape}")
@@ -50,7 +58,13 @@ def as_labels(values: Any, name: str) -> np.ndarray:
 
 
 def same_length(**named: np.ndarray) -> None:
-    """Refuse inputs that do not have one entry per example each (named by keyword)."""
+    """Refuse inputs that do not have one entry per example each (named by keyword).
+
+    Parameters
+    ----------
+    **named : numpy.ndarray
+        The arrays, each named by its keyword in error messages.
+    """
     lengths = {name: len(values) for name, values in named.items()}
     if len(set(lengths.values())) > 1:
         described = ", ".join(f"{name} has {n}" for name, n in lengths.items())
@@ -58,7 +72,13 @@ def same_length(**named: np.ndarray) -> None:
 
 
 def label_kinds(array: np.ndarray) -> set[str]:
-    """Which kinds of label an array holds: 'number', 'text' and/or 'other'."""
+    """Which kinds of label an array holds: 'number', 'text' and/or 'other'.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        The labels.
+    """
     if array.dtype.kind in "biuf":
         return {"number"}
     if array.dtype.kind in "US":
@@ -70,7 +90,13 @@ def label_kinds(array: np.ndarray) -> set[str]:
 
 
 def same_kind(**named: np.ndarray) -> None:
-    """Refuse labels that mix numbers and text: 1 == '1' is False, so every match would fail."""
+    """Refuse labels that mix numbers and text: 1 == '1' is False, so every match would fail.
+
+    Parameters
+    ----------
+    **named : numpy.ndarray
+        The label arrays, each named by its keyword in error messages.
+    """
     kinds = {name: label_kinds(values) for name, values in named.items()}
     if len(set().union(*kinds.values())) > 1:
         described = ", ".join(f"{name} holds {'/'.join(sorted(k))}" for name, k in kinds.items())
@@ -81,7 +107,15 @@ def same_kind(**named: np.ndarray) -> None:
 
 
 def label_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
-    """``y_true`` and ``y_pred`` checked together: labels, same length, same kind."""
+    """``y_true`` and ``y_pred`` checked together: labels, same length, same kind.
+
+    Parameters
+    ----------
+    y_true : array-like
+        The true labels.
+    y_pred : array-like
+        The predicted labels, one per true label.
+    """
     true, pred = as_labels(y_true, "y_true"), as_labels(y_pred, "y_pred")
     same_length(y_true=true, y_pred=pred)
     same_kind(y_true=true, y_pred=pred)
@@ -89,7 +123,13 @@ def label_pair(y_true: Any, y_pred: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sorted_classes(*arrays: np.ndarray) -> np.ndarray:
-    """Every class seen in ``arrays``, sorted; a clear error when they cannot be sorted."""
+    """Every class seen in ``arrays``, sorted; a clear error when they cannot be sorted.
+
+    Parameters
+    ----------
+    *arrays : numpy.ndarray
+        Label arrays.
+    """
     try:
         return np.unique(np.concatenate(arrays))
     except TypeError:  # e.g. None next to strings
@@ -100,7 +140,15 @@ def sorted_classes(*arrays: np.ndarray) -> np.ndarray:
 
 
 def class_index(labels: Any, observed: np.ndarray) -> pd.Index:
-    """The classes to report, in order: ``labels`` if given (covering ``observed``), else ``observed``."""
+    """The classes to report, in order: ``labels`` if given (covering ``observed``), else ``observed``.
+
+    Parameters
+    ----------
+    labels : sequence or None
+        The classes asked for, in order; ``None`` uses ``observed``.
+    observed : numpy.ndarray
+        The classes that occur.
+    """
     if labels is None:
         return pd.Index(observed)
     index = pd.Index(as_labels(labels, "labels"))
@@ -113,12 +161,26 @@ def class_index(labels: Any, observed: np.ndarray) -> pd.Index:
 
 
 def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
-    """The fraction of positions where ``y_true`` and ``y_pred`` are equal."""
+    """The fraction of positions where ``y_true`` and ``y_pred`` are equal.
+
+    Parameters
+    ----------
+    y_true, y_pred : numpy.ndarray
+        True and predicted labels of the same length.
+    """
     return float(np.mean(y_true == y_pred))
 
 
 def finite_number(value: Any, what: str) -> float:
-    """``value`` as a float if it is a finite real number (not a bool); ``what`` names it."""
+    """``value`` as a float if it is a finite real number (not a bool); ``what`` names it.
+
+    Parameters
+    ----------
+    value : object
+        The value to check.
+    what : str
+        How error messages name it.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Real) or not math.isfinite(value):
         raise ValueError(f"{what} should be a finite number, got {type(value).__name__}: {value!r}")
     return float(value)
