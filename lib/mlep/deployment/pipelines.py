@@ -58,16 +58,29 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TypedDict
+from typing import Any
 
 import pandas as pd
 
 from mlep._checks import ExistsError, count, instance, non_negative, probability, real, text
+from mlep.deployment.pipelines_wiring import (
+    count_rows,
+    data_volume_check,
+    eval_config,
+    reference_components,
+    wiring,
+)
 from mlep.runtime import quiet
-from mlep.tfx_runner import PipelineRun, read_examples, run_pipeline
+from mlep.tfx_runner import PipelineRun, run_pipeline
 
 __all__ = [
     "TrainingRun",
+    "count_rows",
+    "data_volume_check",
+    "eval_config",
+    "reference_components",
+    "run_components",
+    "wiring",
     "maturity_levels",
     "quality_gate",
     "sample_data",
@@ -94,6 +107,7 @@ class TrainingRun:
     artifacts : ``Component.output`` → URI of this run's artifacts (from ML Metadata).
     serving_dir, pipeline_root, metadata_path : where the run pushed, wrote and recorded.
     seconds : wall time of the pipeline run.
+    components : the ids of the pipeline's components, in the order given.
     """
 
     blessed: bool
@@ -107,58 +121,11 @@ class TrainingRun:
     pipeline_root: Path
     metadata_path: Path
     seconds: float
+    components: tuple[str, ...] = ()
 
     @property
     def pushed_path(self) -> Path | None:
         return None if self.pushed_version is None else self.serving_dir / str(self.pushed_version)
-
-
-# -- the custom component ---------------------------------------------------------------------
-
-
-class _Rows(TypedDict):
-    train_rows: int
-    eval_rows: int
-
-
-def count_rows(examples_uri: str | Path, *, min_rows: int) -> dict[str, int]:
-    """Examples per split of an Examples artifact; ``ValueError`` if ``train`` has < ``min_rows``."""
-    count(min_rows, "min_rows")
-    rows = {
-        split: len(read_examples(examples_uri, split=split))
-        for split in ("train", "eval")
-        if (Path(examples_uri) / f"Split-{split}").is_dir()
-    }
-    if rows.get("train", 0) < min_rows:
-        raise ValueError(
-            f"DataVolumeCheck: the train split has {rows.get('train', 0)} rows, fewer than "
-            f"min_rows={min_rows}; not training on so little data (add data or lower min_rows)"
-        )
-    return rows
-
-
-def DataVolumeCheck(examples, min_rows):  # noqa: N802  (a TFX component is named like a class)
-    """Count the examples and stop the pipeline before Trainer if there are too few."""
-    rows = count_rows(examples.uri, min_rows=min_rows)
-    return {"train_rows": rows["train"], "eval_rows": rows.get("eval", 0)}
-
-
-_COMPONENT: list = []
-
-
-def _data_volume_check():
-    """``DataVolumeCheck`` as a TFX Python-function component (``@component``), made on first use
-    so that importing this module does not import TFX. TFX reads the typehints of the function."""
-    if not _COMPONENT:
-        from tfx import v1 as tfx
-
-        DataVolumeCheck.__annotations__ = {
-            "examples": tfx.dsl.components.InputArtifact[tfx.types.standard_artifacts.Examples],
-            "min_rows": tfx.dsl.components.Parameter[int],
-            "return": _Rows,
-        }
-        _COMPONENT.append(tfx.dsl.components.component(DataVolumeCheck))
-    return _COMPONENT[0]
 
 
 # -- the pipeline -------------------------------------------------------------------------------
@@ -209,82 +176,6 @@ def _user_module(module: str):
     if missing:
         raise ValueError(f"module {module!r} does not define {' and '.join(missing)}")
     return loaded
-
-
-def _eval_config(label: str, accuracy_threshold: float, max_accuracy_drop: float):
-    """Accuracy ≥ threshold, and candidate − baseline ≥ −max_accuracy_drop (TFMA thresholds)."""
-    from mlep.modeling.analysis.sliced import eval_config
-
-    config = eval_config(
-        label_key=label,
-        prediction_key="",  # the model computes the predictions
-        baseline_prediction_key="",
-        metrics=("ExampleCount", "BinaryAccuracy", "AUC"),
-        thresholds={
-            # 0.0 - drop: never -0.0, which would print as "change >= -0"
-            "BinaryAccuracy": {"lower": accuracy_threshold, "min_change": 0.0 - max_accuracy_drop}
-        },
-    )
-    for spec in config.model_specs:
-        spec.signature_name = "serving_examples"  # parses tf.Example records
-    return config
-
-
-def _components(tfx, data_dir, module, serving_dir, config, min_rows, train_config):
-    example_gen = tfx.components.CsvExampleGen(input_base=str(data_dir))
-    statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
-    schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
-    validator = tfx.components.ExampleValidator(
-        statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"]
-    )
-    volume = _data_volume_check()(examples=example_gen.outputs["examples"], min_rows=min_rows)
-    # dotted paths, not module_file: TFX would build and pip-install a wheel on every run
-    transform = tfx.components.Transform(
-        examples=example_gen.outputs["examples"],
-        schema=schema_gen.outputs["schema"],
-        preprocessing_fn=f"{module}.preprocessing_fn",
-        disable_statistics=True,  # pre/post-transform statistics would double its run time
-    )
-    trainer = tfx.components.Trainer(
-        run_fn=f"{module}.run_fn",
-        examples=transform.outputs["transformed_examples"],
-        transform_graph=transform.outputs["transform_graph"],
-        schema=schema_gen.outputs["schema"],
-        train_args=tfx.proto.TrainArgs(splits=["train"]),
-        eval_args=tfx.proto.EvalArgs(splits=["eval"]),
-        custom_config=dict(train_config),
-    )
-    trainer.add_upstream_node(volume)  # no training when the data volume check fails
-    baseline = tfx.dsl.Resolver(
-        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
-        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
-        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
-    ).with_id("latest_blessed_model_resolver")
-    evaluator = tfx.components.Evaluator(
-        examples=example_gen.outputs["examples"],
-        model=trainer.outputs["model"],
-        baseline_model=baseline.outputs["model"],
-        eval_config=config,
-    )
-    pusher = tfx.components.Pusher(
-        model=trainer.outputs["model"],
-        model_blessing=evaluator.outputs["blessing"],
-        push_destination=tfx.proto.PushDestination(
-            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=str(serving_dir))
-        ),
-    )
-    return [
-        example_gen,
-        statistics_gen,
-        schema_gen,
-        validator,
-        volume,
-        transform,
-        trainer,
-        baseline,
-        evaluator,
-        pusher,
-    ]
 
 
 def training_pipeline(
@@ -349,24 +240,84 @@ def training_pipeline(
     from mlep.runtime import tensorflow
 
     tensorflow()
-    from tfx import v1 as tfx
-
     serving_dir.mkdir(parents=True, exist_ok=True)
     with quiet():
-        config = _eval_config(user.LABEL, accuracy_threshold, max_accuracy_drop)
-        components = _components(
-            tfx, data_dir, module, serving_dir, config, min_rows, train_config or {}
+        config = eval_config(user.LABEL, accuracy_threshold, max_accuracy_drop)
+        components = reference_components(
+            data_dir, module, serving_dir, config, min_rows, train_config or {}
         )
+    return run_components(
+        components, pipeline_root=pipeline_root, metadata_path=metadata_path, name=name,
+        enable_cache=enable_cache,
+    )  # fmt: skip
+
+
+def run_components(
+    components: list,
+    *,
+    pipeline_root: str | Path,
+    metadata_path: str | Path | None = None,
+    name: str = "readmission",
+    enable_cache: bool = True,
+) -> TrainingRun:
+    """Run a pipeline you wired yourself (it needs an Evaluator and a Pusher) and summarise it.
+
+    Parameters
+    ----------
+    components
+        TFX components wired to each other's ``outputs`` (e.g.
+        :func:`~mlep.deployment.pipelines_wiring.reference_components`), with one Evaluator and
+        one Pusher whose destination is a filesystem folder (the model server's base path).
+    pipeline_root, metadata_path
+        Artifacts and the ML Metadata SQLite store (default ``pipeline_root/metadata.sqlite``).
+    name
+        The pipeline's name: runs of one name share the store.
+    enable_cache
+        Reuse outputs of components whose inputs did not change.
+
+    Returns
+    -------
+    TrainingRun
+        As :func:`training_pipeline` returns it; ``components`` lists the components' ids.
+    """
+    instance(pipeline_root, (str, Path), "pipeline_root", "a folder path (str or pathlib.Path)")
+    if isinstance(components, (str, bytes)) or not isinstance(components, (list, tuple)):
+        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
+    kinds = [type(c).__name__ for c in components]
+    for needed in ("Evaluator", "Pusher"):
+        if kinds.count(needed) != 1:
+            raise ValueError(
+                f"components must hold exactly one {needed}, but got {kinds.count(needed)} "
+                f"(components: {', '.join(kinds)})"
+            )
+    serving_dir = _push_folder(components[kinds.index("Pusher")])
+    serving_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     run = run_pipeline(
-        name,
-        components,
-        pipeline_root=pipeline_root,
-        metadata_path=metadata_path,
+        name, list(components), pipeline_root=Path(pipeline_root), metadata_path=metadata_path,
         enable_cache=enable_cache,
-    )
-    seconds = time.perf_counter() - start
-    return _summary(run, serving_dir, seconds)
+    )  # fmt: skip
+    summary = _summary(run, serving_dir, time.perf_counter() - start)
+    summary.components = tuple(c.id for c in components)
+    return summary
+
+
+def _push_folder(pusher) -> Path:
+    """The Pusher's filesystem destination (its ``push_destination`` exec property)."""
+    from google.protobuf import json_format
+    from tfx import v1 as tfx
+
+    destination = pusher.exec_properties.get("push_destination")
+    if isinstance(destination, str):
+        destination = json_format.Parse(destination, tfx.proto.PushDestination())
+    folder = getattr(getattr(destination, "filesystem", None), "base_directory", "")
+    if not folder:
+        raise ValueError(
+            "the Pusher must push to a folder: push_destination=tfx.proto.PushDestination("
+            "filesystem=tfx.proto.PushDestination.Filesystem(base_directory=...)), but it has "
+            f"{destination!r}"
+        )
+    return Path(folder)
 
 
 def _summary(run: PipelineRun, serving_dir: Path, seconds: float):
@@ -391,6 +342,7 @@ def _summary(run: PipelineRun, serving_dir: Path, seconds: float):
     rows = {
         split: int(Path(artifacts[f"DataVolumeCheck.{split}_rows"]).read_text())
         for split in ("train", "eval")
+        if f"DataVolumeCheck.{split}_rows" in artifacts
     }
     return TrainingRun(
         blessed=blessed,
