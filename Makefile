@@ -143,6 +143,15 @@ test: setup browser redis sandbox
 test-fast: setup sandbox
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) -m pytest -n $(WORKERS) --dist loadgroup -m "not slow and not browser"
 
+# A lab's solution graded at load ~8: eight busy-looping processes run while `mlep grade`
+# autogrades it, and it must still score full marks (tests/test_under_load.py, skipped by
+# `make test`). Several minutes; LOAD_LAB=<lab> picks another lab.
+LOAD_LAB ?= c3w3_high_performance
+.PHONY: test-load
+test-load: setup sandbox
+	MLEP_TEST_LOAD=1 MLEP_LOAD_LAB=$(LOAD_LAB) PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" \
+	  $(COURSE_PY) -m pytest tests/test_under_load.py -p no:randomly -s
+
 docs: setup
 	$(TOOLS_BIN)/mkdocs build --strict
 
