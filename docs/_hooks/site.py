@@ -23,15 +23,26 @@
    index then leaves it out of titles), code cells are left out of the index (their prompts,
    "Copied!" and flattened code made poor hits), and lab pages rank below the readings
    (``search.boost``). Each API page is titled by its module (a package's page is not "Index").
+7. **Labs with their outputs.** A lab page shows the outputs of a run of the released notebook
+   (exercise cells left unexecuted), kept in ``docs/lab_outputs/<lab>.json`` by
+   ``make lab-outputs`` (``tools/lab_outputs.py``); nothing is executed while building. The
+   outputs are merged into a copy of the notebook (``.cache/mlep-lab-pages/``) that
+   mkdocs-jupyter renders instead of the file; a lab whose cache is stale or missing is shown
+   without outputs, with an info line. Each lab page opens with how to run it and a download
+   link to the released notebook, copied next to the page.
 """
 
 from __future__ import annotations
 
 import ast
 import html
+import importlib.util
+import json
 import logging
+import os
 import posixpath
 import re
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -145,7 +156,122 @@ def on_files(files: Files, config: MkDocsConfig) -> Files:
         summary = _summary(source).replace("|", "\\|")
         rows.append(f"| [`{dotted}`]({link}) | {summary} |")
     config.extra["mlep_api_table"] = "\n".join(["| module | what it is |", "|---|---|", *rows])
+    _lab_pages(files, config)
     return files
+
+
+# ---------------------------------------------------------------- 7. labs with their outputs
+
+_LAB_PAGE = re.compile(r"^labs/(?P<lab>[^/]+)/(?P=lab)\.ipynb$")
+#: lab id → "fresh", "stale" or "missing" (its outputs cache), for the labs of this build
+_LAB_STATE: dict[str, str] = {}
+#: lab id → the site path its released notebook is copied to (next to its page)
+_LAB_DOWNLOADS: dict[str, str] = {}
+
+
+def _repo(config: MkDocsConfig) -> Path:
+    return Path(config.config_file_path).resolve().parent
+
+
+def _lab_outputs_tool(root: Path):
+    """``tools/lab_outputs.py`` as a module (it imports only the standard library)."""
+    spec = importlib.util.spec_from_file_location(
+        "mlep_lab_outputs", root / "tools" / "lab_outputs.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(f".{path.name}.{os.getpid()}")
+    part.write_text(text, encoding="utf-8")
+    part.replace(path)
+
+
+def _lab_pages(files: Files, config: MkDocsConfig) -> None:
+    """Point each lab page with a fresh outputs cache at a copy of its notebook with outputs."""
+    root = _repo(config)
+    tool = _lab_outputs_tool(root)
+    _LAB_STATE.clear()
+    _LAB_DOWNLOADS.clear()
+    for file in files:
+        match = _LAB_PAGE.match(file.src_uri)
+        if not match:
+            continue
+        lab = match["lab"]
+        state = _LAB_STATE[lab] = tool.status(lab, root)
+        if state != "fresh":
+            log.info(
+                "Lab '%s' is shown without outputs: docs/lab_outputs/%s.json is %s "
+                "(run `make lab-outputs`)",
+                lab,
+                lab,
+                state,
+            )
+            continue
+        notebook = tool.read_notebook(tool.released_notebook(lab, root))
+        tool.merge(notebook, json.loads(tool.cache_path(lab, root).read_text(encoding="utf-8")))
+        merged = root / ".cache" / "mlep-lab-pages" / f"{lab}.ipynb"
+        _write_if_changed(merged, json.dumps(notebook, ensure_ascii=False, indent=1))
+        file.abs_src_path = str(merged)  # what mkdocs-jupyter converts (and hashes for its cache)
+
+
+def _lab_intro(lab: str, page: Page, files: Files) -> str:
+    """The box a lab page opens with: how to run the lab, check it, and download it."""
+    work = f"work/{lab}/{lab}.ipynb"
+    guide = files.get_file_from_path("learners.md")
+    guide_link = (
+        f' (<a href="{guide.url_relative_to(page.file)}">learner guide</a>)' if guide else ""
+    )
+    folder = page.file.url if page.file.url.endswith("/") else posixpath.dirname(page.file.url)
+    _LAB_DOWNLOADS[lab] = posixpath.join(folder, f"{lab}.ipynb")
+    if _LAB_STATE.get(lab) == "fresh":
+        shown = (
+            "Below, the lab as it looks after <em>Run All</em> before any exercise is answered: "
+            "the outputs of a run with the course's reference library. Exercise cells, and the "
+            "cells that need their answers, are left without output."
+        )
+    else:
+        shown = "Below, the lab without its outputs: run it to see its tables and plots."
+    return (
+        '<div class="admonition tip mlep-lab-run" data-search-exclude>'
+        '<p class="admonition-title">Run this lab yourself</p>'
+        f"<ol><li>At the top of the repository run <code>make start</code> and open the "
+        f"JupyterLab address it prints{guide_link}.</li>"
+        f"<li>Open your own copy, <code>{work}</code>, and run the cells "
+        "(<em>Run → Run All Cells</em>); write each exercise where it says "
+        "<code># YOUR CODE HERE</code>.</li>"
+        f"<li>Check your answers: <code>make check NB={work}</code>.</li></ol>"
+        f'<p><a class="md-button mlep-lab-download" href="{html.escape(lab)}.ipynb" '
+        f'download="{html.escape(lab)}.ipynb">Download {html.escape(lab)}.ipynb</a> '
+        "(the released notebook, without outputs)</p>"
+        f"<p>{shown}</p></div>"
+    )
+
+
+def _with_lab_intro(html_text: str, page: Page, files: Files) -> str:
+    match = _LAB_PAGE.match(page.file.src_uri)
+    if not match:
+        return html_text
+    intro = _lab_intro(match["lab"], page, files)
+    end = html_text.find("</h1>")
+    if end < 0:
+        return intro + html_text
+    end += len("</h1>")
+    return html_text[:end] + intro + html_text[end:]
+
+
+def on_post_build(config: MkDocsConfig) -> None:
+    # the released notebooks, downloadable from their pages
+    root = _repo(config)
+    for lab, target in _LAB_DOWNLOADS.items():
+        destination = Path(config.site_dir) / target
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(root / "labs" / lab / f"{lab}.ipynb", destination)
 
 
 def datasets_table(datasets_dir: Path) -> str:
@@ -203,10 +329,13 @@ _ANCHOR_LINK = re.compile(r'<a class="anchor-link" href="([^"]*)">¶</a>')
 # Material's search parser matches a skipped element's end by tag name alone, so only elements
 # without a nested element of the same tag are marked: the prompt, the copy button, the code.
 # (plus the hidden copy of each cell's code that the copy button reads)
+# Cached outputs (7.) stay out of the index too: their prompts, printed text and tables.
 _SEARCH_EXCLUDED = re.compile(
-    r'<div class="(jp-InputPrompt[^"]*|zeroclipboard-container|clipboard-copy-txt)"'
+    r'<div class="(jp-InputPrompt[^"]*|jp-OutputPrompt[^"]*|jp-RenderedText[^"]*'
+    r'|zeroclipboard-container|clipboard-copy-txt)"'
 )
 _NOTEBOOK_CODE = re.compile(r'(<div class="highlight-ipynb[^"]*">\s*<pre)')
+_OUTPUT_TABLE = re.compile(r'(<table\b[^>]*class="dataframe")')
 
 
 def _notebook_search(html_text: str) -> str:
@@ -215,6 +344,7 @@ def _notebook_search(html_text: str) -> str:
         r'<a class="headerlink" href="\1" title="Link to this section">¶</a>', html_text
     )
     html_text = _NOTEBOOK_CODE.sub(r"\1 data-search-exclude", html_text)
+    html_text = _OUTPUT_TABLE.sub(r"\1 data-search-exclude", html_text)
     return _SEARCH_EXCLUDED.sub(r'<div class="\1" data-search-exclude', html_text)
 
 
@@ -300,5 +430,6 @@ def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Fil
         html_text = _notebook_links(html_text, page, files)
         html_text = _notebook_search(html_text)
         _notebook_toc(html_text, page)
+        html_text = _with_lab_intro(html_text, page, files)
         page.meta.setdefault("search", {}).setdefault("boost", LAB_SEARCH_BOOST)
     return html_text
