@@ -266,6 +266,20 @@ def same_label_kind(a: np.ndarray, b: np.ndarray, what_a: str, what_b: str) -> N
         )
 
 
+def one_label_kind(values, what: str) -> None:
+    """Labels of one kind: 1 and "1" are different classes (scikit-learn refuses the mix)."""
+    kinds: dict[str, object] = {}
+    for value in values:
+        kinds.setdefault(label_kind(value), value)
+    kinds.pop("missing", None)
+    if len(kinds) > 1:
+        shown = ", ".join(f"{kind} ({value!r})" for kind, value in sorted(kinds.items()))
+        raise TypeError(
+            f"{what} must hold labels of one kind, but got a mix: {shown}; 1 and '1' never "
+            "agree, so convert them to one type first (e.g. .astype(str))"
+        )
+
+
 def label_kind(item) -> str:
     """The kind of one label: "number", "text", "boolean", "missing" or its type name."""
     import numpy as np

@@ -94,9 +94,9 @@ def _grade(args) -> int:
     grades = base / nbgrader.VAR / "grades"
     print(f"\ngrades: {grades / (args.lab + '.csv')}")
     if args.export:
-        from mlep.grading import classroom
+        from mlep.grading import platforms
 
-        path = classroom.export(args.lab, results, grades / f"{args.lab}.{args.export}.csv", args.export)
+        path = platforms.export(args.lab, results, grades / f"{args.lab}.{args.export}.csv", args.export)
         print(f"{args.export} import file: {path}")
     print(f"feedback pages: {base / nbgrader.VAR / 'feedback'}")
     return 0

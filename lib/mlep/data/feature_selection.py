@@ -94,6 +94,23 @@ def select(
     ``k`` features are kept by every method but ``"l1"``, where the L1 strength ``C`` decides
     (smaller ``C``, fewer features). Wrapper methods use ``estimator`` (default: standardised
     logistic regression) with 3-fold cross-validation.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Numeric features, one column each, no NaN.
+    y : array-like
+        Class labels, one per row.
+    method : str
+        One of :data:`METHODS` (filters, wrappers and embedded methods).
+    k : int, optional
+        How many features to keep (every method but ``"l1"``).
+    estimator : scikit-learn estimator, optional
+        The model wrapper methods search with.
+    C : float, default 0.05
+        The L1 strength of ``"l1"`` (smaller keeps fewer features).
+    seed : int, default 0
+        Seeds the methods that draw at random.
     """
     from sklearn import feature_selection as fs
     from sklearn.ensemble import RandomForestClassifier
@@ -158,6 +175,21 @@ def compare(
 
     Returns a table ``selection, family, n_features, accuracy, features`` sorted by accuracy,
     then by fewer features.
+
+    Parameters
+    ----------
+    X : pandas.DataFrame
+        Numeric features, no NaN.
+    y : array-like
+        Class labels, one per row.
+    selections : mapping of str to sequence of str
+        Name → the columns of ``X`` a selection keeps.
+    estimator : scikit-learn estimator, optional
+        The model scored on each subset (standardised logistic regression by default).
+    cv : int, default 5
+        Cross-validation folds.
+    seed : int, default 0
+        Seeds the folds.
     """
     from sklearn.model_selection import StratifiedKFold, cross_val_score
 

@@ -96,7 +96,13 @@ def _feast_type(name: str):
 
 
 def to_utc(values: Any) -> pd.Series:
-    """Timestamps as timezone-aware UTC (naive ones are taken to be UTC already)."""
+    """Timestamps as timezone-aware UTC (naive ones are taken to be UTC already).
+
+    Parameters
+    ----------
+    values : array-like of timestamps
+        Naive or timezone-aware times.
+    """
     stamps = pd.to_datetime(pd.Series(values), utc=True, errors="coerce")
     if stamps.isna().any():
         bad = pd.Series(values)[stamps.isna()].head(3).tolist()
@@ -105,7 +111,15 @@ def to_utc(values: Any) -> pd.Series:
 
 
 def entity(name: str, join_key: str):
-    """A Feast ``Entity``: the thing features describe, found by ``join_key`` (e.g. ``driver_id``)."""
+    """A Feast ``Entity``: the thing features describe, found by ``join_key`` (e.g. ``driver_id``).
+
+    Parameters
+    ----------
+    name : str
+        The entity's name in the registry.
+    join_key : str
+        The column that identifies it in every source.
+    """
     with _quiet():
         return _feast().Entity(name=name, join_keys=[join_key])
 
@@ -123,6 +137,21 @@ def feature_view(
 
     ``ttl_hours`` bounds how old a value may be to count: a point-in-time join (and an online
     lookup) returns nothing for an entity whose newest value is older than that.
+
+    Parameters
+    ----------
+    name : str
+        The view's name in the registry.
+    entity_ : feast.Entity
+        The entity its rows describe (:func:`entity`).
+    source : feast data source
+        Where its rows come from (e.g. a ``FileSource`` of a Parquet file).
+    features : mapping of str to str
+        Column → Feast type name (``"Float32"``, ``"Int64"``, ``"String"``...).
+    ttl_hours : float
+        How old a value may be and still be served.
+    online : bool, default True
+        Whether ``materialize`` copies it to the online store.
     """
     feast = _feast()
     text(name, "name")

@@ -42,7 +42,13 @@ __all__ = ["SchemaVersions", "diff_schemas"]
 
 
 class SchemaVersions:
-    """Numbered, annotated versions of a TFDV schema in a folder (created if missing)."""
+    """Numbered, annotated versions of a TFDV schema in a folder (created if missing).
+
+    Parameters
+    ----------
+    folder : str or pathlib.Path
+        Where the numbered schema files live (created if missing).
+    """
 
     INDEX = "versions.json"
 
@@ -129,6 +135,11 @@ def diff_schemas(old: Any, new: Any) -> pd.DataFrame:
 
     Changes: feature added / removed, type, presence (required/optional), domain (allowed
     strings or numeric range), environments.
+
+    Parameters
+    ----------
+    old, new : tensorflow_metadata Schema
+        The two schemas to compare.
     """
     from mlep.data.validation import schema_table
 

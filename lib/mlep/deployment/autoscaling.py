@@ -84,6 +84,19 @@ def simulate(
 
     Returns one row per step: ``step, load, replicas`` (ready), ``utilization`` (capped at 1),
     ``served``, ``dropped`` (load beyond the ready capacity) and ``desired``.
+
+    Parameters
+    ----------
+    load : sequence of float
+        Requests arriving at each step.
+    autoscaler : HPA
+        The autoscaler's settings.
+    capacity_per_replica : float
+        Requests one ready replica serves per step.
+    startup_steps : int, default 1
+        Steps a new replica takes before it serves.
+    initial_replicas : int, optional
+        Replicas ready at step 0 (the autoscaler's minimum by default).
     """
     load = numbers_array(load, "load")
     if (load < 0).any():
@@ -123,7 +136,15 @@ def simulate(
 
 
 def plot_simulation(steps: pd.DataFrame, *, capacity_per_replica: float):
-    """Load against ready capacity, with dropped requests shaded."""
+    """Load against ready capacity, with dropped requests shaded.
+
+    Parameters
+    ----------
+    steps : pandas.DataFrame
+        The table :func:`simulate` returns.
+    capacity_per_replica : float
+        Requests one ready replica serves per step.
+    """
     import matplotlib.pyplot as plt
 
     figure, axes = plt.subplots(figsize=(7, 3.8))

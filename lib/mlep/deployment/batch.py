@@ -42,6 +42,15 @@ def saved_model_handler(
 
     Elements are ``(key, feature_vector)`` pairs; results are ``(key, prediction_list)``. The
     class is made on call, so that importing this module does not import Beam.
+
+    Parameters
+    ----------
+    model_dir : str or pathlib.Path
+        The SavedModel's folder.
+    input_name : str, optional
+        The serving signature's input (its only input by default).
+    max_batch_size : int, default 64
+        The largest batch Beam's ``RunInference`` hands the model.
     """
     base = _handler_base()
 
@@ -95,6 +104,23 @@ def batch_predict(
 
     The model is loaded once before the pipeline starts, so a broken SavedModel or a wrong
     number of ``features`` fails with a short message instead of a Beam traceback.
+
+    Parameters
+    ----------
+    model_dir : str or pathlib.Path
+        The SavedModel's folder.
+    csv_path : str or pathlib.Path
+        The rows to score, with a header.
+    output_prefix : str or pathlib.Path
+        Where predictions (``-predictions.jsonl``) and rejected rows (``-errors.jsonl``) go.
+    features : sequence of str
+        The CSV columns the model takes, in order.
+    key : str
+        The column that identifies each row (unique).
+    max_batch_size : int, default 64
+        The largest batch the model sees.
+    pipeline_args : iterable of str, optional
+        Beam pipeline options (DirectRunner by default).
     """
     import apache_beam as beam
     from apache_beam.ml.inference.base import RunInference
@@ -255,6 +281,11 @@ def read_predictions(path: str | Path) -> dict[str, Any]:
     """The predictions file of :func:`batch_predict` as ``{key: prediction}``.
 
     A key that appears twice is an error (a dict would keep only the last prediction).
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A predictions file written by :func:`batch_predict`.
     """
     file = Path(instance(path, (str, Path), "path", "a path (str or pathlib.Path)"))
     if not file.is_file():

@@ -23,7 +23,6 @@ before it keep their scores and the feedback names the cell.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import logging
@@ -47,7 +46,7 @@ from mlep.grading.nbgrader import (
     write_grades_csv,
 )
 
-__all__ = ["Task", "Outcome", "grade_class", "grade_submission", "grade_safely", "export", "default_workers"]
+__all__ = ["Task", "Outcome", "grade_class", "grade_submission", "grade_safely", "default_workers"]
 
 
 def default_workers() -> int:
@@ -475,53 +474,3 @@ def grade_class(
     cells = [e.grade_id + notebooks.TEST_SUFFIX for e in notebooks.exercises(released)]
     write_grades_csv(root / VAR / "grades" / f"{lab}.csv", lab, cells, ordered)
     return ordered
-
-
-# ---- learning platforms ----------------------------------------------------------------------
-
-#: Export formats: a column layout each platform's grade import reads.
-FORMATS = ("canvas", "moodle")
-
-
-def export(lab: str, results: list[StudentResult], path: str | Path, fmt: str = "canvas") -> Path:
-    """Write ``results`` as a learning platform's grade-import CSV.
-
-    ``canvas``: Canvas's gradebook import (``Student, ID, SIS User ID, SIS Login ID, Section``
-    then one column per assignment, and a ``Points Possible`` row); the student folder name is
-    used as the SIS Login ID, the column Canvas matches on. ``moodle``: Moodle's grade import
-    ("CSV file"): an identifier column to map to the user's ``username``, the grade, and a
-    feedback column. Students that were not graded get an empty grade, not 0.
-
-    Parameters
-    ----------
-    lab : str
-        The lab's name (the assignment column).
-    results : list of StudentResult
-        The graded submissions.
-    path : str or pathlib.Path
-        Where to write the CSV.
-    fmt : {"canvas", "moodle"}, default "canvas"
-        The learning platform's import format.
-    """
-    if fmt not in FORMATS:
-        raise ValueError(f"fmt must be one of {FORMATS}, but got {fmt!r}")
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    top = max((r.max_score for r in results), default=0)
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        if fmt == "canvas":
-            column = f"{lab}"
-            writer.writerow(["Student", "ID", "SIS User ID", "SIS Login ID", "Section", column])
-            writer.writerow(["Points Possible", "", "", "", "", f"{top:g}"])
-            for r in results:
-                writer.writerow([r.student, "", "", r.student, "", _grade_cell(r)])
-        else:
-            writer.writerow(["username", lab, f"{lab} feedback"])
-            for r in results:
-                writer.writerow([r.student, _grade_cell(r), " | ".join(r.feedback)])
-    return path
-
-
-def _grade_cell(result: StudentResult) -> str:
-    return f"{result.score:g}" if result.status == "graded" else ""

@@ -60,6 +60,17 @@ def reduce(X: Any, *, method: str, n_components: int, seed: int = 0):
     """Fit ``method`` (``"pca"``, ``"svd"``, ``"ica"`` or ``"nmf"``) and return ``(transformed, fitted)``.
 
     NMF needs non-negative data; ICA and NMF are seeded.
+
+    Parameters
+    ----------
+    X : array-like
+        The data, one row per example.
+    method : {"pca", "svd", "ica", "nmf"}
+        The reduction.
+    n_components : int
+        Dimensions to keep.
+    seed : int, default 0
+        Seeds ICA and NMF.
     """
     from sklearn.decomposition import NMF, PCA, FastICA, TruncatedSVD
 
@@ -94,6 +105,13 @@ def distance_contrast(dimensions: int, *, points: int = 500, seed: int = 0) -> f
 
     Large in 2-D, close to 0 in hundreds of dimensions: "near" stops meaning much, which is
     why distance-based models struggle in high dimensions.
+
+    Parameters
+    ----------
+    dimensions : int
+        The space's dimension.
+    points, seed : int, default 500 and 0
+        How many uniform random points to draw, and their seed.
 
     Examples
     --------
@@ -150,6 +168,15 @@ def to_tflite(model: Any, *, mode: str = "none", representative: Any = None) -> 
     ``"int8"`` (full integer) needs ``representative``: a few hundred typical inputs to
     calibrate activation ranges; its inputs and outputs stay float32 so callers need not
     quantize by hand.
+
+    Parameters
+    ----------
+    model : tf_keras.Model
+        A compiled Keras 2 model.
+    mode : str, default "none"
+        The quantization, one of :data:`MODES`.
+    representative : array-like, optional
+        Typical inputs to calibrate ``"int8"``.
     """
     from mlep.runtime import tensorflow
 
@@ -215,6 +242,13 @@ def check_flatbuffer(flatbuffer: Any, what: str = "flatbuffer") -> bytes:
     process (a segmentation fault), taking a notebook kernel with it. So the buffer is
     checked first: bytes, the ``"TFL3"`` identifier, and a full parse of the schema in
     Python (every offset in bounds, every weight buffer complete).
+
+    Parameters
+    ----------
+    flatbuffer : bytes
+        What should be a TFLite model.
+    what : str, default "flatbuffer"
+        How error messages name it.
     """
     from tensorflow.lite.python import schema_py_generated as schema
 
@@ -249,6 +283,15 @@ def tflite_predict(flatbuffer: bytes, X: Any, *, batch_size: int = 256) -> np.nd
 
     ``X`` must be finite (a NaN row would come out as a confident score), and
     ``flatbuffer`` is verified with :func:`check_flatbuffer` before the interpreter sees it.
+
+    Parameters
+    ----------
+    flatbuffer : bytes
+        A TFLite model, as :func:`to_tflite` returns it.
+    X : array-like
+        Finite inputs, one row per example.
+    batch_size : int, default 256
+        Rows per interpreter call.
     """
     from mlep.runtime import tensorflow
 
@@ -277,7 +320,13 @@ def tflite_predict(flatbuffer: bytes, X: Any, *, batch_size: int = 256) -> np.nd
 
 
 def gzip_size(data: bytes) -> int:
-    """Bytes after gzip: what pruning saves shows here (zeros compress), not in the raw size."""
+    """Bytes after gzip: what pruning saves shows here (zeros compress), not in the raw size.
+
+    Parameters
+    ----------
+    data : bytes
+        What to compress.
+    """
     instance(data, (bytes, bytearray), "data", "bytes")
     return len(gzip.compress(data, compresslevel=9))
 
@@ -293,7 +342,19 @@ def prune(
     model: Any, X: Any, y: Any, *, target_sparsity: float, epochs: int = 2, batch_size: int = 64
 ):
     """Magnitude pruning to ``target_sparsity`` on a polynomial schedule while fine-tuning;
-    returns the stripped (plain Keras) model. The input model must be compiled."""
+    returns the stripped (plain Keras) model. The input model must be compiled.
+
+    Parameters
+    ----------
+    model : tf_keras.Model
+        A compiled Keras 2 model.
+    X, y : array-like
+        The fine-tuning data.
+    target_sparsity : float
+        The share of weights to zero, between 0 and 1.
+    epochs, batch_size : int, default 2 and 64
+        Fine-tuning epochs and batch size.
+    """
     from mlep.runtime import tensorflow
 
     tensorflow()
@@ -341,7 +402,13 @@ def _training_data(model: Any, X: Any, y: Any, epochs: Any, batch_size: Any):
 
 
 def sparsity(model: Any) -> float:
-    """Share of exactly-zero weights in the model's kernels."""
+    """Share of exactly-zero weights in the model's kernels.
+
+    Parameters
+    ----------
+    model : tf_keras.Model
+        Any Keras model.
+    """
     weights = getattr(model, "weights", None)
     if weights is None:
         raise TypeError(f"model must be a Keras model, but got a {type(model).__name__}")
@@ -354,7 +421,17 @@ def sparsity(model: Any) -> float:
 
 def quantization_aware(model: Any, X: Any, y: Any, *, epochs: int = 1, batch_size: int = 64):
     """Fine-tune with fake quantization (tfmot) so the model learns to live with 8-bit
-    weights; convert the result with ``to_tflite(..., mode="dynamic")`` or ``"int8"``."""
+    weights; convert the result with ``to_tflite(..., mode="dynamic")`` or ``"int8"``.
+
+    Parameters
+    ----------
+    model : tf_keras.Model
+        A compiled Keras 2 model.
+    X, y : array-like
+        The fine-tuning data.
+    epochs, batch_size : int, default 1 and 64
+        Fine-tuning epochs and batch size.
+    """
     from mlep.runtime import tensorflow
 
     tensorflow()
@@ -368,7 +445,17 @@ def quantization_aware(model: Any, X: Any, y: Any, *, epochs: int = 1, batch_siz
 
 
 def compare(variants: Mapping[str, bytes], X: Any, y: Any, *, repeats: int = 3) -> pd.DataFrame:
-    """Size, gzip size, accuracy and latency (ms per 1,000 rows) of each TFLite variant."""
+    """Size, gzip size, accuracy and latency (ms per 1,000 rows) of each TFLite variant.
+
+    Parameters
+    ----------
+    variants : mapping of str to bytes
+        Name → TFLite flatbuffer.
+    X, y : array-like
+        Evaluation data.
+    repeats : int, default 3
+        Timed runs per variant (the fastest counts).
+    """
     instance(variants, Mapping, "variants", "a dict of name -> to_tflite() bytes")
     if not variants:
         raise ValueError("no variants to compare: pass {name: to_tflite(...) bytes}")

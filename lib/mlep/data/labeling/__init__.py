@@ -1,8 +1,8 @@
 """Labeling: consistent labels, and fewer hand labels.
 
-:mod:`mlep.data.labeling.consistency` measures labeler agreement (Cohen's and Fleiss'
-kappa), finds ambiguous items and confusable classes and fixes them by merging classes or
-adding a borderline class; :mod:`mlep.data.labeling.human_level` estimates human-level
+:mod:`mlep.data.labeling.agreement` measures labeler agreement (Cohen's and Fleiss'
+kappa); :mod:`mlep.data.labeling.consistency` finds ambiguous items and confusable classes
+and fixes them by merging classes or adding a borderline class; :mod:`mlep.data.labeling.human_level` estimates human-level
 performance and simulates labelers. Their public API is re-exported here.
 
 Labeling less (C2W4), imported from their own modules:
@@ -17,14 +17,16 @@ Examples
 HLP 0.889 (best labeler 0.933; accuracy against ground truth)
 """
 
-from mlep.data.labeling.consistency import (
+from mlep.data.labeling.agreement import (
     agreement_table,
-    ambiguous_examples,
-    borderline_class,
     cohen_kappa,
-    confusable_classes,
     fleiss_kappa,
     fleiss_kappa_from_counts,
+)
+from mlep.data.labeling.consistency import (
+    ambiguous_examples,
+    borderline_class,
+    confusable_classes,
     label_counts,
     majority_vote,
     merge_classes,

@@ -156,6 +156,13 @@ def learning_curve(
 def labels_to_reach(curve: pd.DataFrame, target: float) -> int | None:
     """Fewest labels at which ``curve`` reaches ``target`` accuracy (``None`` if never).
 
+    Parameters
+    ----------
+    curve : pandas.DataFrame
+        A learning curve with ``labels`` and ``accuracy`` columns.
+    target : float
+        The accuracy to reach.
+
     Examples
     --------
     >>> curve = pd.DataFrame({"labels": [10, 20, 30], "accuracy": [0.5, 0.8, 0.9]})
@@ -176,7 +183,15 @@ def labels_to_reach(curve: pd.DataFrame, target: float) -> int | None:
 
 
 def plot_learning_curves(curves: dict[str, pd.DataFrame], *, target: float | None = None):
-    """Accuracy against labels for each named curve, with an optional target line."""
+    """Accuracy against labels for each named curve, with an optional target line.
+
+    Parameters
+    ----------
+    curves : dict of str to pandas.DataFrame
+        Name → learning curve (``labels``, ``accuracy``).
+    target : float, optional
+        Draw this accuracy as a dashed line.
+    """
     import matplotlib.pyplot as plt
 
     instance(curves, dict, "curves", "a dict of name -> learning curve")

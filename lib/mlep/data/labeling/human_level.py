@@ -60,6 +60,13 @@ def human_level_performance(labels, ground_truth=None) -> HumanLevel:
     (1/2 if they match one of two tied labels). This measures agreement with peers, not
     correctness: with noisy peers it underestimates a labeler's true accuracy.
 
+    Parameters
+    ----------
+    labels : pandas.DataFrame or 2-D array-like
+        One row per item, one column per labeler; a missing value means not labelled.
+    ground_truth : pandas.Series or sequence, optional
+        The true label of each item; without it labelers are scored against each other.
+
     Examples
     --------
     >>> labels = pd.DataFrame({"a": list("xxyy"), "b": list("xyyy"), "c": list("xxyx")})
@@ -164,6 +171,20 @@ def simulate_labelers(
     accuracy; otherwise a wrong class, chosen with weight 1 per class unless ``confusion``
     gives a pair of classes another (symmetric) weight: ``{("deep", "shallow"): 10}``
     makes those two classes 10× likelier to be mistaken for each other.
+
+    Parameters
+    ----------
+    n_items : int
+        How many items to label.
+    classes : sequence
+        The classes.
+    accuracy_per_labeler : mapping of str to float, or sequence of float
+        Each labeler's chance of giving the true class (a sequence names them
+        ``labeler_1``, ``labeler_2``...).
+    confusion : mapping of (class, class) to float, optional
+        Relative weights of particular wrong answers (symmetric).
+    seed : int, default 0
+        Seeds the true classes and every label.
 
     Examples
     --------

@@ -44,6 +44,15 @@ def hide_labels(y: Any, *, keep: int, seed: int = 0) -> np.ndarray:
 
     At least one example of each class is kept when ``keep`` allows it, so every class can
     spread.
+
+    Parameters
+    ----------
+    y : array-like
+        Every example's label.
+    keep : int
+        How many labels to keep.
+    seed : int, default 0
+        Seeds which labels are kept.
     """
     y = labels(y, "y")
     count(keep, "keep", minimum=1)
@@ -77,6 +86,21 @@ def propagate(
     use a k-nearest-neighbour graph with ``n_neighbors``. ``converged`` in the result says
     whether the labels settled; on a k-NN graph propagation can oscillate — raise
     ``max_iter`` or use spreading.
+
+    Parameters
+    ----------
+    X : array-like
+        Features of every example.
+    y_partial : array-like
+        Labels, with -1 (:data:`UNLABELED`) where unknown.
+    method : {"spreading", "propagation"}, default "spreading"
+        scikit-learn's ``LabelSpreading`` or ``LabelPropagation``.
+    n_neighbors : int, default 7
+        Neighbours in the k-nearest-neighbour graph.
+    alpha : float, default 0.2
+        How much a known label may change (spreading only).
+    max_iter : int, default 1000
+        Iterations before giving up on convergence.
     """
     from sklearn.semi_supervised import LabelPropagation, LabelSpreading
 

@@ -153,7 +153,19 @@ def _ticks(times: pd.Series, every: pd.Timedelta) -> pd.DatetimeIndex:
 
 
 def rule_values(events: pd.DataFrame, rule: AlertRule, *, every="1min", time="time") -> pd.Series:
-    """The value ``rule`` measures at each evaluation time (window ``(t - window, t]``)."""
+    """The value ``rule`` measures at each evaluation time (window ``(t - window, t]``).
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        One row per event, with a time column and the rule's metric.
+    rule : AlertRule
+        What to measure.
+    every : str, default "1min"
+        How often to evaluate (a pandas frequency).
+    time : str, default "time"
+        The time column.
+    """
     step = _duration(every, "every")
     if step <= pd.Timedelta(0):
         raise ValueError(f"every must be longer than 0, got {every!r}")
@@ -202,6 +214,17 @@ def evaluate(
     events: pd.DataFrame, rules: Iterable[AlertRule], *, every="1min", time: str = "time"
 ) -> pd.DataFrame:
     """Every alert the ``rules`` fire on ``events``, evaluated every ``every``.
+
+    Parameters
+    ----------
+    events : pandas.DataFrame
+        One row per event, with a time column and the rules' metrics.
+    rules : iterable of AlertRule
+        The alert rules.
+    every : str, default "1min"
+        How often to evaluate (a pandas frequency).
+    time : str, default "time"
+        The time column.
 
     Returns
     -------

@@ -120,6 +120,11 @@ def read_log(path: str | Path) -> pd.DataFrame:
 
     A damaged line (a crash mid-write) is skipped and counted in ``attrs["skipped_lines"]``
     rather than losing the whole log.
+
+    Parameters
+    ----------
+    path : str or pathlib.Path
+        A JSON-lines log written by :class:`PredictionLogger`.
     """
     path = Path(instance(path, (str, Path), "path", "a path (str or pathlib.Path)"))
     if not path.is_file():
@@ -161,6 +166,17 @@ def skew_against_training(
     numeric features, as TFDV does) and returns :func:`mlep.data.validation.skew_table`'s
     ``feature, measure, value, threshold, alarm``. ``features`` defaults to every logged
     feature that training also has.
+
+    Parameters
+    ----------
+    log : pandas.DataFrame
+        The logged requests (:func:`read_log`).
+    training : pandas.DataFrame
+        The training data.
+    threshold : float
+        The skew threshold of every feature.
+    features : sequence of str, optional
+        Which features to compare (every logged feature that training has, by default).
     """
     from mlep.data import validation as dv
 

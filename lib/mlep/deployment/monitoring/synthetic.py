@@ -96,15 +96,15 @@ def prediction_requests(rows: pd.DataFrame, scores: Sequence[float], *, seed: in
     """
     if not isinstance(rows, pd.DataFrame):
         raise TypeError(f"rows must be a DataFrame of features, but got {type(rows).__name__}")
-    scores = np.asarray(scores, dtype=float).round(3)
-    if scores.shape != (len(rows),):
-        raise ValueError(f"scores must have one value per row ({len(rows)}), but got shape {scores.shape}")
+    rounded = np.asarray(scores, dtype=float).round(3)
+    if rounded.shape != (len(rows),):
+        raise ValueError(f"scores must have one value per row ({len(rows)}), but got shape {rounded.shape}")
     count(n_patients, "n_patients", minimum=1)
     rng = np.random.default_rng(seed)
     patients = _patients(rng, n_patients)
     times = START + pd.to_timedelta(np.cumsum(rng.exponential(60, len(rows))), unit="s")
     requests = []
-    for i, (row, time, score) in enumerate(zip(rows.to_dict("records"), times, scores)):
+    for i, (row, time, score) in enumerate(zip(rows.to_dict("records"), times, rounded)):
         patient = patients[rng.integers(n_patients)]
         requests.append({"request_id": f"req-{seed}-{i:05d}", "time": time, **patient,
                          "note": rng.choice(_NOTES).format(**patient),

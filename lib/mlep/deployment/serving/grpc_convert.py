@@ -71,14 +71,28 @@ def grpc_status(error: ServingError):
 
 
 def model_spec_of(request, field: str = "model_spec"):
-    """``(name, version, label, signature)`` of a request's ModelSpec (ServerCore's rules)."""
+    """``(name, version, label, signature)`` of a request's ModelSpec (ServerCore's rules).
+
+    Parameters
+    ----------
+    request : protobuf message
+        A TF Serving request.
+    field : str, default "model_spec"
+        The request's ModelSpec field.
+    """
     if not request.HasField(field):
         raise invalid("Missing ModelSpec")
     return spec_target(getattr(request, field))
 
 
 def spec_target(spec):
-    """``(name, version, label, signature)`` of a ``ModelSpec``; a nameless one is refused."""
+    """``(name, version, label, signature)`` of a ``ModelSpec``; a nameless one is refused.
+
+    Parameters
+    ----------
+    spec : tensorflow_serving.apis.model_pb2.ModelSpec
+        The spec to read.
+    """
     if not spec.name:
         raise invalid("ModelSpec has no name specified.")
     choice = spec.WhichOneof("version_choice")
@@ -88,14 +102,38 @@ def spec_target(spec):
 
 
 def resolve_servable(server: ModelServer, name: str, version, label, key: bytes):
-    """The servable a request reaches: its version or label, else the traffic split's choice."""
+    """The servable a request reaches: its version or label, else the traffic split's choice.
+
+    Parameters
+    ----------
+    server : ModelServer
+        The server holding the models.
+    name : str
+        The model's name.
+    version : int or None
+        The version asked for.
+    label : str or None
+        The version label asked for.
+    key : bytes
+        What the traffic split hashes when neither is given.
+    """
     if version is None and label is None:
         version = server.split_version(name, key.decode("latin-1"))
     return server.resolve(name, version, label)
 
 
 def proto_array(proto, alias: str, limit: int) -> np.ndarray:
-    """A TensorProto as an array, or TF Serving's ``tensor parsing error``."""
+    """A TensorProto as an array, or TF Serving's ``tensor parsing error``.
+
+    Parameters
+    ----------
+    proto : tensorflow.TensorProto
+        The tensor sent.
+    alias : str
+        Its input name (for the error).
+    limit : int
+        The most elements accepted.
+    """
     from tensorflow.python.framework import tensor_util
 
     dims = [d.size for d in proto.tensor_shape.dim]
@@ -114,7 +152,17 @@ def _dtype_name(enum: int) -> str:
 
 
 def check_dtypes(sig, inputs: dict, protos) -> None:
-    """TF's feed check: ``Expects arg[i] to be float but string is provided``."""
+    """TF's feed check: ``Expects arg[i] to be float but string is provided``.
+
+    Parameters
+    ----------
+    sig : signature
+        The servable's signature.
+    inputs : dict
+        Input name → the array sent.
+    protos : mapping
+        Input name → the TensorProto sent.
+    """
     for index, alias in enumerate(sorted(inputs)):
         want, got = sig.inputs[alias].dtype, protos[alias].dtype
         if want != got:
@@ -125,7 +173,13 @@ def check_dtypes(sig, inputs: dict, protos) -> None:
 
 
 def request_examples(request) -> list[bytes]:
-    """An ``Input`` as serialized ``tf.Example`` records, each merged with the context."""
+    """An ``Input`` as serialized ``tf.Example`` records, each merged with the context.
+
+    Parameters
+    ----------
+    request : Input
+        A Classify/Regress request's ``input`` (an example list, with or without context).
+    """
     from tensorflow.core.example import example_pb2
 
     kind = request.input.WhichOneof("kind")
@@ -146,7 +200,13 @@ def request_examples(request) -> list[bytes]:
 
 
 def tensor_proto(array: np.ndarray):
-    """An output array as TF Serving sends it: dtype, shape and the typed value field."""
+    """An output array as TF Serving sends it: dtype, shape and the typed value field.
+
+    Parameters
+    ----------
+    array : numpy.ndarray
+        An output tensor.
+    """
     from tensorflow.core.framework import tensor_pb2, types_pb2
     from tensorflow.python.framework import dtypes, tensor_util
 
@@ -170,7 +230,19 @@ def tensor_proto(array: np.ndarray):
 
 
 def fill_model_spec(target, name: str, version: int, signature: str | None) -> None:
-    """Fill a response's ``ModelSpec`` with the servable that answered, as TF Serving does."""
+    """Fill a response's ``ModelSpec`` with the servable that answered, as TF Serving does.
+
+    Parameters
+    ----------
+    target : ModelSpec
+        The response's spec to fill.
+    name : str
+        The model's name.
+    version : int
+        The version that answered.
+    signature : str or None
+        The signature that answered.
+    """
     target.name = name
     target.version.value = version
     if signature is not None:
@@ -178,7 +250,17 @@ def fill_model_spec(target, name: str, version: int, signature: str | None) -> N
 
 
 def fill_classification(result, classes, scores) -> None:
-    """Add one ``Classifications`` entry per example from the class and score matrices."""
+    """Add one ``Classifications`` entry per example from the class and score matrices.
+
+    Parameters
+    ----------
+    result : ClassificationResult
+        The response's result to fill.
+    classes : numpy.ndarray
+        Examples × classes: the class labels.
+    scores : numpy.ndarray
+        Examples × classes: their scores.
+    """
     rows = (classes if classes is not None else scores).shape
     for i in range(rows[0]):
         entry = result.classifications.add()
@@ -194,6 +276,14 @@ def fill_classification(result, classes, scores) -> None:
 
 
 def fill_regression(result, values) -> None:
-    """Add one ``Regression`` per example from the predicted values."""
+    """Add one ``Regression`` per example from the predicted values.
+
+    Parameters
+    ----------
+    result : RegressionResult
+        The response's result to fill.
+    values : numpy.ndarray
+        One predicted value per example.
+    """
     for value in np.asarray(values).reshape(-1).tolist():
         result.regressions.add(value=value)

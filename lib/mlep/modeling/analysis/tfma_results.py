@@ -51,7 +51,13 @@ def _slice_key_of(proto) -> str:
 
 
 def metrics_table(output_path: str) -> pd.DataFrame:
-    """The metrics TFMA wrote to ``output_path``: a row per (slice, model), a column per metric."""
+    """The metrics TFMA wrote to ``output_path``: a row per (slice, model), a column per metric.
+
+    Parameters
+    ----------
+    output_path : str
+        The folder TFMA's evaluation wrote.
+    """
     tfma = load_tfma()
 
     rows: dict[tuple[str, str], dict[str, Any]] = {}
@@ -71,7 +77,13 @@ def metrics_table(output_path: str) -> pd.DataFrame:
 
 
 def threshold_text(threshold) -> str:
-    """A TFMA ``MetricThreshold`` as text, e.g. ``">= 0.7 and change >= -0.01"``."""
+    """A TFMA ``MetricThreshold`` as text, e.g. ``">= 0.7 and change >= -0.01"``.
+
+    Parameters
+    ----------
+    threshold : tensorflow_model_analysis MetricThreshold
+        The threshold to describe.
+    """
     texts = []
     if threshold.HasField("value_threshold"):
         bounds = threshold.value_threshold
@@ -87,7 +99,13 @@ def threshold_text(threshold) -> str:
 
 
 def validation_failures(output_path: str) -> tuple[bool, pd.DataFrame]:
-    """Whether TFMA's validation at ``output_path`` passed, and a row per failed threshold."""
+    """Whether TFMA's validation at ``output_path`` passed, and a row per failed threshold.
+
+    Parameters
+    ----------
+    output_path : str
+        The folder TFMA's evaluation wrote.
+    """
     tfma = load_tfma()
 
     result = tfma.load_validation_result(output_path)
