@@ -50,7 +50,7 @@ START_TIMEOUT_S = 180
 RUN_ALL_TIMEOUT_MS = 240_000
 UI_TIMEOUT_MS = 60_000
 
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("jupyterlab")]
+pytestmark = [pytest.mark.slow, pytest.mark.browser, pytest.mark.xdist_group("jupyterlab")]
 
 
 def _free_port() -> int:
