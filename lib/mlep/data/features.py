@@ -214,9 +214,11 @@ def _dense(tf, x):
     return x
 
 
-def for_tfx(spec: Mapping[str, Part]) -> Callable[[dict], dict]:
-    """:func:`preprocessing_fn` for the TFX ``Transform`` component, whose inputs are sparse."""
-    inner = preprocessing_fn(spec)
+def for_tfx(spec: Mapping[str, Part] | Callable) -> Callable[[dict], dict]:
+    """:func:`preprocessing_fn` (or your own function) for TFX ``Transform``, fed dense inputs."""
+    from mlep.data.user_transform import checked, is_function  # (it imports this module)
+
+    inner = checked(spec) if is_function(spec) else preprocessing_fn(spec)
 
     def fn(inputs):
         import tensorflow as tf
@@ -297,6 +299,9 @@ def analyze_and_transform(
     """Analyze ``train`` (learn means, vocabularies, boundaries), transform it (and ``eval_df``
     with the *training* statistics), and write the transform graph to ``output_dir``.
 
+    ``spec`` is a spec, or your own ``preprocessing_fn(inputs)`` (checked by
+    :func:`mlep.data.user_transform.checked`), which then gets every column of ``train``.
+
     Runs TF Transform's Beam implementation on the DirectRunner. A folder that already holds
     a transform graph is refused unless ``overwrite=True``, which replaces it (TF Transform
     cannot write over one). Its scratch folders are removed afterwards.
@@ -307,12 +312,14 @@ def analyze_and_transform(
     import tensorflow_transform.beam as tft_beam
     from tensorflow_transform.tf_metadata import dataset_metadata, metadata_io, schema_utils
 
-    fn = preprocessing_fn(spec)
+    from mlep.data.user_transform import checked, is_function
+
+    fn = checked(spec) if is_function(spec) else preprocessing_fn(spec)
     instance(train, pd.DataFrame, "train", "a pandas DataFrame")
     if eval_df is not None:
         instance(eval_df, pd.DataFrame, "eval_df", "a pandas DataFrame or None")
     instance(output_dir, (str, Path), "output_dir", "a folder path (str or pathlib.Path)")
-    columns = sorted({c for part in spec.values() for c in part.inputs})
+    columns = sorted(train.columns if is_function(spec) else {c for p in spec.values() for c in p.inputs})
     train_rows = _rows(train, columns)
     eval_rows = None if eval_df is None else _rows(eval_df, columns)
     if not train_rows:
@@ -418,7 +425,9 @@ def _tensor(tf, column: pd.Series, spec):
 
 def _numpy(tensor) -> np.ndarray:
     array = tensor.numpy()
-    return array.reshape(len(array)) if array.ndim > 1 and array.shape[1] == 1 else array
+    if array.ndim > 1 and array.shape[1:] == (1,):
+        return array.reshape(len(array))
+    return list(array) if array.ndim > 1 else array  # e.g. images: one array per row
 
 
 # -- TFX -------------------------------------------------------------------------------------
@@ -426,7 +435,7 @@ def _numpy(tensor) -> np.ndarray:
 
 def transform_pipeline(
     data_dir: str | Path,
-    module_file: str | Path,
+    module_file: str | Path | Callable,
     *,
     pipeline_root: str | Path,
     metadata_path: str | Path | None = None,
@@ -440,10 +449,16 @@ def transform_pipeline(
     so validation and Transform use the reviewed schema.
 
     ``data_dir`` holds the CSV file(s); ``module_file`` is a Python file that defines
-    ``preprocessing_fn`` (typically ``preprocessing_fn = for_tfx(spec)``). The run is recorded
+    ``preprocessing_fn`` (typically ``preprocessing_fn = for_tfx(spec)``), or is your own
+    ``preprocessing_fn``, which :func:`mlep.data.user_transform.tfx_module` writes to
+    ``pipeline_root/user_module/preprocessing.py`` for the run. The run is recorded
     in an ML Metadata SQLite store (``metadata_path``, default ``pipeline_root/metadata.sqlite``),
     which :class:`mlep.data.lineage.LineageStore` can query.
     """
+    from mlep.data.user_transform import is_function, tfx_module
+
+    if is_function(module_file):
+        module_file = tfx_module(module_file, Path(pipeline_root) / "user_module" / f"{name}_fn.py")
     data_dir, module_file, pipeline_root = Path(data_dir), Path(module_file), Path(pipeline_root)
     if not any(data_dir.glob("*.csv")):
         raise FeatureError(
