@@ -3,7 +3,62 @@
 Each entry is the source a learner might write in the exercise's cell.
 """
 
+# the solution's wiring; each wrong answer below changes one plausible thing in it
+_WIRED = """
+def wire_pipeline(data_dir, serving_dir, module, eval_config, min_rows):
+    example_gen = tfx.components.CsvExampleGen(input_base=str(data_dir))
+    statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
+    schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
+    validator = tfx.components.ExampleValidator(statistics=statistics_gen.outputs["statistics"],
+                                                schema=schema_gen.outputs["schema"])
+    volume = P.data_volume_check()(examples=example_gen.outputs["examples"], min_rows=min_rows)
+    transform = tfx.components.Transform(examples=example_gen.outputs["examples"],
+                                         schema=schema_gen.outputs["schema"],
+                                         preprocessing_fn=f"{module}.preprocessing_fn", disable_statistics=True)
+    trainer = tfx.components.Trainer(examples=transform.outputs["transformed_examples"],
+                                     transform_graph=transform.outputs["transform_graph"],
+                                     schema=schema_gen.outputs["schema"], run_fn=f"{module}.run_fn",
+                                     train_args=tfx.proto.TrainArgs(splits=["train"]),
+                                     eval_args=tfx.proto.EvalArgs(splits=["eval"]))
+    trainer.add_upstream_node(volume)
+    baseline = tfx.dsl.Resolver(
+        strategy_class=tfx.dsl.experimental.LatestBlessedModelStrategy,
+        model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
+        model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
+    ).with_id("latest_blessed_model_resolver")
+    evaluator = tfx.components.Evaluator(examples=example_gen.outputs["examples"], model=trainer.outputs["model"],
+                                         baseline_model=baseline.outputs["model"], eval_config=eval_config)
+    pusher = tfx.components.Pusher(
+        model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],
+        push_destination=tfx.proto.PushDestination(
+            filesystem=tfx.proto.PushDestination.Filesystem(base_directory=str(serving_dir))))
+    return [example_gen, statistics_gen, schema_gen, validator, volume, transform, trainer,
+            baseline, evaluator, pusher]
+"""
+
+
+def _changed(old: str, new: str) -> str:
+    assert old in _WIRED, old
+    return _WIRED.replace(old, new)
+
+
 WRONG_ANSWERS = {
+    "wire_pipeline": [
+        # the Trainer fed the raw examples instead of Transform's
+        _changed('examples=transform.outputs["transformed_examples"]', 'examples=example_gen.outputs["examples"]'),
+        # the Pusher not gated on the Evaluator's blessing: every model is pushed
+        _changed('model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],',
+                 'model=trainer.outputs["model"],'),
+        # the Evaluator reads the transformed examples (the exported model expects raw ones)
+        _changed('tfx.components.Evaluator(examples=example_gen.outputs["examples"]',
+                 'tfx.components.Evaluator(examples=transform.outputs["transformed_examples"]'),
+        # no baseline: the Evaluator only checks the threshold, a worse model than production passes
+        _changed('baseline_model=baseline.outputs["model"], ', ''),
+        # the Trainer does not wait for the data volume check
+        _changed('    trainer.add_upstream_node(volume)\n', ''),
+        # the global SERVING folder instead of the serving_dir argument
+        _changed('base_directory=str(serving_dir)', 'base_directory=str(SERVING)'),
+    ],
     "pushed_model_story": [
         # the newest Model artifact taken as the pushed one: wrong once a later Trainer ran
         """
