@@ -222,4 +222,116 @@ def tuner_report(artifacts):
             "trainer_used_best": bool(used)}
 """,
     ],
+    "automl_report": [
+        # random search instead of successive halving: every candidate on all the rows
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0, "log")}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X, y, families, preprocessing=["none", "standard", "minmax"], budget=budget,
+                    strategy="random", seed=seed)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X_test, y_test)),
+            "finalists": int((board["round"] == board["round"].max()).sum()),
+            "tried": {family: int((board["family"] == family).sum()) for family in families}}
+""",
+        # C on a linear scale: most draws land near 10, the small values are hardly tried
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0)}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X, y, families, preprocessing=["none", "standard", "minmax"], budget=budget,
+                    strategy="halving", seed=seed)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X_test, y_test)),
+            "finalists": int((board["round"] == board["round"].max()).sum()),
+            "tried": {family: int((board["family"] == family).sum()) for family in families}}
+""",
+        # leaves out the preprocessing choices: automl's default has no "minmax"
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0, "log")}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X, y, families, budget=budget, strategy="halving", seed=seed)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X_test, y_test)),
+            "finalists": int((board["round"] == board["round"].max()).sum()),
+            "tried": {family: int((board["family"] == family).sum()) for family in families}}
+""",
+        # the winner's accuracy on the rows it was trained on, not on the test data
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0, "log")}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X, y, families, preprocessing=["none", "standard", "minmax"], budget=budget,
+                    strategy="halving", seed=seed)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X, y)),
+            "finalists": int((board["round"] == board["round"].max()).sum()),
+            "tried": {family: int((board["family"] == family).sum()) for family in families}}
+""",
+        # counts every candidate as a finalist: halving dropped most of them in early rounds
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0, "log")}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X, y, families, preprocessing=["none", "standard", "minmax"], budget=budget,
+                    strategy="halving", seed=seed)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X_test, y_test)), "finalists": len(board),
+            "tried": {family: int((board["family"] == family).sum()) for family in families}}
+""",
+        # value_counts: a family the search never drew is missing instead of 0
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0, "log")}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X, y, families, preprocessing=["none", "standard", "minmax"], budget=budget,
+                    strategy="halving", seed=seed)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X_test, y_test)),
+            "finalists": int((board["round"] == board["round"].max()).sum()),
+            "tried": {k: int(v) for k, v in board["family"].value_counts().items()}}
+""",
+        # ignores the arguments: always the lab's training rows and a budget of 12
+        """
+def automl_report(X, y, X_test, y_test, budget, seed):
+    families = {
+        "logistic": (LogisticRegression(max_iter=200), {"C": (0.01, 10.0, "log")}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 15), "weights": ["uniform", "distance"]}),
+        "tree": (DecisionTreeClassifier(), {"max_depth": (2, 12)}),
+    }
+    result = automl(X_train, y_train, families, preprocessing=["none", "standard", "minmax"], budget=12,
+                    strategy="halving", seed=0)
+    board = result.leaderboard
+    return {"best": result.best_family, "params": result.best_params, "cv_score": float(result.best_score),
+            "test_accuracy": float(result.best_pipeline.score(X_test, y_test)),
+            "finalists": int((board["round"] == board["round"].max()).sum()),
+            "tried": {family: int((board["family"] == family).sum()) for family in families}}
+""",
+    ],
 }
