@@ -44,7 +44,7 @@ def _lab_sections(notebook: Path) -> set[str]:
     """A lab's section titles: its ``## N · Title`` headings without the number."""
     cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
     text = "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
-    return {title.strip() for title in re.findall(r"^## (?:\d+ · )?(.+)$", text, re.M)}
+    return {title.strip() for title in re.findall(r"^## (?:\d+[a-z]? · )?(.+)$", text, re.M)}
 
 
 def _target_problem(target: str, anchor: str | None) -> str | None:
