@@ -451,7 +451,7 @@ def transform_pipeline(
     ``data_dir`` holds the CSV file(s); ``module_file`` is a Python file that defines
     ``preprocessing_fn`` (typically ``preprocessing_fn = for_tfx(spec)``), or is your own
     ``preprocessing_fn``, which :func:`mlep.data.user_transform.tfx_module` writes to
-    ``pipeline_root/user_module/preprocessing.py`` for the run. The run is recorded
+    ``pipeline_root/user_module/<name>_fn.py`` for the run. The run is recorded
     in an ML Metadata SQLite store (``metadata_path``, default ``pipeline_root/metadata.sqlite``),
     which :class:`mlep.data.lineage.LineageStore` can query.
     """
