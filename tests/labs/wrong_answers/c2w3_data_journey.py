@@ -173,91 +173,160 @@ def breaking_changes(versions, old, new):
     return sorted(breaking)
 """,
     ],
+    "open_metadata_store": [
+        # opens it read-write, creating a file where there was none
+        """
+def open_metadata_store(path):
+    config = metadata_store_pb2.ConnectionConfig()
+    config.sqlite.filename_uri = str(path)
+    config.sqlite.connection_mode = metadata_store_pb2.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
+    return metadata_store.MetadataStore(config)
+""",
+        # leaves the mode unset (MLMD then opens read-write and creates the file)
+        """
+def open_metadata_store(path):
+    config = metadata_store_pb2.ConnectionConfig()
+    config.sqlite.filename_uri = str(path)
+    return metadata_store.MetadataStore(config)
+""",
+        # always opens the TFX run's store, whatever the path
+        """
+def open_metadata_store(path):
+    config = metadata_store_pb2.ConnectionConfig()
+    config.sqlite.filename_uri = str(run.metadata_path)
+    config.sqlite.connection_mode = metadata_store_pb2.SqliteMetadataSourceConfig.READONLY
+    return metadata_store.MetadataStore(config)
+""",
+        # returns mlep's wrapper instead of an MLMD store
+        "def open_metadata_store(path):\n    return LineageStore(path)\n",
+    ],
     "transform_provenance": [
         # takes the newest Examples artifact as the transformed examples
         """
 def transform_provenance(store):
-    executions = store.executions()
-    component = executions["type"].str.rsplit(".", n=1).str[-1]
-    transformed = int(store.artifacts("Examples")["id"].max())
-    types = store.artifacts().set_index("id")["type"]
-    parents = store.parents(transformed)
-    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
-    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
-    return {"transformed_examples": transformed, "parents": sorted(types[p.id] for p in parents),
-            "schema_used_by": sorted(readers)}
+    INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
+    component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
+    artifact_type = {t.id: t.name for t in store.get_artifact_types()}
+    transformed = max(a.id for a in store.get_artifacts_by_type("Examples"))
+    writers = [ev.execution_id for ev in store.get_events_by_artifact_ids([transformed]) if ev.type == OUTPUT]
+    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids(writers)
+                                         if ev.type == INPUT])
+    [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
+    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
+    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
+            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
 """,
         # finds the transformed examples by a URI pattern TFX happens to use
         """
 def transform_provenance(store):
-    executions = store.executions()
-    component = executions["type"].str.rsplit(".", n=1).str[-1]
-    examples = store.artifacts("Examples")
-    transformed = int(examples[examples["uri"].str.contains("transformed_examples")]["id"].iloc[0])
-    types = store.artifacts().set_index("id")["type"]
-    parents = store.parents(transformed)
-    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
-    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
-    return {"transformed_examples": transformed, "parents": sorted(types[p.id] for p in parents),
-            "schema_used_by": sorted(readers)}
+    INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
+    component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
+    artifact_type = {t.id: t.name for t in store.get_artifact_types()}
+    [transformed] = [a.id for a in store.get_artifacts_by_type("Examples") if "transformed_examples" in a.uri]
+    writers = [ev.execution_id for ev in store.get_events_by_artifact_ids([transformed]) if ev.type == OUTPUT]
+    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids(writers)
+                                         if ev.type == INPUT])
+    [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
+    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
+    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
+            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
 """,
-        # lists every ancestor instead of the parents
+        # counts every artifact the Transform execution touched as a parent, outputs too
         """
 def transform_provenance(store):
-    executions = store.executions()
-    component = executions["type"].str.rsplit(".", n=1).str[-1]
-    transform = executions[component == "Transform"].iloc[0]
-    examples = set(store.artifacts("Examples")["id"])
-    [transformed] = [i for i in transform["outputs"] if i in examples]
-    ancestors = store.lineage(transformed)
-    schema = int(ancestors[ancestors["type"] == "Schema"]["id"].iloc[0])
-    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
-    return {"transformed_examples": int(transformed), "parents": sorted(ancestors["type"]),
-            "schema_used_by": sorted(readers)}
+    INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
+    component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
+    artifact_type = {t.id: t.name for t in store.get_artifact_types()}
+    [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
+    events = store.get_events_by_execution_ids([transform.id])
+    examples = {a.id for a in store.get_artifacts_by_type("Examples")}
+    [transformed] = [ev.artifact_id for ev in events if ev.type == OUTPUT and ev.artifact_id in examples]
+    parents = store.get_artifacts_by_id([ev.artifact_id for ev in events if ev.artifact_id != transformed])
+    schemas = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
+    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids(schemas) if ev.type == INPUT}
+    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
+            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
 """,
         # takes the first Schema in the store, not the one the transform read
         """
 def transform_provenance(store):
-    executions = store.executions()
-    component = executions["type"].str.rsplit(".", n=1).str[-1]
-    transform = executions[component == "Transform"].iloc[0]
-    examples = set(store.artifacts("Examples")["id"])
-    [transformed] = [i for i in transform["outputs"] if i in examples]
-    types = store.artifacts().set_index("id")["type"]
-    schema = int(store.artifacts("Schema")["id"].iloc[0])
-    readers = component[executions["inputs"].apply(lambda ids: schema in ids)]
-    return {"transformed_examples": int(transformed),
-            "parents": sorted(types[p.id] for p in store.parents(transformed)), "schema_used_by": sorted(readers)}
+    INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
+    component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
+    artifact_type = {t.id: t.name for t in store.get_artifact_types()}
+    [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
+    examples = {a.id for a in store.get_artifacts_by_type("Examples")}
+    [transformed] = [ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
+                     if ev.type == OUTPUT and ev.artifact_id in examples]
+    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
+                                         if ev.type == INPUT])
+    schema = store.get_artifacts_by_type("Schema")[0].id
+    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
+    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
+            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
 """,
         # lists the executions that wrote the schema, not those that read it
         """
 def transform_provenance(store):
-    executions = store.executions()
-    component = executions["type"].str.rsplit(".", n=1).str[-1]
-    transform = executions[component == "Transform"].iloc[0]
-    examples = set(store.artifacts("Examples")["id"])
-    [transformed] = [i for i in transform["outputs"] if i in examples]
-    types = store.artifacts().set_index("id")["type"]
-    parents = store.parents(transformed)
-    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
-    writers = component[executions["outputs"].apply(lambda ids: schema in ids)]
-    return {"transformed_examples": int(transformed), "parents": sorted(types[p.id] for p in parents),
-            "schema_used_by": sorted(writers)}
+    INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
+    component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
+    artifact_type = {t.id: t.name for t in store.get_artifact_types()}
+    [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
+    examples = {a.id for a in store.get_artifacts_by_type("Examples")}
+    [transformed] = [ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
+                     if ev.type == OUTPUT and ev.artifact_id in examples]
+    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
+                                         if ev.type == INPUT])
+    [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
+    writers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == OUTPUT}
+    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
+            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(writers)))}
 """,
         # keeps TFX's full execution type names
         """
 def transform_provenance(store):
-    executions = store.executions()
-    component = executions["type"].str.rsplit(".", n=1).str[-1]
-    transform = executions[component == "Transform"].iloc[0]
-    examples = set(store.artifacts("Examples")["id"])
-    [transformed] = [i for i in transform["outputs"] if i in examples]
-    types = store.artifacts().set_index("id")["type"]
-    parents = store.parents(transformed)
-    [schema] = [p.id for p in parents if types[p.id] == "Schema"]
-    readers = executions["type"][executions["inputs"].apply(lambda ids: schema in ids)]
-    return {"transformed_examples": int(transformed), "parents": sorted(types[p.id] for p in parents),
-            "schema_used_by": sorted(readers)}
+    INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
+    component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
+    artifact_type = {t.id: t.name for t in store.get_artifact_types()}
+    [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
+    examples = {a.id for a in store.get_artifacts_by_type("Examples")}
+    [transformed] = [ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
+                     if ev.type == OUTPUT and ev.artifact_id in examples]
+    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
+                                         if ev.type == INPUT])
+    [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
+    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
+    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
+            "schema_used_by": sorted(e.type for e in store.get_executions_by_id(sorted(readers)))}
+""",
+    ],
+    "run_artifacts": [
+        # every context counts as a run, the pipeline's and the components' too
+        """
+def run_artifacts(store):
+    return {c.name: sorted(a.type for a in store.get_artifacts_by_context(c.id)) for c in store.get_contexts()}
+""",
+        # every artifact of the store for each run
+        """
+def run_artifacts(store):
+    types = sorted(a.type for a in store.get_artifacts())
+    return {c.name: types for c in store.get_contexts_by_type("pipeline_run")}
+""",
+        # one entry per type, not per artifact
+        """
+def run_artifacts(store):
+    return {c.name: sorted({a.type for a in store.get_artifacts_by_context(c.id)})
+            for c in store.get_contexts_by_type("pipeline_run")}
+""",
+        # only the artifacts the run's executions wrote
+        """
+def run_artifacts(store):
+    OUTPUT = metadata_store_pb2.Event.OUTPUT
+    result = {}
+    for c in store.get_contexts_by_type("pipeline_run"):
+        ids = [e.id for e in store.get_executions_by_context(c.id)]
+        written = [ev.artifact_id for ev in store.get_events_by_execution_ids(ids) if ev.type == OUTPUT]
+        result[c.name] = sorted(a.type for a in store.get_artifacts_by_id(written))
+    return result
 """,
     ],
     "affected_by": [
