@@ -237,7 +237,9 @@ def automl(
     Returns
     -------
     AutoMLResult
-        The leaderboard (best first), the refitted best pipeline and the search itself.
+        The leaderboard (best first), the refitted best pipeline and the search itself. A
+        candidate that stops before converging is scored as it is (scikit-learn's
+        ``ConvergenceWarning`` is silenced); one whose fit fails scores NaN and ranks last.
 
     Examples
     --------
