@@ -344,4 +344,52 @@ def predict_grpc(address, model_name, rows, label):
     return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
 """,
     ],
+    "deploy_version": [
+        # serves the 0/1 class instead of the probability of default
+        """
+def deploy_version(models_dir, version, train):
+    booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
+    schema = {name: Feature(int if name in ("age", "late_payments") else float,
+                            ge=train[name].min(), le=train[name].max()) for name in LOAN_FEATURES}
+    return make_app(booster, schema, name=f"loans-v{version}")
+""",
+        # always loads version 1, whatever version is asked for
+        """
+def deploy_version(models_dir, version, train):
+    booster = joblib.load(Path(models_dir) / "1" / "model.joblib")
+    schema = {name: Feature(int if name in ("age", "late_payments") else float,
+                            ge=train[name].min(), le=train[name].max()) for name in LOAN_FEATURES}
+    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+""",
+        # features in alphabetical order: the model gets its columns shuffled
+        """
+def deploy_version(models_dir, version, train):
+    booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
+    schema = {name: Feature(int if name in ("age", "late_payments") else float,
+                            ge=train[name].min(), le=train[name].max()) for name in sorted(LOAN_FEATURES)}
+    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+""",
+        # no ranges: any value is accepted
+        """
+def deploy_version(models_dir, version, train):
+    booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
+    schema = {name: Feature(int if name in ("age", "late_payments") else float) for name in LOAN_FEATURES}
+    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+""",
+        # every feature a float: 1.5 late payments accepted
+        """
+def deploy_version(models_dir, version, train):
+    booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
+    schema = {name: Feature(float, ge=train[name].min(), le=train[name].max()) for name in LOAN_FEATURES}
+    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+""",
+        # ranges from the global LOANS, not the train passed in
+        """
+def deploy_version(models_dir, version, train):
+    booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
+    schema = {name: Feature(int if name in ("age", "late_payments") else float,
+                            ge=LOANS[name].min(), le=LOANS[name].max()) for name in LOAN_FEATURES}
+    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+""",
+    ],
 }

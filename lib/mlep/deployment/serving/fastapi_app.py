@@ -21,6 +21,7 @@ app with :func:`~mlep.deployment.serving.serve_app` (uvicorn on loopback) or
 """
 
 import math
+import numbers
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -53,6 +54,9 @@ class Feature:
     --------
     >>> Feature(float, ge=0, le=15)
     Feature(dtype=<class 'float'>, ge=0, le=15, description='')
+    >>> import numpy as np
+    >>> Feature(int, ge=np.int64(18), le=np.float64(90.0))  # e.g. a training column's min and max
+    Feature(dtype=<class 'int'>, ge=18, le=90.0, description='')
     """
 
     dtype: type = float
@@ -65,8 +69,12 @@ class Feature:
             raise TypeError(f"dtype must be float or int, but got {self.dtype!r}")
         for bound in ("ge", "le"):
             value = getattr(self, bound)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+            if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
                 raise TypeError(f"{bound} must be a number or None, but got {value!r}")
+            if value is not None and not math.isfinite(value):
+                raise ValueError(f"{bound} must be finite, but got {value!r}")
+            if value is not None:  # NumPy scalars (a column's min or max) as plain Python numbers
+                object.__setattr__(self, bound, value.item() if hasattr(value, "item") else value)
         if self.ge is not None and self.le is not None and self.ge > self.le:
             raise ValueError(f"ge must be at most le, but got ge={self.ge} > le={self.le}")
 
