@@ -169,9 +169,20 @@ def validate_tfjob(manifest: dict) -> dict:
     validator = jsonschema.Draft202012Validator(tfjob_schema())
     errors = sorted(validator.iter_errors(manifest), key=lambda e: list(map(str, e.absolute_path)))
     if errors:
-        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {e.message}" for e in errors]
+        lines = [f"{'.'.join(map(str, e.absolute_path)) or '(top)'}: {_message(e)}" for e in errors]
         raise TFJobError("not a valid TFJob:\n  " + "\n  ".join(lines))
     return manifest
+
+
+def _message(error) -> str:
+    """jsonschema's message, said plainly where it would print the whole offending value."""
+    if error.validator == "contains":
+        return "no container is named 'tensorflow' (the operator writes TF_CONFIG into that one)"
+    if error.validator == "not" and list(error.absolute_path)[-1:] == ["tfReplicaSpecs"]:
+        return "at most one of Chief and Master (both name the chief)"
+    if error.validator == "additionalProperties" and not error.validator_value:
+        return error.message.replace("Additional properties are not allowed", "unknown field(s)")
+    return error.message
 
 
 def cluster_tf_config(manifest: dict, replica_type: str, index: int) -> dict:
