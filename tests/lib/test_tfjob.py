@@ -149,3 +149,17 @@ def test_bad_arguments_are_refused_with_clear_errors(kwargs, error, message):
 def test_validate_refuses_a_non_dict():
     with pytest.raises(TypeError, match="manifest must be a dict"):
         J.validate_tfjob(yaml.safe_dump(_job()))
+
+
+def test_violations_are_said_plainly():
+    job = _broken(lambda j: _container(j).update(name="trainer"))
+    job["spec"]["tfReplicaSpecs"]["Chief"] = copy.deepcopy(job["spec"]["tfReplicaSpecs"]["Worker"])
+    job["spec"]["tfReplicaSpecs"]["Master"] = copy.deepcopy(job["spec"]["tfReplicaSpecs"]["Worker"])
+    job["spec"]["tfReplicaSpec"] = {}
+    with pytest.raises(J.TFJobError) as raised:
+        J.validate_tfjob(job)
+    message = str(raised.value)
+    assert "Worker.template.spec.containers: no container is named 'tensorflow'" in message
+    assert "spec.tfReplicaSpecs: at most one of Chief and Master" in message
+    assert "spec: unknown field(s) ('tfReplicaSpec' was unexpected)" in message
+    assert "train.py" not in message  # the offending value is not dumped
