@@ -47,7 +47,7 @@ REPO = Path(__file__).resolve().parents[1]
 LABS = REPO / "labs"
 OUT = REPO / "docs" / "lab_outputs"
 #: Bumped when the way outputs are produced or slimmed changes (every cache is then stale).
-FORMAT = 1
+FORMAT = 2
 KERNEL = "mlep"
 #: Dots per inch of the PNG figures (an 8-inch-wide figure is 640 px: readable, light).
 DPI = 80
@@ -58,12 +58,31 @@ MAX_HTML_CHARS = 60_000
 #: The output types the site shows, richest first (JavaScript and widgets cannot work offline).
 MIMES = ("image/png", "image/jpeg", "image/svg+xml", "text/html", "text/markdown", "text/plain")
 ANSI = re.compile(r"\x1b\[[0-9;?]*[ -/]*[@-~]")
-# Run before the lab, not stored: figures as PNG at DPI (no braces: IPython expands them in magics).
+#: How a figure's text/plain starts when it names its titles (the image's alt text on the site).
+FIGURE_TEXT = "Figure: "
+# Run before the lab, not stored: figures as PNG at DPI (no braces: IPython expands them in
+# magics), and a figure's text/plain names its titles and axes (for the image's alt text).
 PREAMBLE = (
     "import matplotlib\n"
     "import matplotlib.pyplot\n"
     "%config InlineBackend.figure_formats = set(['png'])\n"
     f"%config InlineBackend.print_figure_kwargs = dict(bbox_inches='tight', dpi={DPI})\n"
+    "matplotlib.pyplot.close(matplotlib.pyplot.figure())  # sets the inline backend up now\n"
+    "def _mlep_figure_text():\n"
+    "    def text(figure, printer, cycle):\n"
+    "        parts = [figure._suptitle.get_text()] if figure._suptitle else []\n"
+    "        for axes in figure.axes:\n"
+    "            labels = [axes.get_title(), axes.get_xlabel(), axes.get_ylabel()]\n"
+    "            parts.append(' / '.join(label for label in labels if label))\n"
+    "        parts = [part for part in parts if part]\n"
+    f"        printer.text({FIGURE_TEXT!r} + '; '.join(parts) if parts else repr(figure))\n"
+    "    def register():  # the inline backend drops it when set up: again before each flush\n"
+    "        formatter = get_ipython().display_formatter.formatters['text/plain']\n"
+    "        formatter.for_type(matplotlib.figure.Figure, text)\n"
+    "    register()\n"
+    "    get_ipython().events.callbacks['post_execute'].insert(0, register)\n"
+    "_mlep_figure_text()\n"
+    "del _mlep_figure_text\n"
 )
 
 
@@ -236,6 +255,37 @@ def merge(notebook: dict, cache: dict) -> int:
         cell["execution_count"] = entry.get("execution_count")
         added += len(entry["outputs"])
     return added
+
+
+def figure_alts(notebook: dict) -> list[str]:
+    """Alt texts for the figures of a merged notebook, in page order.
+
+    A figure's ``text/plain`` names its titles and axis labels (see :data:`PREAMBLE`);
+    without them the alt text says which cell drew it.
+
+    Parameters
+    ----------
+    notebook : dict
+        A notebook after :func:`merge`.
+
+    Examples
+    --------
+    >>> png = {"image/png": "iVBO", "text/plain": "Figure: error rate / hour"}
+    >>> cell = {"id": "plot", "cell_type": "code", "outputs": [{"data": png}]}
+    >>> figure_alts({"cells": [cell]})
+    ['Figure: error rate / hour']
+    """
+    alts = []
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
+            data = output.get("data", {})
+            if not any(mime.startswith("image/") for mime in data):
+                continue
+            text = _joined(data.get("text/plain", ""))
+            alts.append(
+                text if text.startswith(FIGURE_TEXT) else f"A figure drawn by cell {cell.get('id')}"
+            )
+    return alts
 
 
 # ---------------------------------------------------------------- slimming outputs for the web

@@ -167,6 +167,10 @@ _LAB_PAGE = re.compile(r"^labs/(?P<lab>[^/]+)/(?P=lab)\.ipynb$")
 _LAB_STATE: dict[str, str] = {}
 #: lab id → the site path its released notebook is copied to (next to its page)
 _LAB_DOWNLOADS: dict[str, str] = {}
+#: lab id → the alt texts of its output figures, in page order
+_LAB_ALTS: dict[str, list[str]] = {}
+#: what nbconvert gives an image without alt text
+_NO_ALT = 'alt="No description has been provided for this image"'
 
 
 def _repo(config: MkDocsConfig) -> Path:
@@ -198,6 +202,7 @@ def _lab_pages(files: Files, config: MkDocsConfig) -> None:
     tool = _lab_outputs_tool(root)
     _LAB_STATE.clear()
     _LAB_DOWNLOADS.clear()
+    _LAB_ALTS.clear()
     for file in files:
         match = _LAB_PAGE.match(file.src_uri)
         if not match:
@@ -215,6 +220,7 @@ def _lab_pages(files: Files, config: MkDocsConfig) -> None:
             continue
         notebook = tool.read_notebook(tool.released_notebook(lab, root))
         tool.merge(notebook, json.loads(tool.cache_path(lab, root).read_text(encoding="utf-8")))
+        _LAB_ALTS[lab] = tool.figure_alts(notebook)
         merged = root / ".cache" / "mlep-lab-pages" / f"{lab}.ipynb"
         _write_if_changed(merged, json.dumps(notebook, ensure_ascii=False, indent=1))
         file.abs_src_path = str(merged)  # what mkdocs-jupyter converts (and hashes for its cache)
@@ -258,6 +264,8 @@ def _with_lab_intro(html_text: str, page: Page, files: Files) -> str:
     if not match:
         return html_text
     intro = _lab_intro(match["lab"], page, files)
+    for alt in _LAB_ALTS.get(match["lab"], []):  # the output figures, in page order
+        html_text = html_text.replace(_NO_ALT, f'alt="{html.escape(alt)}"', 1)
     end = html_text.find("</h1>")
     if end < 0:
         return intro + html_text

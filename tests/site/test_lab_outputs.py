@@ -220,6 +220,9 @@ def test_every_lab_page_shows_its_plots_how_to_run_it_and_a_download(page, site_
                     "i => i.complete ? [i.naturalWidth, i.naturalHeight] : [0, 0]"
                 )
                 shown += size[0] > 100 and size[1] > 50
+                alt = (plots.nth(i).get_attribute("alt") or "").strip()
+                if not alt or alt.startswith("No description"):
+                    problems.append(f"{lab}: plot {i + 1} has no alt text")
             if shown < images(cache(lab)):
                 problems.append(f"{lab}: {shown} plot(s) rendered of {images(cache(lab))} cached")
     assert not problems, "\n".join(problems)
