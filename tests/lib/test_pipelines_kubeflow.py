@@ -120,3 +120,16 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(ValueError, match="exactly one Pusher"):
         P.run_components(P.reference_components(tmp_path, MODULE, tmp_path, P.eval_config("y", 0.5))[:-1],
                          pipeline_root=tmp_path)
+
+
+def test_run_components_needs_a_pusher_into_a_folder(tmp_path):
+    from tfx import v1 as tfx
+
+    parts = P.reference_components(tmp_path, MODULE, tmp_path / "serving", P.eval_config("y", 0.5))
+    trainer, evaluator = parts[6], parts[8]
+    to_nowhere = tfx.components.Pusher(model=trainer.outputs["model"],
+                                       model_blessing=evaluator.outputs["blessing"],
+                                       push_destination=tfx.proto.PushDestination())  # no folder
+    with pytest.raises(ValueError, match="the Pusher must push to a folder"):
+        P.run_components([*parts[:-1], to_nowhere], pipeline_root=tmp_path / "root")
+    assert not (tmp_path / "root").exists()  # refused before anything ran
