@@ -4,83 +4,102 @@ Each entry is the source a learner might write in the exercise's cell.
 """
 
 WRONG_ANSWERS = {
-    "traffic_spec": [
+    "preprocessing_fn": [
         # scales the numbers to [0, 1] instead of standardising them
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": scale_0_1(c) for c in numeric}
-    spec.update({f"{c}_id": vocabulary(c) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", hour_buckets)
-    spec["day_x_hour"] = cross(["day_of_week", "hour"], 500)
-    spec["traffic_volume"] = identity("traffic_volume")
-    return spec
+def preprocessing_fn(inputs):
+    outputs = {f"{c}_z": tft.scale_to_0_1(inputs[c]) for c in ["temp", "snow_1h"]}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c], num_oov_buckets=1)
+    outputs["temp_bucket"] = tft.bucketize(inputs["temp"], 4)
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    volume = tf.cast(inputs["traffic_volume"], tf.float32)
+    outputs["busy"] = tf.cast(volume > tft.mean(volume), tf.int64)
+    return outputs
 """,
         # a vocabulary without an out-of-vocabulary id: unseen values get -1
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": z_score(c) for c in numeric}
-    spec.update({f"{c}_id": vocabulary(c, num_oov_buckets=0) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", hour_buckets)
-    spec["day_x_hour"] = cross(["day_of_week", "hour"], 500)
-    spec["traffic_volume"] = identity("traffic_volume")
-    return spec
+def preprocessing_fn(inputs):
+    outputs = {f"{c}_z": tft.scale_to_z_score(inputs[c]) for c in ["temp", "snow_1h"]}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c])
+    outputs["temp_bucket"] = tft.bucketize(inputs["temp"], 4)
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    volume = tf.cast(inputs["traffic_volume"], tf.float32)
+    outputs["busy"] = tf.cast(volume > tft.mean(volume), tf.int64)
+    return outputs
 """,
         # hashes the categories instead of learning a vocabulary
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": z_score(c) for c in numeric}
-    spec.update({f"{c}_id": hash_buckets(c, 10) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", hour_buckets)
-    spec["day_x_hour"] = cross(["day_of_week", "hour"], 500)
-    spec["traffic_volume"] = identity("traffic_volume")
-    return spec
+def preprocessing_fn(inputs):
+    outputs = {f"{c}_z": tft.scale_to_z_score(inputs[c]) for c in ["temp", "snow_1h"]}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.hash_strings(inputs[c], 10)
+    outputs["temp_bucket"] = tft.bucketize(inputs["temp"], 4)
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    volume = tf.cast(inputs["traffic_volume"], tf.float32)
+    outputs["busy"] = tf.cast(volume > tft.mean(volume), tf.int64)
+    return outputs
 """,
-        # keeps only the top 5 values: the rarer weather shares the OOV id
+        # fixed temperature boundaries instead of quantiles learned from the data
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": z_score(c) for c in numeric}
-    spec.update({f"{c}_id": vocabulary(c, top_k=5) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", hour_buckets)
-    spec["day_x_hour"] = cross(["day_of_week", "hour"], 500)
-    spec["traffic_volume"] = identity("traffic_volume")
-    return spec
+def preprocessing_fn(inputs):
+    outputs = {f"{c}_z": tft.scale_to_z_score(inputs[c]) for c in ["temp", "snow_1h"]}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c], num_oov_buckets=1)
+    outputs["temp_bucket"] = tft.apply_buckets(inputs["temp"], tf.constant([[260.0, 270.0, 280.0]]))
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    volume = tf.cast(inputs["traffic_volume"], tf.float32)
+    outputs["busy"] = tf.cast(volume > tft.mean(volume), tf.int64)
+    return outputs
 """,
-        # hard-codes the 6 buckets of the visible test instead of hour_buckets
+        # the label against the mean of the batch, not of the training data
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": z_score(c) for c in numeric}
-    spec.update({f"{c}_id": vocabulary(c) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", 6)
-    spec["day_x_hour"] = cross(["day_of_week", "hour"], 500)
-    spec["traffic_volume"] = identity("traffic_volume")
-    return spec
+def preprocessing_fn(inputs):
+    outputs = {f"{c}_z": tft.scale_to_z_score(inputs[c]) for c in ["temp", "snow_1h"]}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c], num_oov_buckets=1)
+    outputs["temp_bucket"] = tft.bucketize(inputs["temp"], 4)
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    volume = tf.cast(inputs["traffic_volume"], tf.float32)
+    outputs["busy"] = tf.cast(volume > tf.reduce_mean(volume), tf.int64)
+    return outputs
 """,
-        # hashes the hour alone instead of crossing it with the day: the weekly pattern is lost
+        # standardises with hard-coded statistics of the visible rows
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": z_score(c) for c in numeric}
-    spec.update({f"{c}_id": vocabulary(c) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", hour_buckets)
-    spec["day_x_hour"] = hash_buckets("hour", 500)
-    spec["traffic_volume"] = identity("traffic_volume")
-    return spec
+def preprocessing_fn(inputs):
+    outputs = {"temp_z": (inputs["temp"] - 271.0909) / 7.8325, "snow_1h_z": tft.scale_to_z_score(inputs["snow_1h"])}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c], num_oov_buckets=1)
+    outputs["temp_bucket"] = tft.bucketize(inputs["temp"], 4)
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    volume = tf.cast(inputs["traffic_volume"], tf.float32)
+    outputs["busy"] = tf.cast(volume > tft.mean(volume), tf.int64)
+    return outputs
 """,
-        # standardises the label as well
+        # forgets the label
         """
-def traffic_spec(numeric, categorical, hour_buckets):
-    spec = {f"{c}_z": z_score(c) for c in numeric}
-    spec.update({f"{c}_id": vocabulary(c) for c in categorical})
-    spec["hour_bucket"] = bucketize("hour", hour_buckets)
-    spec["day_x_hour"] = cross(["day_of_week", "hour"], 500)
-    spec["traffic_volume"] = z_score("traffic_volume")
-    return spec
-""",
-        # hard-codes the visible columns instead of using the arguments
-        """
-def traffic_spec(numeric, categorical, hour_buckets):
-    return {"temp_z": z_score("temp"), "clouds_all_z": z_score("clouds_all"),
-            "weather_main_id": vocabulary("weather_main"), "hour_bucket": bucketize("hour", 6),
-            "day_x_hour": cross(["day_of_week", "hour"], 500), "traffic_volume": identity("traffic_volume")}
+def preprocessing_fn(inputs):
+    outputs = {f"{c}_z": tft.scale_to_z_score(inputs[c]) for c in ["temp", "snow_1h"]}
+    outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
+    for c in ["weather_main", "holiday"]:
+        outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c], num_oov_buckets=1)
+    outputs["temp_bucket"] = tft.bucketize(inputs["temp"], 4)
+    outputs["hour"] = inputs["hour"]
+    outputs["day_of_week"] = inputs["day_of_week"]
+    return outputs
 """,
     ],
     "stale_outputs": [

@@ -416,4 +416,60 @@ def compare_splits(X, y, users, size, step, seed):
     return {"random_split": random_split, "per_user": per_user, "user_split": float(np.mean(list(per_user.values())))}
 """,
     ],
+    "image_preprocessing_fn": [
+        # does not scale the pixels: they stay 0-255
+        """
+def image_preprocessing_fn(inputs):
+    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
+                       fn_output_signature=tf.uint8)
+    pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE])
+    brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
+    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+""",
+        # scales to [-1, 1] as MobileNet's preprocess_input does, not to [0, 1]
+        """
+def image_preprocessing_fn(inputs):
+    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
+                       fn_output_signature=tf.uint8)
+    pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE]) / 127.5 - 1
+    brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
+    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+""",
+        # does not resize: the images keep their 16 x 16 pixels
+        """
+def image_preprocessing_fn(inputs):
+    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
+                       fn_output_signature=tf.uint8)
+    pixels = tf.cast(pixels, tf.float32) / 255.0
+    brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
+    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+""",
+        # resizes with the nearest neighbour instead of bilinear interpolation
+        """
+def image_preprocessing_fn(inputs):
+    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
+                       fn_output_signature=tf.uint8)
+    pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE], method="nearest") / 255.0
+    brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
+    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+""",
+        # standardises the brightness with the batch's statistics, not the training set's
+        """
+def image_preprocessing_fn(inputs):
+    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
+                       fn_output_signature=tf.uint8)
+    pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE]) / 255.0
+    brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
+    return {"image_xf": pixels, "brightness_z": (brightness - tf.reduce_mean(brightness)) / tf.math.reduce_std(brightness), "label_xf": inputs["label"]}
+""",
+        # decodes the images in grey: one channel
+        """
+def image_preprocessing_fn(inputs):
+    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=1), inputs["image_raw"],
+                       fn_output_signature=tf.uint8)
+    pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE]) / 255.0
+    brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
+    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+""",
+    ],
 }
