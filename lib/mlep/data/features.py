@@ -290,7 +290,7 @@ def _frame(instances) -> pd.DataFrame:
 
 def analyze_and_transform(
     train: pd.DataFrame,
-    spec: Mapping[str, Part],
+    spec: Mapping[str, Part] | Callable,
     *,
     output_dir: str | Path,
     eval_df: pd.DataFrame | None = None,
@@ -423,7 +423,7 @@ def _tensor(tf, column: pd.Series, spec):
     )
 
 
-def _numpy(tensor) -> np.ndarray:
+def _numpy(tensor) -> np.ndarray | list:
     array = tensor.numpy()
     if array.ndim > 1 and array.shape[1:] == (1,):
         return array.reshape(len(array))

@@ -36,13 +36,17 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from mlep.data.features import FeatureError
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeIs
 
 __all__ = ["Checked", "checked", "is_function", "load_module", "load_pickled", "tfx_module", "unpickle"]
 
 
-def is_function(obj) -> bool:
+def is_function(obj: object) -> TypeIs[Callable[..., Any]]:
     """Whether ``obj`` is a ``preprocessing_fn`` of one's own rather than a spec (a dict of parts).
 
     Parameters
@@ -257,6 +261,8 @@ def load_module(path: str | Path, *, name: str = "preprocessing_fn") -> Callable
     if not path.is_file() or path.suffix != ".py":
         raise FeatureError(f"module file must be an existing .py file, but got {path}")
     spec = importlib.util.spec_from_file_location(f"mlep_user_{path.stem}", path)
+    if spec is None or spec.loader is None:
+        raise FeatureError(f"module file {path} cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
     sys.modules.pop(spec.name, None)
     try:
