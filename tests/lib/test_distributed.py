@@ -62,7 +62,24 @@ def test_logical_cpus_after_tensorflow_started_says_what_to_do():
         D.strategy("tpu")
 
 
-def test_each_optimisation_keeps_the_data_and_parallel_reads_are_faster():
+def _dataset_ops(dataset) -> list[str]:
+    """The ops of a tf.data pipeline's graph, last stage first (what runs, not how fast)."""
+    from mlep.runtime import tensorflow
+
+    tf = tensorflow()
+    graph = tf.compat.v1.GraphDef.FromString(
+        tf.raw_ops.DatasetToGraphV2(input_dataset=dataset._variant_tensor).numpy()
+    )
+    nodes = {n.name: n for n in graph.node}
+    name = next(n for n in graph.node if n.op == "_Retval").input[0].split(":")[0]
+    ops = []
+    while name in nodes and "Dataset" in nodes[name].op:
+        ops.append(nodes[name].op)
+        name = nodes[name].input[0].split(":")[0] if nodes[name].input else ""
+    return ops
+
+
+def test_each_optimisation_keeps_the_data_and_adds_its_stage():
     everything = ("prefetch", "parallel_map", "cache", "interleave")
     plain = D.input_pipeline(files=4, records_per_file=40)
     fast = D.input_pipeline(files=4, records_per_file=40, optimisations=everything)
@@ -72,16 +89,15 @@ def test_each_optimisation_keeps_the_data_and_parallel_reads_are_faster():
         == sorted(float(v) for batch in fast for v in batch.numpy())
         == [2.0 * i for i in range(160)]
     )
-    # reading dominates (2 ms a record, no parsing): interleaving four files overlaps the waits
-    serial = D.input_pipeline(files=4, records_per_file=40, parse_ms=0)
-    interleaved = D.input_pipeline(
-        files=4, records_per_file=40, parse_ms=0, optimisations=("interleave",)
-    )
-    slow_time, fast_time = D.time_pipeline(serial), D.time_pipeline(interleaved)
-    assert fast_time < 0.5 * slow_time, (slow_time, fast_time)
-    cached = D.input_pipeline(files=2, records_per_file=40, optimisations=("cache",))
-    first, second = D.time_pipeline(cached), D.time_pipeline(cached)
-    assert second < 0.5 * first  # the second epoch reads from the cache
+    # how much faster each makes it is measured by `make bench` (tests/benchmarks/input_pipeline.py):
+    # a timing here would fail on a busy machine
+    ops = _dataset_ops(fast)
+    assert ops[0] == "PrefetchDataset"
+    assert any(op.startswith("ParallelInterleaveDataset") for op in ops)
+    assert any(op.startswith("ParallelMapDataset") for op in ops)
+    assert any(op.startswith("CacheDataset") for op in ops)
+    naive = _dataset_ops(plain)
+    assert not any(op.startswith(("Parallel", "Prefetch", "Cache")) for op in naive), naive
     with pytest.raises(ValueError, match="unknown optimisation\\(s\\) gpu"):
         D.input_pipeline(optimisations=("gpu",))
 

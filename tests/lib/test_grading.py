@@ -163,8 +163,8 @@ def test_no_hidden_test_prints_its_expected_value():
 def test_grades_export_for_canvas_and_moodle(tmp_path):
     import csv
 
-    from mlep.grading.platforms import export
     from mlep.grading.nbgrader import StudentResult
+    from mlep.grading.platforms import export
 
     results = [StudentResult("ana", 9, 11, "graded", feedback=["ex1_f_tests: 0/2 failed: Exercise 1: too low"]),
                StudentResult("ben", 0, 11, "not graded", feedback=["no notebook"])]

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 
 from mlep import _checks
 from mlep.data import validation as V
-from mlep.data.labeling import consistency as C
+from mlep.data.labeling import agreement as C
 from mlep.data.labeling import weak
 from mlep.deployment import batch
 from mlep.deployment.monitoring import drift
