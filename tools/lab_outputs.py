@@ -11,7 +11,8 @@ changed lab, and keeps the result in ``docs/lab_outputs/<lab>.json``:
 - ``cells``: ``{cell id: {"execution_count": n, "outputs": [...]}}`` for the code cells that ran
   cleanly and printed or drew something;
 - ``errors``: ``{cell id: "NameError: ..."}`` for the cells that failed (they wait for an
-  unanswered exercise) and therefore keep no output at all.
+  unanswered exercise) and therefore keep no output at all;
+- ``executed``: the ids of the cells that were run, in order (never an exercise cell).
 
 Each lab runs from a temporary copy of its folder in the ``mlep`` kernel (the course environment
 with the reference library), seeded (``PYTHONHASHSEED=0``; the labs seed their own randomness),
@@ -38,6 +39,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import sys
 import tempfile
 import time
@@ -47,7 +49,7 @@ REPO = Path(__file__).resolve().parents[1]
 LABS = REPO / "labs"
 OUT = REPO / "docs" / "lab_outputs"
 #: Bumped when the way outputs are produced or slimmed changes (every cache is then stale).
-FORMAT = 2
+FORMAT = 3
 KERNEL = "mlep"
 #: Dots per inch of the PNG figures (an 8-inch-wide figure is 640 px: readable, light).
 DPI = 80
@@ -370,7 +372,7 @@ def slim_outputs(outputs: list[dict], replace: dict[str, str] | None = None) -> 
                 continue
             slim = {"output_type": kind, "data": data, "metadata": {}}
             if kind == "execute_result":
-                slim["execution_count"] = output.get("execution_count")
+                slim["execution_count"] = output.get("execution_count")  # the cell's, see _record
             kept.append(slim)
     for output in kept:
         for key in ("text",) if output["output_type"] == "stream" else ():
@@ -425,6 +427,7 @@ def run_lab(lab: str, root: Path = REPO, timeout: int = CELL_TIMEOUT_S) -> dict:
     node = nbformat.reads(json.dumps(raw), as_version=4)
     cells: dict[str, dict] = {}
     errors: dict[str, str] = {}
+    executed: list[str] = []
     old_env = dict(os.environ)
     with tempfile.TemporaryDirectory(prefix=f"mlep-lab-outputs-{lab}-") as scratch:
         folder = Path(scratch) / lab
@@ -449,15 +452,18 @@ def run_lab(lab: str, root: Path = REPO, timeout: int = CELL_TIMEOUT_S) -> dict:
                 client.execute_cell(preamble, 0, store_history=False)
                 if any(o.output_type == "error" for o in preamble.outputs):
                     raise LabOutputsError(f"{lab}: the figure settings failed: {preamble.outputs}")
+                number = 0  # the prompt numbers Run All gives in a fresh kernel
                 for index, cell in enumerate(node.cells):
+                    number += cell.cell_type == "code"
                     if cell.cell_type != "code" or is_exercise(cell):
                         continue
+                    executed.append(cell.id)
                     try:
                         client.execute_cell(cell, index)
                     except CellTimeoutError:
                         errors[cell.id] = f"stopped after {timeout} s"
                         continue
-                    _record(cell, cells, errors, replace)
+                    _record(cell, number, cells, errors, replace)
         except DeadKernelError as error:
             raise LabOutputsError(f"{lab}: the kernel died ({error})") from None
         finally:
@@ -469,17 +475,21 @@ def run_lab(lab: str, root: Path = REPO, timeout: int = CELL_TIMEOUT_S) -> dict:
         "hash": notebook_hash(raw),
         "cells": cells,
         "errors": errors,
+        "executed": executed,
     }
 
 
-def _record(cell, cells: dict, errors: dict, replace: dict[str, str]) -> None:
+def _record(cell, number: int, cells: dict, errors: dict, replace: dict[str, str]) -> None:
     outputs = json.loads(json.dumps(cell.outputs))  # NotebookNode → plain JSON
     slim = slim_outputs(outputs, replace)
     if slim is None:
         error = next(o for o in outputs if o["output_type"] == "error")
         errors[cell.id] = f"{error['ename']}: {ANSI.sub('', error['evalue'])}"[:200]
     elif slim:
-        cells[cell.id] = {"execution_count": cell.execution_count, "outputs": slim}
+        for output in slim:
+            if output["output_type"] == "execute_result":
+                output["execution_count"] = number
+        cells[cell.id] = {"execution_count": number, "outputs": slim}
 
 
 def write_cache(entry: dict, root: Path = REPO) -> Path:
@@ -506,6 +516,10 @@ def _images(entry: dict) -> int:
     )
 
 
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Run the stale labs (or those named); print one line per lab with its time.
 
@@ -515,6 +529,7 @@ def main(argv: list[str] | None = None) -> int:
         Command-line arguments (default: ``sys.argv[1:]``).
     """
     argv = sys.argv[1:] if argv is None else argv
+    signal.signal(signal.SIGTERM, _interrupt)  # stop as Ctrl-C does: kernel and scratch cleaned
     labs = released_labs()
     if "--check" in argv:
         stale = [f"{lab} ({status(lab)})" for lab in labs if status(lab) != "fresh"]

@@ -75,7 +75,9 @@ def test_no_cached_output_belongs_to_an_exercise_cell(lab):
     assert exercise, f"{lab} has no exercise cells: the check below would prove nothing"
     leaked = sorted(set(entry["cells"]) & exercise)
     assert not leaked, f"{lab}: outputs cached for exercise cells {leaked} (a solution could leak)"
-    ran = sorted((set(entry["cells"]) | set(entry["errors"])) & exercise)
+    executed = set(entry["executed"])
+    assert set(entry["cells"]) | set(entry["errors"]) <= executed
+    ran = sorted(executed & exercise)
     assert not ran, f"{lab}: exercise cells {ran} were executed"
     code = {c["id"] for c in nb["cells"] if c["cell_type"] == "code"}
     unknown = sorted(set(entry["cells"]) - code)
