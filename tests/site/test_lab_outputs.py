@@ -198,8 +198,7 @@ def test_every_lab_page_shows_its_plots_how_to_run_it_and_a_download(page, site_
     assert len(with_plots) >= 2, f"only {with_plots} have plots among their cached outputs"
     problems = []
     for lab in LABS:
-        page.goto(urljoin(site_url, f"labs/{lab}/{lab}/"))
-        page.wait_for_load_state("load")
+        page.goto(urljoin(site_url, f"labs/{lab}/{lab}/"), wait_until="domcontentloaded")
         box = page.locator(".mlep-lab-run")
         if not box.count() or not box.first.is_visible():
             problems.append(f"{lab}: no how-to-run box")
@@ -217,9 +216,8 @@ def test_every_lab_page_shows_its_plots_how_to_run_it_and_a_download(page, site_
             plots = page.locator(".jp-OutputArea-output img")
             shown = 0
             for i in range(plots.count()):
-                plots.nth(i).scroll_into_view_if_needed()
                 size = plots.nth(i).evaluate(
-                    "i => i.complete ? [i.naturalWidth, i.naturalHeight] : [0, 0]"
+                    "i => i.decode().then(() => [i.naturalWidth, i.naturalHeight], () => [0, 0])"
                 )
                 shown += size[0] > 100 and size[1] > 50
                 alt = (plots.nth(i).get_attribute("alt") or "").strip()
