@@ -165,8 +165,8 @@ figures: setup
 
 # The labs' outputs shown on the site (docs/lab_outputs/<lab>.json): each released lab whose
 # notebook changed is run once in the mlep kernel, exercise cells skipped (no solution reaches
-# the site); the site build itself never executes a notebook. 16 labs: ~16 min on a busy
-# 2-core machine; one changed lab: 10 s to 3 min.
+# the site); the site build itself never executes a notebook. All 16 labs: about 4 min on 2
+# cores (16 min when the machine is busy); one changed lab: 2-40 s.
 .PHONY: lab-outputs
 lab-outputs: setup
 	$(TOOLS_BIN)/python tools/lab_outputs.py
