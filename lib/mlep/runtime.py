@@ -94,14 +94,30 @@ def quiet() -> Iterator[None]:
     # exception carries it, so the log line only adds a long trace to stderr.
     quiet_levels = {"apache_beam": logging.CRITICAL}
     handlers = [list(logger.handlers) for logger in loggers]  # Beam/absl may add a root handler
+    # A filter too: Beam's eager runs reset the absl logger's level midway (TFT's "instance
+    # dicts" warning got through), and a filter holds whatever the level says.
+    filters = [_AtLeast(quiet_levels.get(name, logging.ERROR)) for name in names]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        for name, logger in zip(names, loggers, strict=True):
+        for name, logger, keep in zip(names, loggers, filters, strict=True):
             logger.setLevel(quiet_levels.get(name, logging.ERROR))
+            logger.addFilter(keep)
         try:
             yield
         finally:
-            for logger, level, kept in zip(loggers, levels, handlers, strict=True):
+            for logger, level, kept, keep in zip(loggers, levels, handlers, filters, strict=True):
                 logger.setLevel(level)
+                logger.removeFilter(keep)
                 for handler in [h for h in logger.handlers if h not in kept]:
                     logger.removeHandler(handler)
+
+
+class _AtLeast(logging.Filter):
+    """Lets through only records at ``level`` or above."""
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level

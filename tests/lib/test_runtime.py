@@ -55,3 +55,24 @@ def test_kernel_spec_runs_this_interpreter_with_course_settings(tmp_path):
     assert spec["argv"][:3] == [sys.executable, "-m", "mlep.kernel"]
     assert spec["env"]["TF_USE_LEGACY_KERAS"] == "1"
     assert (tmp_path / "share/jupyter/kernels/mlep/kernel.json").is_file()
+
+
+def test_quiet_holds_even_when_a_library_resets_a_loggers_level_inside():
+    import io
+    import logging
+
+    from mlep.runtime import quiet
+
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    absl = logging.getLogger("absl")
+    absl.addHandler(handler)
+    try:
+        with quiet():
+            absl.setLevel(logging.WARNING)  # as Beam's eager runs did to TFT's warnings
+            absl.warning("instance dicts")
+            absl.error("a real error")
+        absl.warning("after: shown again")
+    finally:
+        absl.removeHandler(handler)
+    assert stream.getvalue().splitlines() == ["a real error", "after: shown again"]

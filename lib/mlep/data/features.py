@@ -337,13 +337,13 @@ def analyze_and_transform(
             train_out, eval_out = _run_transform(
                 tft_beam, fn, metadata, train_rows, eval_rows, output_dir
             )
+            # Beam computes the eval rows when they are read, and TFT logs a warning then
+            train, evaluated = _frame(train_out), None if eval_out is None else _frame(eval_out)
+            # the raw schema, where TFTransformOutput (and so transform_for_serving) looks for it
+            metadata_io.write_metadata(metadata, str(output_dir / "metadata"))
     finally:
         shutil.rmtree(output_dir / "transform_tmp", ignore_errors=True)  # TFT's staging folder
-    # the raw schema, where TFTransformOutput (and so transform_for_serving) looks for it
-    metadata_io.write_metadata(metadata, str(output_dir / "metadata"))
-    return TransformResult(
-        _frame(train_out), None if eval_out is None else _frame(eval_out), output_dir
-    )
+    return TransformResult(train, evaluated, output_dir)
 
 
 #: What analyze_and_transform writes into its output folder.
