@@ -15,8 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 LIB = ROOT / "lib"
-#: public callables with parameters but no ``Parameters`` section (2026-12-04: 162 of 304)
-UNDOCUMENTED_PARAMETERS_AT_MOST = 162
+#: public callables with parameters but no ``Parameters`` section (2026-12-04: 162 of 304, then 58 of 345)
+UNDOCUMENTED_PARAMETERS_AT_MOST = 58
 PARAMETERS = re.compile(r"^Parameters\n-{5,}", re.MULTILINE)
 
 
