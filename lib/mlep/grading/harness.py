@@ -48,7 +48,8 @@ class Lab:
         import matplotlib
 
         matplotlib.use("Agg")
-        namespace: dict = {"__name__": "__lab__"}
+        # IPython's `display` is a builtin in a kernel; here there is no screen to show a figure on
+        namespace: dict = {"__name__": "__lab__", "display": lambda *objects, **options: None}
         with _cwd(self.path.parent), contextlib.redirect_stdout(io.StringIO()):
             for index, code in self._cells():
                 try:
