@@ -30,6 +30,12 @@ def test_one(lab, n, tmp_path_factory):
 """
 
 
+def _without_addopts() -> dict[str, str]:
+    """This process's environment minus PYTEST_ADDOPTS: options meant for the outer run (such as
+    ``--timings-out``, which tests/conftest.py defines) are unknown to the inner one."""
+    return {k: v for k, v in os.environ.items() if k != "PYTEST_ADDOPTS"}
+
+
 @pytest.mark.slow  # a nested pytest run on two workers
 def test_xdist_groups_keep_each_lab_on_one_worker(tmp_path):
     # the demo classes rely on it: a lab split over two workers is graded twice (pytest 9 broke
@@ -40,7 +46,7 @@ def test_xdist_groups_keep_each_lab_on_one_worker(tmp_path):
     run = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider",
          "-o", "addopts=", str(tmp_path / "test_grouped.py")],
-        capture_output=True, text=True, env={**os.environ, "GROUP_LOG": str(logs)}, cwd=tmp_path, timeout=300,
+        capture_output=True, text=True, env={**_without_addopts(), "GROUP_LOG": str(logs)}, cwd=tmp_path, timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     workers = {log.name: set(log.read_text().split()) for log in logs.iterdir()}
