@@ -86,6 +86,22 @@ def test_work_folder_is_ignored_by_git():
 
 
 @pytest.mark.parametrize("lab", notebooks.lab_ids())
+def test_source_cells_have_ids_and_test_cells_let_run_all_go_on(lab):
+    """Checked where labs are written: a cell without an id gets a random one at each release
+    (its site outputs then go stale every time), and a test cell without `raises-exception`
+    stops JupyterLab's Run All."""
+    notebook = notebooks.read(notebooks.source_notebook(lab))
+    cells = notebook["cells"]
+    assert all(c.get("id") for c in cells), f"solutions/{lab}: give every cell a stable id"
+    ids = [c["id"] for c in cells]
+    assert len(ids) == len(set(ids)), f"solutions/{lab}: duplicate cell ids"
+    untagged = [notebooks.nbgrader_meta(c)["grade_id"] for c in cells
+                if c["cell_type"] == "code" and notebooks.nbgrader_meta(c).get("grade")
+                and "raises-exception" not in c["metadata"].get("tags", [])]
+    assert untagged == [], f"solutions/{lab}: tag these test cells raises-exception: {untagged}"
+
+
+@pytest.mark.parametrize("lab", notebooks.lab_ids())
 def test_released_lab_runs_to_the_end_and_links_its_reading_on_the_course_site(lab):
     """Run All in JupyterLab goes past failing test cells (raises-exception); the reading link
     leaves JupyterLab's root for the site `make start` serves, and names a reading that exists."""
