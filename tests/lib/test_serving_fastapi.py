@@ -156,6 +156,15 @@ def test_a_model_answering_the_wrong_number_of_rows_is_an_error():
     assert quiet.post("/predict", json={"x": 1.0}).status_code == 500
 
 
+def test_labels_refuse_a_prediction_that_is_not_a_class_index():
+    for answer in (3, 0.7, -1):
+        app = S.make_app(lambda rows, a=answer: np.full(len(rows), a), {"x": float}, labels=["no", "yes"])
+        with pytest.raises(S.PredictionError, match="labels name 2 classes"):
+            S.client_for(app).post("/predict", json={"x": 1.0})
+    app = S.make_app(lambda rows: np.ones(len(rows)), {"x": float}, labels=["no", "yes"])
+    assert S.client_for(app).post("/predict", json={"x": 1.0}).json() == {"prediction": "yes"}
+
+
 @pytest.mark.parametrize(("call", "error", "words"), [
     (lambda: S.Feature(str), TypeError, "dtype must be float or int"),
     (lambda: S.Feature(float, ge=5, le=1), ValueError, "ge must be at most le"),

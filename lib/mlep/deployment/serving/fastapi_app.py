@@ -206,6 +206,12 @@ def _predictions(predict: Callable, columns: list[str], instances: list, labels)
         )
     values = answers.tolist()
     if labels is not None:
+        wrong = [v for v in values if not float(v).is_integer() or not 0 <= int(v) < len(labels)]
+        if wrong:
+            raise PredictionError(
+                f"labels name {len(labels)} classes (0..{len(labels) - 1}), but the model answered "
+                f"{wrong[0]!r}: pass labels only for a model that predicts class indices"
+            )
         values = [labels[int(v)] for v in values]
     return values
 
