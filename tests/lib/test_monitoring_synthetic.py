@@ -93,3 +93,14 @@ def test_the_linear_model_is_the_stream_truth_without_noise():
     noisy = rollout.request_stream(4000, noise=0.5, seed=1)
     right = rollout.LinearModel().predict(batch) == noisy["label"].to_numpy()
     assert rollout.LinearModel().confidence(batch).mean() == pytest.approx(right.mean(), abs=0.02)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: synthetic.prediction_requests(pd.DataFrame({"a": [1]}), [0.5], seed=None),
+    lambda: synthetic.incident_events(None),
+    lambda: synthetic.monitoring_history(None),
+    lambda: synthetic.serving_log(lambda batch: batch[:, 0] > 0, seed=None),
+])
+def test_every_generator_refuses_an_unseeded_run(make):
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        make()

@@ -100,7 +100,7 @@ def prediction_requests(rows: pd.DataFrame, scores: Sequence[float], *, seed: in
     if rounded.shape != (len(rows),):
         raise ValueError(f"scores must have one value per row ({len(rows)}), but got shape {rounded.shape}")
     count(n_patients, "n_patients", minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     patients = _patients(rng, n_patients)
     times = START + pd.to_timedelta(np.cumsum(rng.exponential(60, len(rows))), unit="s")
     requests = []
@@ -148,7 +148,7 @@ def incident_events(seed: int, *, slow=(), pauses=(), failures=(), shifts=(), ho
     """
     count(hours, "hours", minimum=1)
     count(per_minute, "per_minute", minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     n = hours * 60 * per_minute
     minute = np.sort(rng.uniform(0, hours * 60, n))
     latency = rng.gamma(4, 30, n) + 400 * _inside(minute, list(slow) + [(p, 1) for p in pauses])
@@ -192,7 +192,7 @@ def monitoring_history(seed: int, *, baseline: float = 0.80, days: int = 120, dr
     True
     """
     count(days, "days", minimum=1)
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     day = np.arange(days)
     labelled = rng.integers(300, 500, days)
     accuracy = rng.binomial(labelled, np.where(day >= drop_day, baseline - 0.06, baseline)) / labelled
@@ -248,7 +248,7 @@ def serving_log(model, *, hours: int = 24, per_hour: int = 200, incidents=None,
     unknown = {h: k for h, k in incidents.items() if k not in INCIDENTS}
     if unknown:
         raise ValueError(f"incidents must be one of {INCIDENTS}, but got {unknown}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     requests = rollout.request_stream(hours * per_hour, seed=seed)
     log = requests[["request_id", "x1"]].copy()
     log.insert(1, "hour", log["request_id"] // per_hour)
