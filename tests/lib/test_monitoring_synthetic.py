@@ -104,3 +104,14 @@ def test_the_linear_model_is_the_stream_truth_without_noise():
 def test_every_generator_refuses_an_unseeded_run(make):
     with pytest.raises(TypeError, match="seed must be an integer"):
         make()
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"noise": 0}, "noise must be"),
+    ({"weights": ("a", "b")}, "weights"),
+])
+def test_the_linear_model_refuses_settings_it_cannot_use(options, message):
+    from mlep.deployment import rollout
+
+    with pytest.raises((TypeError, ValueError), match=message):
+        rollout.LinearModel(**options)

@@ -16,6 +16,8 @@ import pandas as pd
 from mlep._checks import (
     count,
     non_negative,
+    numbers_array,
+    positive,
     probability,
     real,
 )
@@ -141,6 +143,10 @@ class LinearModel:
     weights: tuple = (1.0, 0.5)
     latency_ms: float = 25.0
     noise: float = 0.5
+
+    def __post_init__(self) -> None:
+        positive(self.noise, "noise")  # confidence divides by it
+        numbers_array(self.weights, "weights")
 
     def score(self, batch: np.ndarray) -> np.ndarray:
         """``weights · x`` for each row."""
