@@ -130,6 +130,71 @@ def test_the_operators_documented_example_is_accepted():
     assert J.validate_tfjob(job) is job
 
 
+# Verbatim from kubeflow/training-operator (examples/tensorflow/simple.yaml and
+# examples/tensorflow/distribution_strategy/keras-API/multi_worker_tfjob.yaml): the operator's own
+# documented manifests, with volumes, volume mounts and an integer GPU limit our builder never writes.
+OPERATOR_EXAMPLES = {
+    "simple": """
+apiVersion: "kubeflow.org/v1"
+kind: TFJob
+metadata:
+  name: tfjob-simple
+  namespace: kubeflow
+spec:
+  tfReplicaSpecs:
+    Worker:
+      replicas: 2
+      restartPolicy: OnFailure
+      template:
+        spec:
+          containers:
+            - name: tensorflow
+              image: docker.io/kubeflowkatib/tf-mnist-with-summaries:latest
+              command:
+              - "python"
+              - "/opt/tf-mnist-with-summaries/mnist.py"
+              - "--epochs=1"
+""",
+    "multi_worker": """
+apiVersion: kubeflow.org/v1
+kind: TFJob
+metadata:
+  name: multi-worker
+spec:
+  runPolicy:
+    cleanPodPolicy: None
+  tfReplicaSpecs:
+    Worker:
+      replicas: 2
+      restartPolicy: Never
+      template:
+        spec:
+          containers:
+            - name: tensorflow
+              image: kubeflowimages/multi_worker_strategy:v20200522-2a5b081c
+              volumeMounts:
+                - mountPath: /train
+                  name: training
+              resources:
+                limits:
+                  nvidia.com/gpu: 1
+          volumes:
+            - name: training
+              persistentVolumeClaim:
+                claimName: strategy-volume
+""",
+}
+
+
+@pytest.mark.parametrize("example", sorted(OPERATOR_EXAMPLES))
+def test_the_operators_own_example_files_are_accepted(example):
+    job = yaml.safe_load(OPERATOR_EXAMPLES[example])
+    assert J.validate_tfjob(job) is job
+    config = J.cluster_tf_config(job, "Worker", 1)
+    name, namespace = job["metadata"]["name"], job["metadata"].get("namespace", "default")
+    assert config["cluster"] == {"worker": [f"{name}-worker-{i}.{namespace}.svc:2222" for i in (0, 1)]}
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [
