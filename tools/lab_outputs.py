@@ -28,8 +28,9 @@ Usage::
     python tools/lab_outputs.py --all      # run every lab
     python tools/lab_outputs.py --check    # exit 1 naming stale or missing caches (runs nothing)
 
-At import time this module uses only the standard library: the site hook and the tests read
-:func:`notebook_hash`, :func:`status` and :func:`merge` without Jupyter.
+At import time this module uses only the standard library and the pure-JSON
+:mod:`mlep.grading.notebooks` (reading notebooks and their nbgrader metadata): the site hook and
+the tests read :func:`notebook_hash`, :func:`status` and :func:`merge` without Jupyter.
 """
 
 from __future__ import annotations
@@ -44,6 +45,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+# read_notebook and released_notebook: the site hook and the tests call them from here too
+from mlep.grading.notebooks import nbgrader_meta, released_notebook, source
+from mlep.grading.notebooks import read as read_notebook
 
 REPO = Path(__file__).resolve().parents[1]
 LABS = REPO / "labs"
@@ -108,19 +113,6 @@ def released_labs(root: Path = REPO) -> list[str]:
     )
 
 
-def released_notebook(lab: str, root: Path = REPO) -> Path:
-    """The released notebook of ``lab``.
-
-    Parameters
-    ----------
-    lab : str
-        The lab id, e.g. ``c2w1_data_validation``.
-    root : pathlib.Path
-        The repository root.
-    """
-    return root / "labs" / lab / f"{lab}.ipynb"
-
-
 def cache_path(lab: str, root: Path = REPO) -> Path:
     """Where the outputs of ``lab`` are kept: ``docs/lab_outputs/<lab>.json``.
 
@@ -132,11 +124,6 @@ def cache_path(lab: str, root: Path = REPO) -> Path:
         The repository root.
     """
     return root / "docs" / "lab_outputs" / f"{lab}.json"
-
-
-def _source(cell: dict) -> str:
-    text = cell.get("source", "")
-    return "".join(text) if isinstance(text, list) else text
 
 
 def is_exercise(cell: dict) -> bool:
@@ -157,7 +144,7 @@ def is_exercise(cell: dict) -> bool:
     >>> is_exercise({"metadata": {"nbgrader": {"solution": False, "grade": False}}})
     False
     """
-    meta = cell.get("metadata", {}).get("nbgrader", {})
+    meta = nbgrader_meta(cell)
     return bool(meta.get("solution") or meta.get("grade"))
 
 
@@ -189,21 +176,10 @@ def notebook_hash(notebook: dict) -> str:
     True
     """
     cells = [
-        [c.get("id"), c.get("cell_type"), _source(c), is_exercise(c)] for c in notebook["cells"]
+        [c.get("id"), c.get("cell_type"), source(c), is_exercise(c)] for c in notebook["cells"]
     ]
     text = json.dumps({"format": FORMAT, "cells": cells}, sort_keys=True)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def read_notebook(path: Path) -> dict:
-    """A notebook file as JSON.
-
-    Parameters
-    ----------
-    path : pathlib.Path
-        The ``.ipynb`` file.
-    """
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def status(lab: str, root: Path = REPO) -> str:
