@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance, one_of, text
+from mlep._checks import count, instance, one_of, strings, text
 
 __all__ = ["PREPROCESSING", "STRATEGIES", "AutoMLResult", "automl"]
 
@@ -260,11 +260,7 @@ def automl(
     count(cv, "cv", minimum=2)
     count(seed, "seed")
     one_of(strategy, STRATEGIES, "strategy")
-    if isinstance(preprocessing, str):
-        raise TypeError(f"preprocessing must be a list of names, e.g. [{preprocessing!r}]")
-    if not preprocessing:
-        raise ValueError(f"preprocessing must name at least one of {list(PREPROCESSING)}")
-    for name in preprocessing:
+    for name in strings(preprocessing, "preprocessing"):
         one_of(name, PREPROCESSING, "preprocessing")
     if scoring is not None:
         text(scoring, "scoring")
