@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from mlep._checks import one_label_kind
 from mlep.data.labeling.consistency import label_counts, labels_table
 
 __all__ = ["HumanLevel", "human_level_performance", "simulate_labelers"]
@@ -115,17 +116,11 @@ def _truth(frame: pd.DataFrame, ground_truth) -> pd.Series:
         raise ValueError(
             f"ground_truth is missing for items {truth.index[truth.isna()][:5].tolist()}"
         )
-    given = pd.unique(frame.stack().to_numpy())
-    if _kind(given) != _kind(truth.to_numpy()):
-        raise ValueError(
-            f"labels mix types with ground_truth: labels like {given[:3].tolist()}, "
-            f"ground_truth like {truth.to_numpy()[:3].tolist()}; use one kind (all text or all numbers)"
-        )
+    # 1 and "1" never match: labels and truth must be one kind, as labels_table asks of labels
+    one_label_kind(np.concatenate([frame.stack().to_numpy(), truth.to_numpy()]),
+                   "labels and ground_truth together")
     return truth
 
-
-def _kind(values) -> str:
-    return "number" if all(isinstance(v, numbers.Number) for v in values) else "text"
 
 
 def _accuracy(frame: pd.DataFrame, truth: pd.Series) -> dict:
