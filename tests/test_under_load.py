@@ -12,11 +12,9 @@ runs only when ``MLEP_TEST_LOAD=1`` (which ``make test-load`` sets).
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import os
-import re
 import subprocess
 import sys
 import threading
@@ -25,15 +23,16 @@ from pathlib import Path
 
 import pytest
 
-from mlep.grading import notebooks
 from mlep.grading.nbgrader import VAR, start_course_dir, submit
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests" / "labs"))
+from submissions import solved  # noqa: E402  (tests/labs: every exercise's solution typed in)
+
 TOOLS_BIN = ROOT / ".envs" / "tools" / "bin"
 LAB = os.environ.get("MLEP_LOAD_LAB", "c3w3_high_performance")
 HOGS = int(os.environ.get("MLEP_LOAD_HOGS", "8"))
 WARM_UP_S = 120  # at most: the 1-minute load average needs a minute or two to climb
-MARKERS = re.compile(r"^\s*### (BEGIN|END) SOLUTION\s*\n", re.MULTILINE)
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,17 +44,6 @@ pytestmark = [
 def _mlep() -> str:
     local = TOOLS_BIN / "mlep"
     return str(local) if local.exists() else "mlep"
-
-
-def _solved(lab: str) -> dict:
-    """The released notebook with every exercise's solution typed in (nbgrader's markers removed)."""
-    source = notebooks.read(notebooks.source_notebook(lab))
-    released = copy.deepcopy(notebooks.read(notebooks.released_notebook(lab)))
-    by_id = {notebooks.nbgrader_meta(c).get("grade_id"): c for c in source["cells"]}
-    for exercise in notebooks.exercises(released):
-        solution = notebooks.source(by_id[exercise.grade_id])
-        released["cells"][exercise.solution_index]["source"] = MARKERS.sub("", solution)
-    return released
 
 
 class _LoadWatch:
@@ -96,7 +84,7 @@ def test_solution_scores_full_marks_at_load_8(tmp_path):
     released = subprocess.run([_mlep(), "release", LAB, "--root", str(tmp_path)], capture_output=True, text=True)
     assert released.returncode == 0, released.stderr
     target = submit(tmp_path, "solution", LAB, None)
-    target.write_text(json.dumps(_solved(LAB), indent=1), encoding="utf-8")
+    target.write_text(json.dumps(solved(LAB), indent=1), encoding="utf-8")
 
     hogs = _start_hogs(HOGS)
     try:
