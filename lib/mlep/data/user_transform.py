@@ -32,7 +32,6 @@ from __future__ import annotations
 
 import importlib.util
 import inspect
-import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -264,7 +263,6 @@ def load_module(path: str | Path, *, name: str = "preprocessing_fn") -> Callable
     if spec is None or spec.loader is None:
         raise FeatureError(f"module file {path} cannot be imported as a Python module")
     module = importlib.util.module_from_spec(spec)
-    sys.modules.pop(spec.name, None)
     try:
         spec.loader.exec_module(module)
     except Exception as error:
