@@ -178,7 +178,7 @@ def _repo(config: MkDocsConfig) -> Path:
 
 
 def _lab_outputs_tool(root: Path):
-    """``tools/lab_outputs.py`` as a module (it imports only the standard library)."""
+    """``tools/lab_outputs.py`` as a module (no Jupyter needed to import it)."""
     spec = importlib.util.spec_from_file_location(
         "mlep_lab_outputs", root / "tools" / "lab_outputs.py"
     )

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.xdist_group("site")
 
 
 def load_tool():
-    """tools/lab_outputs.py as a fresh module (it imports only the standard library)."""
+    """tools/lab_outputs.py as a fresh module (no Jupyter needed to import it)."""
     spec = importlib.util.spec_from_file_location(
         "mlep_lab_outputs", REPO / "tools" / "lab_outputs.py"
     )
