@@ -133,3 +133,12 @@ def test_run_components_needs_a_pusher_into_a_folder(tmp_path):
     with pytest.raises(ValueError, match="the Pusher must push to a folder"):
         P.run_components([*parts[:-1], to_nowhere], pipeline_root=tmp_path / "root")
     assert not (tmp_path / "root").exists()  # refused before anything ran
+
+
+def test_every_entry_point_refuses_what_is_not_a_tfx_component(tmp_path):
+    # compile_pipeline, run_components and wiring share one check (component_list)
+    for call in (lambda c: K.compile_pipeline(c, tmp_path), P.wiring,
+                 lambda c: P.run_components(c, pipeline_root=tmp_path / "root")):  # fmt: skip
+        with pytest.raises(TypeError, match="components must hold TFX components, but got 'Trainer'"):
+            call(["Trainer"])
+    assert not (tmp_path / "root").exists()

@@ -64,6 +64,7 @@ import pandas as pd
 
 from mlep._checks import ExistsError, count, instance, non_negative, probability, real, text
 from mlep.deployment.pipelines_wiring import (
+    component_list,
     count_rows,
     data_volume_check,
     eval_config,
@@ -281,8 +282,7 @@ def run_components(
         As :func:`training_pipeline` returns it; ``components`` lists the components' ids.
     """
     instance(pipeline_root, (str, Path), "pipeline_root", "a folder path (str or pathlib.Path)")
-    if isinstance(components, (str, bytes)) or not isinstance(components, (list, tuple)):
-        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
+    components = component_list(components)
     kinds = [type(c).__name__ for c in components]
     for needed in ("Evaluator", "Pusher"):
         if kinds.count(needed) != 1:
@@ -294,7 +294,7 @@ def run_components(
     serving_dir.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     run = run_pipeline(
-        name, list(components), pipeline_root=Path(pipeline_root), metadata_path=metadata_path,
+        name, components, pipeline_root=Path(pipeline_root), metadata_path=metadata_path,
         enable_cache=enable_cache,
     )  # fmt: skip
     summary = _summary(run, serving_dir, time.perf_counter() - start)

@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from mlep._checks import instance, text
+from mlep.deployment.pipelines_wiring import component_list
 
 __all__ = [
     "compile_pipeline",
@@ -63,10 +64,7 @@ def compile_pipeline(
     pathlib.Path
         The compiled file.
     """
-    if isinstance(components, (str, bytes)) or not isinstance(components, (list, tuple)):
-        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
-    if not components:
-        raise ValueError("components must hold at least one TFX component, but got none")
+    components = component_list(components, non_empty=True)
     instance(output_dir, (str, Path), "output_dir", "a folder path (str or pathlib.Path)")
     for value, what in ((name, "name"), (pipeline_root, "pipeline_root"), (image, "image")):
         text(value, what)
@@ -79,7 +77,7 @@ def compile_pipeline(
     output_dir = Path(output_dir)
     output_dir.mkdir(parents=True, exist_ok=True)
     pipeline = tfx.dsl.Pipeline(
-        pipeline_name=name, pipeline_root=pipeline_root, components=list(components)
+        pipeline_name=name, pipeline_root=pipeline_root, components=components
     )
     runner = tfx.orchestration.experimental.KubeflowV2DagRunner(
         config=tfx.orchestration.experimental.KubeflowV2DagRunnerConfig(default_image=image),
