@@ -29,6 +29,8 @@ from pathlib import Path
 
 import pytest
 
+from mlep.grading import notebooks
+
 REPO = Path(__file__).resolve().parents[2]
 MLEP = REPO / ".envs" / "tools" / "bin" / "mlep"
 #: the cheapest released lab (pandas only: Run All takes seconds); its exercise 4 gets an answer
@@ -131,10 +133,6 @@ def _cell(notebook: dict, cell_id: str) -> dict:
     found = [cell for cell in notebook["cells"] if cell.get("id") == cell_id]
     assert found, f"no cell with id {cell_id!r}"
     return found[0]
-
-
-def _source(cell: dict) -> str:
-    return "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
 
 
 def _texts(page, selector: str) -> list[str]:
@@ -261,12 +259,12 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
         context.close()
 
     saved = json.loads(work_copy.read_text(encoding="utf-8"))
-    assert _source(_cell(saved, ANSWERED)).rstrip("\n") == ANSWER.rstrip("\n")
+    assert notebooks.source(_cell(saved, ANSWERED)).rstrip("\n") == ANSWER.rstrip("\n")
     assert released.read_bytes() == released_bytes  # the released lab was never written
 
     # the course changes the lab; `mlep update` brings it in and keeps the answer
     new = json.loads(released_bytes)
-    new["cells"][0]["source"] = _source(new["cells"][0]) + f"\n\n{NEW_PARAGRAPH}"
+    new["cells"][0]["source"] = notebooks.source(new["cells"][0]) + f"\n\n{NEW_PARAGRAPH}"
     released.write_text(json.dumps(new, indent=1) + "\n", encoding="utf-8")
     update = subprocess.run([MLEP, "update", "--root", str(course)], capture_output=True, text=True, timeout=120)
     assert update.returncode == 0, update.stderr
@@ -276,9 +274,9 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
             f"previous copy: work/{LAB}/{backups[0].name}") in update.stdout
     assert json.loads(backups[0].read_text(encoding="utf-8")) == saved  # the old copy, as saved
     updated = json.loads(work_copy.read_text(encoding="utf-8"))
-    assert _source(updated["cells"][0]).endswith(NEW_PARAGRAPH)
-    assert _source(_cell(updated, ANSWERED)) == _source(_cell(saved, ANSWERED))
-    assert "raise NotImplementedError()" in _source(_cell(updated, "ex5-pilot-review"))
+    assert notebooks.source(updated["cells"][0]).endswith(NEW_PARAGRAPH)
+    assert notebooks.source(_cell(updated, ANSWERED)) == notebooks.source(_cell(saved, ANSWERED))
+    assert "raise NotImplementedError()" in notebooks.source(_cell(updated, "ex5-pilot-review"))
 
     # the learner opens it again: the new release, with their answer
     context = browser.new_context(viewport={"width": 1280, "height": 900})
