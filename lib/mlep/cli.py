@@ -202,7 +202,7 @@ def _start(args) -> int:
     from mlep import workspace
 
     bin_dir = Path(sys.executable).parent
-    root = Path(args.root).resolve() if getattr(args, "root", None) else project_root()
+    root = Path(args.root).resolve() if args.root else project_root()
     token = secrets.token_hex(16)
     # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published ports reach
     host = getattr(args, "host", None) or os.environ.get("MLEP_HOST") or "127.0.0.1"
@@ -220,7 +220,7 @@ def _start(args) -> int:
         shutil.copytree(JUPYTER_CONFIG / "lab" / "workspaces", workspaces)
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_PATH=os.pathsep.join(
         filter(None, [str(JUPYTER_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH")])))
-    servers = {} if getattr(args, "no_site", False) else {
+    servers = {} if args.no_site else {
         "course site": (_server(
             [bin_dir / "mkdocs", "serve", "--dev-addr", f"{host}:{args.site_port}", "--no-livereload"],
             root, logs / "site.log"), logs / "site.log")}
@@ -281,7 +281,7 @@ def _update(args) -> int:
     from mlep import workspace
     from mlep.grading import notebooks
 
-    root = Path(args.root).resolve() if getattr(args, "root", None) else project_root()
+    root = Path(args.root).resolve() if args.root else project_root()
     labs = [args.lab] if args.lab else [lab for lab in notebooks.lab_ids(root)
                                          if workspace.work_notebook(lab, root).exists()]
     for lab in labs:
