@@ -195,6 +195,16 @@ def test_the_operators_own_example_files_are_accepted(example):
     assert config["cluster"] == {"worker": [f"{name}-worker-{i}.{namespace}.svc:2222" for i in (0, 1)]}
 
 
+def test_tf_config_uses_each_replica_types_own_tfjob_port():
+    job = _job(workers=2, ps=1)
+    ps = job["spec"]["tfReplicaSpecs"]["PS"]["template"]["spec"]["containers"][0]
+    ps["ports"] = [{"name": "metrics", "containerPort": 9090}, {"name": "tfjob-port", "containerPort": 3333}]
+    del _container(job)["ports"]  # no tfjob-port: the operator's default, 2222
+    cluster = J.cluster_tf_config(job, "PS", 0)["cluster"]
+    assert cluster["ps"] == ["readmission-train-ps-0.default.svc:3333"]
+    assert cluster["worker"][0] == "readmission-train-worker-0.default.svc:2222"
+
+
 @pytest.mark.parametrize(
     ("kwargs", "error", "message"),
     [

@@ -189,7 +189,9 @@ def cluster_tf_config(manifest: dict, replica_type: str, index: int) -> dict:
     """The ``TF_CONFIG`` the training operator gives replica ``index`` of ``replica_type``.
 
     Every replica gets the whole cluster — one address per replica, the pod's service
-    ``<job>-<type>-<index>.<namespace>.svc:2222`` — and its own task.
+    ``<job>-<type>-<index>.<namespace>.svc:<port>`` (the ``tensorflow`` container's port named
+    ``tfjob-port``, 2222 without one, as the operator's ``GetPortFromTFJob`` reads it) — and its
+    own task.
 
     Parameters
     ----------
@@ -218,9 +220,21 @@ def cluster_tf_config(manifest: dict, replica_type: str, index: int) -> dict:
     name = manifest["metadata"]["name"]
     namespace = manifest["metadata"].get("namespace", "default")
     cluster = {
-        kind.lower(): [f"{name}-{kind.lower()}-{i}.{namespace}.svc:{PORT}" for i in range(n)]
+        kind.lower(): [
+            f"{name}-{kind.lower()}-{i}.{namespace}.svc:{_port(specs[kind])}" for i in range(n)
+        ]
         for kind, n in replicas.items()
         if kind != "Evaluator" and n
     }
     task = {"type": replica_type.lower(), "index": index}
     return {"cluster": cluster, "task": task, "environment": "cloud"}
+
+
+def _port(spec: dict) -> int:
+    """A replica type's port: its ``tensorflow`` container's ``tfjob-port``, else :data:`PORT`."""
+    for container in spec["template"]["spec"]["containers"]:
+        if container["name"] == "tensorflow":
+            for port in container.get("ports", []):
+                if port.get("name") == "tfjob-port":
+                    return port["containerPort"]
+    return PORT
