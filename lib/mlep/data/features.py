@@ -25,9 +25,7 @@ Examples
 
 from __future__ import annotations
 
-import importlib
 import shutil
-import sys
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -455,7 +453,7 @@ def transform_pipeline(
     in an ML Metadata SQLite store (``metadata_path``, default ``pipeline_root/metadata.sqlite``),
     which :class:`mlep.data.lineage.LineageStore` can query.
     """
-    from mlep.data.user_transform import is_function, tfx_module
+    from mlep.data.user_transform import is_function, tfx_module, transform_component
 
     if is_function(module_file):
         module_file = tfx_module(module_file, Path(pipeline_root) / "user_module" / f"{name}_fn.py")
@@ -484,15 +482,8 @@ def transform_pipeline(
     validator = tfx.components.ExampleValidator(
         statistics=statistics_gen.outputs["statistics"], schema=schema_gen.outputs["schema"]
     )
-    # A dotted path rather than module_file: TFX would otherwise build the module into a wheel
-    # and pip-install it into the environment on every run.
-    sys.path.insert(0, str(module_file.resolve().parent))
-    importlib.invalidate_caches()
-    sys.modules.pop(module_file.stem, None)  # a changed module file is read again
-    transform = tfx.components.Transform(
-        examples=example_gen.outputs["examples"],
-        schema=schema_gen.outputs["schema"],
-        preprocessing_fn=f"{module_file.stem}.preprocessing_fn",
+    transform = transform_component(
+        example_gen.outputs["examples"], schema_gen.outputs["schema"], module_file
     )
     components = [example_gen, statistics_gen, schema_gen, validator, transform]
     return run_pipeline(name, components, pipeline_root=pipeline_root, metadata_path=metadata_path)

@@ -184,7 +184,7 @@ def image_pipeline(
     pipeline_root, metadata_path, name
         Where the artifacts and the ML Metadata store go, and the pipeline's name.
     """
-    from mlep.data.user_transform import is_function, load_module, tfx_module
+    from mlep.data.user_transform import is_function, load_module, tfx_module, transform_component
 
     data_dir, pipeline_root = Path(data_dir), Path(pipeline_root)
     if not data_dir.is_dir() or not any(p.is_file() for p in data_dir.iterdir()):
@@ -195,21 +195,11 @@ def image_pipeline(
     from mlep.runtime import tensorflow
 
     tensorflow()
-    import importlib
-    import sys
-
     from tfx import v1 as tfx
 
     example_gen = tfx.components.ImportExampleGen(input_base=str(data_dir))
     statistics = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
     schema = tfx.components.SchemaGen(statistics=statistics.outputs["statistics"])
-    sys.path.insert(0, str(module.parent.resolve()))
-    importlib.invalidate_caches()
-    sys.modules.pop(module.stem, None)
-    transform = tfx.components.Transform(
-        examples=example_gen.outputs["examples"],
-        schema=schema.outputs["schema"],
-        preprocessing_fn=f"{module.stem}.preprocessing_fn",
-    )
+    transform = transform_component(example_gen.outputs["examples"], schema.outputs["schema"], module)
     components = [example_gen, statistics, schema, transform]
     return run_pipeline(name, components, pipeline_root=pipeline_root, metadata_path=metadata_path)

@@ -30,8 +30,10 @@ mlep.data.features.FeatureError: preprocessing_fn must be a function preprocessi
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import inspect
+import sys
 import textwrap
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -42,7 +44,16 @@ from mlep.data.features import FeatureError
 if TYPE_CHECKING:
     from typing_extensions import TypeIs
 
-__all__ = ["Checked", "checked", "is_function", "load_module", "load_pickled", "tfx_module", "unpickle"]
+__all__ = [
+    "Checked",
+    "checked",
+    "is_function",
+    "load_module",
+    "load_pickled",
+    "tfx_module",
+    "transform_component",
+    "unpickle",
+]
 
 
 def is_function(obj: object) -> TypeIs[Callable[..., Any]]:
@@ -272,3 +283,27 @@ def load_module(path: str | Path, *, name: str = "preprocessing_fn") -> Callable
     if not hasattr(module, name):
         raise FeatureError(f"{path} must define {name}(inputs), but it does not")
     return checked(getattr(module, name), name=name)
+
+
+def transform_component(examples, schema, module_file: str | Path):
+    """TFX's ``Transform`` component, running the ``preprocessing_fn`` of ``module_file``.
+
+    The module is named by a dotted path rather than passed as ``module_file``: TFX would
+    otherwise build it into a wheel and pip-install it into the environment on every run.
+
+    Parameters
+    ----------
+    examples, schema
+        The ``Examples`` and ``Schema`` channels to transform with.
+    module_file
+        A Python file that defines ``preprocessing_fn`` (e.g. written by :func:`tfx_module`).
+    """
+    from tfx import v1 as tfx
+
+    module_file = Path(module_file)
+    sys.path.insert(0, str(module_file.resolve().parent))
+    importlib.invalidate_caches()
+    sys.modules.pop(module_file.stem, None)  # a changed module file is read again
+    return tfx.components.Transform(
+        examples=examples, schema=schema, preprocessing_fn=f"{module_file.stem}.preprocessing_fn"
+    )
