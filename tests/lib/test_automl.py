@@ -144,3 +144,9 @@ def test_mismatched_data_is_named():
         automl(X, Y[:-1], FAMILIES)
     with pytest.raises(ValueError, match="X must be a table"):
         automl(X[:, 0], Y, FAMILIES)
+
+
+def test_too_few_rows_for_halving_is_named():
+    small = np.r_[0:9:3, 50:59:3, 100:109:3]  # 9 rows, 3 classes: halving's first round needs 18
+    with pytest.raises(ValueError, match="successive halving cannot start on 9 rows.*strategy='random'"):
+        automl(X[small], Y[small], FAMILIES)

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance, one_of, strings, text
+from mlep._checks import count, foreign, instance, one_of, strings, text
 
 __all__ = ["PREPROCESSING", "STRATEGIES", "AutoMLResult", "automl"]
 
@@ -283,7 +283,16 @@ def automl(
         search = RandomizedSearchCV(pipeline, grid, n_iter=budget, **common)
     with warnings.catch_warnings():  # a candidate that stops before converging is just scored
         warnings.simplefilter("ignore", ConvergenceWarning)
-        search.fit(X, y)
+        try:
+            search.fit(X, y)
+        except ValueError as error:
+            if "min_resources_" not in str(error):  # halving's first round needs more rows
+                raise
+            raise foreign(
+                error,
+                f"successive halving cannot start on {len(X)} rows with cv={cv}",
+                "use more rows, fewer folds (cv) or strategy='random'",
+            ) from error
     results = dict(search.cv_results_)
     results.setdefault("n_resources", np.full(len(results["params"]), len(X)))
     best = search.cv_results_["params"][search.best_index_]
