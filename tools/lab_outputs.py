@@ -430,7 +430,8 @@ def run_lab(lab: str, root: Path = REPO, timeout: int = CELL_TIMEOUT_S) -> dict:
                     raise LabOutputsError(f"{lab}: the figure settings failed: {preamble.outputs}")
                 number = 0  # the prompt numbers Run All gives in a fresh kernel
                 for index, cell in enumerate(node.cells):
-                    number += cell.cell_type == "code"
+                    # JupyterLab and nbclient skip an empty code cell: it gets no number
+                    number += cell.cell_type == "code" and bool(cell.source.strip())
                     if cell.cell_type != "code" or is_exercise(cell):
                         continue
                     executed.append(cell.id)
