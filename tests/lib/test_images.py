@@ -71,6 +71,14 @@ def test_png_and_tfrecord_round_trip(tmp_path):
         images.png_bytes(pixels[0].astype(float))
     with pytest.raises(FeatureError, match="same length"):
         images.write_tfrecord(pixels, labels[:2], tmp_path / "x.tfrecord")
+    import tensorflow as tf
+
+    with tf.io.TFRecordWriter(str(tmp_path / "multi.tfrecord")) as writer:
+        feature = tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 2]))
+        writer.write(tf.train.Example(features=tf.train.Features(feature={"label": feature}))
+                     .SerializeToString())
+    with pytest.raises(FeatureError, match="feature 'label' holds 2 values"):
+        images.read_tfrecord(tmp_path / "multi.tfrecord")
 
 
 @pytest.mark.slow  # one TF Transform Beam run

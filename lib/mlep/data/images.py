@@ -151,14 +151,18 @@ def read_tfrecord(path: str | Path) -> pd.DataFrame:
     if not Path(path).is_file():
         raise FeatureError(f"no TFRecord file at {path}")
     rows = []
-    for record in tf.data.TFRecordDataset(str(path)):
-        example = tf.train.Example.FromString(record.numpy())
-        rows.append(
-            {
-                key: getattr(feature, feature.WhichOneof("kind")).value[0]
-                for key, feature in example.features.feature.items()
-            }
-        )
+    for number, record in enumerate(tf.data.TFRecordDataset(str(path))):
+        row = {}
+        for key, feature in tf.train.Example.FromString(record.numpy()).features.feature.items():
+            kind = feature.WhichOneof("kind")
+            values = getattr(feature, kind).value if kind else []
+            if len(values) != 1:
+                raise FeatureError(
+                    f"example {number} of {path}: feature {key!r} holds {len(values)} values, "
+                    "but read_tfrecord reads one-value features only"
+                )
+            row[key] = values[0]
+        rows.append(row)
     frame = pd.DataFrame(rows)
     return frame[sorted(frame.columns)]
 
