@@ -178,9 +178,9 @@ def _repo(config: MkDocsConfig) -> Path:
 
 
 def _lab_outputs_tool(root: Path):
-    """``tools/lab_outputs.py`` as a module (no Jupyter needed to import it)."""
+    """``tools/lab_outputs_cache.py`` as a module (no Jupyter needed to import it)."""
     spec = importlib.util.spec_from_file_location(
-        "mlep_lab_outputs", root / "tools" / "lab_outputs.py"
+        "mlep_lab_outputs", root / "tools" / "lab_outputs_cache.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

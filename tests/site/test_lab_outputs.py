@@ -24,9 +24,9 @@ pytestmark = pytest.mark.xdist_group("site")
 
 
 def load_tool():
-    """tools/lab_outputs.py as a fresh module (no Jupyter needed to import it)."""
+    """tools/lab_outputs_cache.py as a fresh module (no Jupyter needed to import it)."""
     spec = importlib.util.spec_from_file_location(
-        "mlep_lab_outputs", REPO / "tools" / "lab_outputs.py"
+        "mlep_lab_outputs", REPO / "tools" / "lab_outputs_cache.py"
     )
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module
