@@ -146,7 +146,13 @@ def run_lab(lab: str, root: Path = REPO, timeout: int = CELL_TIMEOUT_S) -> dict:
         try:
             with client.setup_kernel():
                 preamble = nbformat.v4.new_code_cell(PREAMBLE)
-                client.execute_cell(preamble, 0, store_history=False)
+                # nbclient stores an executed cell back at its index: run it at a place of its
+                # own, or it takes the lab's first cell's place and runs again as a lab cell
+                node.cells.insert(0, preamble)
+                try:
+                    client.execute_cell(preamble, 0, store_history=False)
+                finally:
+                    node.cells.pop(0)
                 if any(o.output_type == "error" for o in preamble.outputs):
                     raise LabOutputsError(f"{lab}: the figure settings failed: {preamble.outputs}")
                 number = 0  # the prompt numbers Run All gives in a fresh kernel
