@@ -23,7 +23,7 @@ import pandas as pd
 from mlep._checks import instance, text
 from mlep.runtime import quiet
 
-__all__ = ["PipelineRun", "pipeline_outputs", "read_examples", "run_pipeline"]
+__all__ = ["PipelineRun", "component_list", "pipeline_outputs", "read_examples", "run_pipeline"]
 
 
 class PipelineRun(NamedTuple):
@@ -32,6 +32,32 @@ class PipelineRun(NamedTuple):
     pipeline_root: Path
     metadata_path: Path
     artifacts: dict[str, str]  # "Component.output" (e.g. "Transform.transformed_examples") → URI
+
+
+def component_list(components, *, non_empty: bool = False) -> list:
+    """``components`` as a list, refused with a clear error unless it is a list or tuple of TFX
+    nodes (components or nodes such as a Resolver: each has an ``id`` and ``inputs``).
+
+    Parameters
+    ----------
+    components
+        What a caller passed as a pipeline's components.
+    non_empty
+        Refuse an empty list too.
+
+    Returns
+    -------
+    list
+        The components, in the order given.
+    """
+    if not isinstance(components, (list, tuple)):
+        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
+    if non_empty and not components:
+        raise ValueError("components must hold at least one TFX component, but got none")
+    for node in components:
+        if not hasattr(node, "inputs") or not hasattr(node, "id"):
+            raise TypeError(f"components must hold TFX components, but got {node!r}")
+    return list(components)
 
 
 def run_pipeline(
@@ -64,10 +90,7 @@ def run_pipeline(
         artifact's URI.
     """
     text(name, "name")
-    if isinstance(components, (str, bytes)) or not isinstance(components, (list, tuple)):
-        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
-    if not components:
-        raise ValueError("components must hold at least one TFX component, but got none")
+    components = component_list(components, non_empty=True)
     instance(pipeline_root, (str, Path), "pipeline_root", "a folder path (str or pathlib.Path)")
     if metadata_path is not None:
         instance(metadata_path, (str, Path), "metadata_path", "a file path (str or pathlib.Path)")

@@ -64,7 +64,6 @@ import pandas as pd
 
 from mlep._checks import ExistsError, count, instance, non_negative, probability, real, text
 from mlep.deployment.pipelines_wiring import (
-    component_list,
     count_rows,
     data_volume_check,
     eval_config,
@@ -72,7 +71,7 @@ from mlep.deployment.pipelines_wiring import (
     wiring,
 )
 from mlep.runtime import quiet
-from mlep.tfx_runner import PipelineRun, run_pipeline
+from mlep.tfx_runner import PipelineRun, component_list, run_pipeline
 
 __all__ = [
     "TrainingRun",

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from mlep._checks import instance, text
-from mlep.deployment.pipelines_wiring import component_list
+from mlep.tfx_runner import component_list
 
 __all__ = [
     "compile_pipeline",

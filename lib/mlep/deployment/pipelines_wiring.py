@@ -23,42 +23,15 @@ from typing import Any, TypedDict
 import pandas as pd
 
 from mlep._checks import count, non_negative, probability, text
-from mlep.tfx_runner import read_examples
+from mlep.tfx_runner import component_list, read_examples
 
 __all__ = [
-    "component_list",
     "count_rows",
     "data_volume_check",
     "eval_config",
     "reference_components",
     "wiring",
 ]
-
-
-def component_list(components, *, non_empty: bool = False) -> list:
-    """``components`` as a list, refused with a clear error unless it is a list or tuple of TFX
-    nodes (components or nodes such as a Resolver: each has an ``id`` and ``inputs``).
-
-    Parameters
-    ----------
-    components
-        What a caller passed as a pipeline's components.
-    non_empty
-        Refuse an empty list too.
-
-    Returns
-    -------
-    list
-        The components, in the order given.
-    """
-    if not isinstance(components, (list, tuple)):
-        raise TypeError(f"components must be a list of TFX components, but got {components!r}")
-    if non_empty and not components:
-        raise ValueError("components must hold at least one TFX component, but got none")
-    for node in components:
-        if not hasattr(node, "inputs") or not hasattr(node, "id"):
-            raise TypeError(f"components must hold TFX components, but got {node!r}")
-    return list(components)
 
 
 class _Rows(TypedDict):
