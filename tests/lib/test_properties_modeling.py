@@ -380,15 +380,22 @@ def test_compare_refuses_bad_settings(kwargs, error, argument):
     _clear(caught.value, argument)
 
 
+class _Node:
+    """Shaped like a TFX node (an id and inputs), so only the setting under test is wrong."""
+
+    id, inputs = "Fake", {}
+
+
 @pytest.mark.parametrize(
     "args, kwargs, error, argument",
     [
         (("p", "components"), {"pipeline_root": "root"}, TypeError, "components"),
         (("p", []), {"pipeline_root": "root"}, ValueError, "components"),
-        (("", [object()]), {"pipeline_root": "root"}, ValueError, "name"),
-        (("p", [object()]), {"pipeline_root": None}, TypeError, "pipeline_root"),
+        (("p", [object()]), {"pipeline_root": "root"}, TypeError, "components"),
+        (("", [_Node()]), {"pipeline_root": "root"}, ValueError, "name"),
+        (("p", [_Node()]), {"pipeline_root": None}, TypeError, "pipeline_root"),
         (
-            ("p", [object()]),
+            ("p", [_Node()]),
             {"pipeline_root": "root", "enable_cache": "yes"},
             TypeError,
             "enable_cache",
