@@ -177,3 +177,28 @@ def test_grades_export_for_canvas_and_moodle(tmp_path):
     assert moodle[1] == ["ana", "9", "ex1_f_tests: 0/2 failed: Exercise 1: too low"] and moodle[2][1] == ""
     with pytest.raises(ValueError, match="fmt must be one of"):
         export("lab1", results, tmp_path / "x.csv", "blackboard")
+
+
+def test_the_guard_restores_the_error_base_a_cell_patched():
+    """ExerciseFailure derives from MlepError: a learner's patch of that base (its __init__, or
+    the name in mlep.exceptions) is undone before the next cell, as a patch of expect is."""
+    import subprocess
+    import sys
+
+    script = """
+import mlep.exceptions as e, sys
+from mlep.kernel import ExpectGuard
+guard = ExpectGuard()
+assert guard.restore() == []
+e.MlepError.__init__ = lambda self, *args: None
+e.MlepError = type("Fake", (Exception,), {})
+fixed = guard.restore()
+failure = sys.modules["mlep.grading.expect"].ExerciseFailure
+assert fixed == ["mlep.grading.expect"], fixed
+assert "__init__" not in vars(sys.modules["mlep.exceptions"].MlepError)
+assert failure.__mro__[1] is sys.modules["mlep.exceptions"].MlepError
+assert failure.__mro__[1].__name__ == "MlepError" and issubclass(failure, AssertionError)
+print("ok")
+"""
+    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert run.stdout.strip() == "ok", run.stderr
