@@ -93,6 +93,26 @@ def test_no_cached_output_belongs_to_an_exercise_cell(lab):
             assert "/tmp/" not in text, f"{lab} {cell_id}: the run's temporary folder shows"
 
 
+@pytest.mark.parametrize("lab", LABS)
+def test_prompts_are_numbered_as_run_all_numbers_them(lab):
+    """Only the notebook's own code cells ran, and a cell's prompt is its place among the
+    notebook's non-empty code cells (the first is [1]), as after Run All, which runs the
+    exercise cells too."""
+    if not TOOL.cache_path(lab, REPO).is_file():
+        pytest.skip(f"no outputs cache for {lab} (the staleness test fails for it)")
+    nb, entry = notebook(lab), cache(lab)
+    code = [c["id"] for c in nb["cells"] if c["cell_type"] == "code"]
+    executed = entry["executed"]
+    assert set(executed) <= set(code), f"{lab}: ran cells that are not the lab's: {set(executed) - set(code)}"
+    filled = [c["id"] for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    order = {cell_id: n for n, cell_id in enumerate(filled, 1)}
+    numbered = {cell_id: cell["execution_count"] for cell_id, cell in entry["cells"].items()
+                if cell.get("execution_count") is not None}
+    assert numbered, f"{lab}: no cached cell has a prompt number"
+    wrong = {cell_id: (n, order.get(cell_id)) for cell_id, n in numbered.items() if n != order.get(cell_id)}
+    assert not wrong, f"{lab}: prompt numbers (cached, expected) {wrong}"
+
+
 def test_merge_never_fills_an_exercise_cell():
     def code_cell(cell_id, nbgrader):
         return {
