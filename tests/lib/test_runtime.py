@@ -66,6 +66,11 @@ def test_quiet_holds_even_when_a_library_resets_a_loggers_level_inside():
     stream = io.StringIO()
     handler = logging.StreamHandler(stream)
     absl = logging.getLogger("absl")
+    # Start from a known level: an earlier test in the same worker (or absl itself) may have
+    # left this process-wide logger at ERROR, and quiet() restores whatever it found.
+    level_before, disabled_before = absl.level, logging.root.manager.disable
+    absl.setLevel(logging.WARNING)
+    logging.disable(logging.NOTSET)
     absl.addHandler(handler)
     try:
         with quiet():
@@ -75,4 +80,6 @@ def test_quiet_holds_even_when_a_library_resets_a_loggers_level_inside():
         absl.warning("after: shown again")
     finally:
         absl.removeHandler(handler)
+        absl.setLevel(level_before)
+        logging.disable(disabled_before)
     assert stream.getvalue().splitlines() == ["a real error", "after: shown again"]
