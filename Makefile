@@ -204,7 +204,8 @@ bench-grading: setup
 	PATH="$(CURDIR)/$(TOOLS_BIN):$$PATH" $(COURSE_PY) tests/benchmarks/grading.py --students $(STUDENTS)
 
 lint: setup
-	$(TOOLS_BIN)/ruff check lib tests autograder
+	$(TOOLS_BIN)/ruff check lib tests tools autograder
+	$(TOOLS_BIN)/ruff format --check lib tests tools autograder
 	$(COURSE_PY) -m mypy  # pyproject's [tool.mypy]; tests/lib/test_types.py holds the baseline
 
 clean:

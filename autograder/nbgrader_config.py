@@ -56,7 +56,12 @@ from nbgrader.preprocessors import GetGrades  # noqa: E402
 
 from mlep.grading.nbhooks import ClearHiddenTestsOfTestCells, SanitizeOutputs, trace_cell  # noqa: E402
 
-c.GenerateFeedback.preprocessors = [GetGrades, ClearHiddenTestsOfTestCells, SanitizeOutputs, CSSHTMLHeaderPreprocessor]
+c.GenerateFeedback.preprocessors = [
+    GetGrades,
+    ClearHiddenTestsOfTestCells,
+    SanitizeOutputs,
+    CSSHTMLHeaderPreprocessor,
+]
 
 # Each cell's index is written to $MLEP_CELL_TRACE before it runs: when the kernel dies
 # (os._exit(), out of memory), `mlep grade` names that cell and grades the rest without it.

@@ -49,8 +49,12 @@ TIMINGS = Path(__file__).with_name("timings.json")
 
 
 def pytest_addoption(parser):
-    parser.addoption("--timings-out", metavar="FILE", default=None,
-                     help="write each xdist group's total seconds as JSON (for tests/timings.json)")
+    parser.addoption(
+        "--timings-out",
+        metavar="FILE",
+        default=None,
+        help="write each xdist group's total seconds as JSON (for tests/timings.json)",
+    )
 
 
 def _group_of(item) -> str:
@@ -71,8 +75,10 @@ _GROUPS: dict[str, str] = {}  # node id -> group, where this process collected
 @pytest.hookimpl(tryfirst=True)  # before xdist appends the group to each node id
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        names = {str(m.args[0] if m.args else m.kwargs.get("name", "default"))
-                 for m in item.iter_markers("xdist_group")}
+        names = {
+            str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+            for m in item.iter_markers("xdist_group")
+        }
         if not names:
             names = {_group_of(item)}
             item.add_marker(pytest.mark.xdist_group(*names))

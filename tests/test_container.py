@@ -41,7 +41,9 @@ def test_torch_index_is_added_where_no_local_wheel_exists(tmp_path):
     assert added["find-links"] == str(tmp_path)
     assert uv_env.with_torch_index({}, LOCK, environ={}) == {"extra-index-url": uv_env.TORCH_INDEX}
     words = uv_env.uv_words(added)
-    assert "'UV_EXTRA_INDEX_URL=file:///nowhere/simple https://download.pytorch.org/whl/cpu'" in words
+    assert (
+        "'UV_EXTRA_INDEX_URL=file:///nowhere/simple https://download.pytorch.org/whl/cpu'" in words
+    )
 
 
 def test_a_local_wheel_keeps_the_install_offline(tmp_path):
@@ -51,7 +53,9 @@ def test_a_local_wheel_keeps_the_install_offline(tmp_path):
         assert uv_env.with_torch_index(settings, LOCK, environ={}) == settings
     # another version's wheel is not the locked one
     assert "extra-index-url" in uv_env.with_torch_index(
-        {"find-links": str(tmp_path)}, LOCK.replace("torch==2.13.0+cpu", "torch==2.14.0+cpu"), environ={}
+        {"find-links": str(tmp_path)},
+        LOCK.replace("torch==2.13.0+cpu", "torch==2.14.0+cpu"),
+        environ={},
     )
 
 
@@ -69,12 +73,16 @@ def test_a_local_index_holding_the_wheel_keeps_the_install_offline(tmp_path):
 
 def test_mlep_torch_index_replaces_or_disables_the_index():
     mirror = {"MLEP_TORCH_INDEX": "https://mirror.example/whl/cpu"}
-    assert uv_env.with_torch_index({}, LOCK, environ=mirror) == {"extra-index-url": mirror["MLEP_TORCH_INDEX"]}
+    assert uv_env.with_torch_index({}, LOCK, environ=mirror) == {
+        "extra-index-url": mirror["MLEP_TORCH_INDEX"]
+    }
     assert uv_env.with_torch_index({}, LOCK, environ={"MLEP_TORCH_INDEX": ""}) == {}
 
 
 def test_the_containerfile_names_the_base_the_test_builds():
-    base = re.search(r"^CONTAINER_BASE := (\S+)$", (ROOT / "Makefile").read_text(), re.MULTILINE).group(1)
+    base = re.search(
+        r"^CONTAINER_BASE := (\S+)$", (ROOT / "Makefile").read_text(), re.MULTILINE
+    ).group(1)
     assert re.search(rf"^FROM (--platform=\S+ )?{re.escape(base)}$", CONTAINERFILE, re.MULTILINE)
 
 
@@ -89,15 +97,21 @@ def test_the_containerfile_serves_the_course_and_tests_only_when_asked():
 
 def test_the_build_context_leaves_out_environments_and_generated_files():
     docker = (ROOT / ".dockerignore").read_text()
-    assert (ROOT / ".containerignore").read_text() == docker, "keep .containerignore = .dockerignore"
+    assert (ROOT / ".containerignore").read_text() == docker, (
+        "keep .containerignore = .dockerignore"
+    )
     patterns = {line for line in docker.splitlines() if line and not line.startswith("#")}
     assert {".envs", "site", "autograder/var", "**/__pycache__", ".pytest_cache"} <= patterns
 
 
 def test_the_devcontainer_builds_the_containerfile_and_forwards_both_ports():
     text = (ROOT / ".devcontainer" / "devcontainer.json").read_text()
-    config = json.loads("\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//")))
-    assert (ROOT / ".devcontainer" / config["build"]["dockerfile"]).resolve() == ROOT / "Containerfile"
+    config = json.loads(
+        "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    )
+    assert (
+        ROOT / ".devcontainer" / config["build"]["dockerfile"]
+    ).resolve() == ROOT / "Containerfile"
     assert (ROOT / ".devcontainer" / config["build"]["context"]).resolve() == ROOT
     assert config["forwardPorts"] == [8000, 8888]
     assert config["postCreateCommand"] == "make setup"
@@ -116,11 +130,14 @@ class _Exited:
         return 1
 
 
-@pytest.mark.parametrize(("argv", "environ", "host"), [
-    ([], {}, "127.0.0.1"),
-    ([], {"MLEP_HOST": "0.0.0.0"}, "0.0.0.0"),
-    (["--host", "0.0.0.0"], {}, "0.0.0.0"),
-])
+@pytest.mark.parametrize(
+    ("argv", "environ", "host"),
+    [
+        ([], {}, "127.0.0.1"),
+        ([], {"MLEP_HOST": "0.0.0.0"}, "0.0.0.0"),
+        (["--host", "0.0.0.0"], {}, "0.0.0.0"),
+    ],
+)
 def test_mlep_start_binds_loopback_unless_asked(monkeypatch, tmp_path, capsys, argv, environ, host):
     from mlep import workspace
 
@@ -128,7 +145,9 @@ def test_mlep_start_binds_loopback_unless_asked(monkeypatch, tmp_path, capsys, a
     for name, value in environ.items():
         monkeypatch.setenv(name, value)
     commands = []
-    monkeypatch.setattr(cli, "_server", lambda argv, *rest: commands.append([str(a) for a in argv]) or _Exited())
+    monkeypatch.setattr(
+        cli, "_server", lambda argv, *rest: commands.append([str(a) for a in argv]) or _Exited()
+    )
     monkeypatch.setattr(cli, "project_root", lambda: tmp_path)  # no work/ copies in the checkout
     monkeypatch.setattr(workspace, "ensure_copies", lambda root: [])
     monkeypatch.setattr(signal, "signal", lambda *args: None)  # keep the test process's handlers

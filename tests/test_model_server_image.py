@@ -30,25 +30,38 @@ def _make_variable(name: str) -> str:
 
 
 def test_the_image_builds_on_the_base_the_makefile_makes():
-    assert re.search(rf"^FROM {re.escape(_make_variable('CONTAINER_BASE'))}$", CONTAINERFILE, re.MULTILINE)
+    assert re.search(
+        rf"^FROM {re.escape(_make_variable('CONTAINER_BASE'))}$", CONTAINERFILE, re.MULTILINE
+    )
 
 
 def test_every_copied_path_exists_and_the_build_runs_the_smoke_test():
     for line in re.findall(r"^COPY (.+)$", CONTAINERFILE, re.MULTILINE):
         for source in line.split()[:-1]:
             assert (ROOT / source).exists(), f"COPY {source}: no such path in the build context"
-    assert re.search(r"^RUN python train\.py && python smoke_test\.py$", CONTAINERFILE, re.MULTILINE)
+    assert re.search(
+        r"^RUN python train\.py && python smoke_test\.py$", CONTAINERFILE, re.MULTILINE
+    )
     assert re.search(r"^USER server$", CONTAINERFILE, re.MULTILINE)  # not root at run time
-    assert CONTAINERFILE.rstrip().endswith('CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]')
+    assert CONTAINERFILE.rstrip().endswith(
+        'CMD ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]'
+    )
 
 
 def test_the_images_packages_are_all_in_the_course_lock():
-    lock = {line.split("==")[0].lower().replace("_", "-")
-            for line in (ROOT / "requirements" / "course-constraints.txt").read_text().splitlines()
-            if "==" in line}
-    wanted = [line.split("#")[0].strip() for line in (FOLDER / "requirements.txt").read_text().splitlines()]
+    lock = {
+        line.split("==")[0].lower().replace("_", "-")
+        for line in (ROOT / "requirements" / "course-constraints.txt").read_text().splitlines()
+        if "==" in line
+    }
+    wanted = [
+        line.split("#")[0].strip()
+        for line in (FOLDER / "requirements.txt").read_text().splitlines()
+    ]
     wanted = [w.lower() for w in wanted if w]
-    assert wanted and all(re.fullmatch(r"[a-z0-9-]+", w) for w in wanted), "unpinned names; the lock pins them"
+    assert wanted and all(re.fullmatch(r"[a-z0-9-]+", w) for w in wanted), (
+        "unpinned names; the lock pins them"
+    )
     assert set(wanted) <= lock
     assert "-c /srv/constraints.txt -r /srv/requirements.txt" in CONTAINERFILE
 
@@ -61,7 +74,9 @@ def test_the_app_trains_serves_and_passes_its_smoke_test_here(tmp_path):
     for name in ("app.py", "train.py", "smoke_test.py"):
         shutil.copy(FOLDER / name, tmp_path / name)
     for script in ("train.py", "smoke_test.py"):
-        run = subprocess.run([sys.executable, script], cwd=tmp_path, capture_output=True, text=True, timeout=300)
+        run = subprocess.run(
+            [sys.executable, script], cwd=tmp_path, capture_output=True, text=True, timeout=300
+        )
         assert run.returncode == 0, f"{script}: {run.stdout}\n{run.stderr}"
     assert "smoke test passed" in run.stdout
     ranges = json.loads((tmp_path / "model" / "features.json").read_text())
@@ -72,19 +87,42 @@ def _podman(*args: str, **options) -> subprocess.CompletedProcess:
     return subprocess.run([*PODMAN, *args], capture_output=True, text=True, **options)
 
 
-@pytest.mark.skipif(os.environ.get("MLEP_IMAGE_TESTS") != "1",
-                    reason="builds a container image (minutes): run `make test-model-server-image`")
+@pytest.mark.skipif(
+    os.environ.get("MLEP_IMAGE_TESTS") != "1",
+    reason="builds a container image (minutes): run `make test-model-server-image`",
+)
 def test_the_image_builds_with_podman_and_its_server_answers_inside_the_build():
     base = _make_variable("CONTAINER_BASE")
-    assert _podman("image", "exists", base).returncode == 0, f"no base image {base}: use the make target"
+    assert _podman("image", "exists", base).returncode == 0, (
+        f"no base image {base}: use the make target"
+    )
     certs = os.environ.get("CONTAINER_CERTS", "/etc/ssl/certs")
     start = time.monotonic()
     build = subprocess.run(
-        [*PODMAN, "build", "--pull=never", "--layers=false", "--isolation", "chroot", "--cgroup-manager", "cgroupfs",
-         "--ulimit", "nofile=1024:1024", "-v", f"{certs}:/etc/ssl/host-certs:ro",
-         "--build-arg", "PIP_CERT=/etc/ssl/host-certs/ca-certificates.crt",
-         "-f", str(FOLDER / "Containerfile"), "-t", TAG, str(ROOT)],
-        capture_output=True, text=True, timeout=3600,
+        [
+            *PODMAN,
+            "build",
+            "--pull=never",
+            "--layers=false",
+            "--isolation",
+            "chroot",
+            "--cgroup-manager",
+            "cgroupfs",
+            "--ulimit",
+            "nofile=1024:1024",
+            "-v",
+            f"{certs}:/etc/ssl/host-certs:ro",
+            "--build-arg",
+            "PIP_CERT=/etc/ssl/host-certs/ca-certificates.crt",
+            "-f",
+            str(FOLDER / "Containerfile"),
+            "-t",
+            TAG,
+            str(ROOT),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=3600,
     )
     seconds = time.monotonic() - start
     try:
@@ -92,9 +130,18 @@ def test_the_image_builds_with_podman_and_its_server_answers_inside_the_build():
         assert "smoke test passed" in build.stdout + build.stderr
         config = json.loads(_podman("image", "inspect", TAG).stdout)[0]
         assert config["Config"]["User"] == "server"
-        assert config["Config"]["Cmd"] == ["uvicorn", "app:app", "--host", "0.0.0.0", "--port", "8000"]
+        assert config["Config"]["Cmd"] == [
+            "uvicorn",
+            "app:app",
+            "--host",
+            "0.0.0.0",
+            "--port",
+            "8000",
+        ]
         assert "8000/tcp" in config["Config"]["ExposedPorts"]
         size = int(config["Size"])
-        print(f"\n== model server image built and smoke-tested in {seconds:.0f} s; size {size / 1e6:.0f} MB")
+        print(
+            f"\n== model server image built and smoke-tested in {seconds:.0f} s; size {size / 1e6:.0f} MB"
+        )
     finally:
         _podman("rmi", "--force", TAG)  # only the image this test built

@@ -9,11 +9,16 @@ from types import SimpleNamespace
 import pytest
 
 # by path: `import conftest` finds whichever conftest.py was imported first (tests/site has one too)
-_spec = importlib.util.spec_from_file_location("tests_conftest", Path(__file__).with_name("conftest.py"))
+_spec = importlib.util.spec_from_file_location(
+    "tests_conftest", Path(__file__).with_name("conftest.py")
+)
 _conftest = importlib.util.module_from_spec(_spec)
 _spec.loader.exec_module(_conftest)
 ROOT, _CostliestFirst, _group_of, _scope = (
-    _conftest.ROOT, _conftest._CostliestFirst, _conftest._group_of, _conftest._scope
+    _conftest.ROOT,
+    _conftest._CostliestFirst,
+    _conftest._group_of,
+    _conftest._scope,
 )
 
 
@@ -28,10 +33,16 @@ def test_the_costliest_known_group_goes_first_and_unknown_ones_weigh_their_test_
     assert not queue
 
 
-@pytest.mark.parametrize(("nodeid", "group"), [
-    ("tests/labs/test_labs.py::test_x[c1w1]@harness-c1w1", "harness-c1w1"),
-    ("tests/lib/test_a.py::test_b[x@y]", "tests/lib/test_a.py::test_b[x@y]"),  # '@' inside a parameter
-])
+@pytest.mark.parametrize(
+    ("nodeid", "group"),
+    [
+        ("tests/labs/test_labs.py::test_x[c1w1]@harness-c1w1", "harness-c1w1"),
+        (
+            "tests/lib/test_a.py::test_b[x@y]",
+            "tests/lib/test_a.py::test_b[x@y]",
+        ),  # '@' inside a parameter
+    ],
+)
 def test_scope_reads_the_group_xdist_appended(nodeid, group):
     assert _scope(nodeid) == group
 

@@ -36,8 +36,10 @@ WARM_UP_S = 120  # at most: the 1-minute load average needs a minute or two to c
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(os.environ.get("MLEP_TEST_LOAD") != "1",
-                       reason="makes the machine busy on purpose for minutes: run it with `make test-load`"),
+    pytest.mark.skipif(
+        os.environ.get("MLEP_TEST_LOAD") != "1",
+        reason="makes the machine busy on purpose for minutes: run it with `make test-load`",
+    ),
 ]
 
 
@@ -68,8 +70,14 @@ class _LoadWatch:
 
 
 def _start_hogs(count: int) -> list[subprocess.Popen]:
-    return [subprocess.Popen([sys.executable, "-c", "while True: pass"], stdin=subprocess.DEVNULL,
-                             start_new_session=True) for _ in range(count)]
+    return [
+        subprocess.Popen(
+            [sys.executable, "-c", "while True: pass"],
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        for _ in range(count)
+    ]
 
 
 def _stop_hogs(hogs: list[subprocess.Popen]) -> None:
@@ -81,7 +89,9 @@ def _stop_hogs(hogs: list[subprocess.Popen]) -> None:
 
 def test_solution_scores_full_marks_at_load_8(tmp_path):
     start_course_dir(tmp_path)
-    released = subprocess.run([_mlep(), "release", LAB, "--root", str(tmp_path)], capture_output=True, text=True)
+    released = subprocess.run(
+        [_mlep(), "release", LAB, "--root", str(tmp_path)], capture_output=True, text=True
+    )
     assert released.returncode == 0, released.stderr
     target = submit(tmp_path, "solution", LAB, None)
     target.write_text(json.dumps(solved(LAB), indent=1), encoding="utf-8")
@@ -93,8 +103,12 @@ def test_solution_scores_full_marks_at_load_8(tmp_path):
             time.sleep(2)
         with _LoadWatch() as load:
             started = time.monotonic()
-            run = subprocess.run([_mlep(), "grade", LAB, "--root", str(tmp_path)], capture_output=True, text=True,
-                                 timeout=3600)
+            run = subprocess.run(
+                [_mlep(), "grade", LAB, "--root", str(tmp_path)],
+                capture_output=True,
+                text=True,
+                timeout=3600,
+            )
             seconds = time.monotonic() - started
     finally:
         _stop_hogs(hogs)
@@ -102,10 +116,16 @@ def test_solution_scores_full_marks_at_load_8(tmp_path):
     assert run.returncode == 0, run.stdout + run.stderr
     with open(tmp_path / VAR / "grades" / f"{LAB}.csv", newline="") as handle:
         row = next(r for r in csv.DictReader(handle) if r["student"] == "solution")
-    print(f"\n{LAB}: graded in {seconds:.0f} s with {HOGS} busy processes; 1-minute load average "
-          f"{min(load.samples, default=0):.1f}-{max(load.samples, default=0):.1f}; "
-          f"score {row['score']} of {row['max_score']}")
+    print(
+        f"\n{LAB}: graded in {seconds:.0f} s with {HOGS} busy processes; 1-minute load average "
+        f"{min(load.samples, default=0):.1f}-{max(load.samples, default=0):.1f}; "
+        f"score {row['score']} of {row['max_score']}"
+    )
     # the machine really was busy: otherwise this test would prove nothing
-    assert load.samples and max(load.samples) >= 0.75 * HOGS, f"load average only reached {load.samples}"
+    assert load.samples and max(load.samples) >= 0.75 * HOGS, (
+        f"load average only reached {load.samples}"
+    )
     assert row["status"] == "graded", row
-    assert float(row["score"]) == float(row["max_score"]) > 0, f"{LAB}'s solution lost points at load {HOGS}: {row}"
+    assert float(row["score"]) == float(row["max_score"]) > 0, (
+        f"{LAB}'s solution lost points at load {HOGS}: {row}"
+    )

@@ -179,24 +179,46 @@ def canary_stages(plt):
     requests = rollout.request_stream(20_000, seed=SEED)
     guards = {"error_rate": 0.25, "latency_p95_ms": 50}
     current = rollout.ThresholdModel()
-    good = rollout.canary(requests, current, rollout.ThresholdModel(threshold=0.1),
-                          guards=guards, seed=SEED)
-    bad = rollout.canary(requests, current,
-                         rollout.NoisyModel(rollout.ThresholdModel(), flip_rate=0.3, seed=SEED),
-                         guards=guards, seed=SEED)
+    good = rollout.canary(
+        requests, current, rollout.ThresholdModel(threshold=0.1), guards=guards, seed=SEED
+    )
+    bad = rollout.canary(
+        requests,
+        current,
+        rollout.NoisyModel(rollout.ThresholdModel(), flip_rate=0.3, seed=SEED),
+        guards=guards,
+        seed=SEED,
+    )
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.0, 3.4))
-    for result, label, color in ((good, "good candidate", "tab:green"),
-                                 (bad, "bad candidate", "tab:red")):
+    for result, label, color in (
+        (good, "good candidate", "tab:green"),
+        (bad, "bad candidate", "tab:red"),
+    ):
         log = result.log
         stages = range(1, len(log) + 1)
-        left.step(stages, log["percent"], where="post", color=color, marker="o",
-                  label=f"{label}: {result.decision}")
+        left.step(
+            stages,
+            log["percent"],
+            where="post",
+            color=color,
+            marker="o",
+            label=f"{label}: {result.decision}",
+        )
         right.plot(stages, log["error_rate"], color=color, marker="o", label=label)
-    left.set(xlabel="stage", ylabel="% of traffic on the candidate", ylim=(0, 105),
-             title="Traffic share per stage")
+    left.set(
+        xlabel="stage",
+        ylabel="% of traffic on the candidate",
+        ylim=(0, 105),
+        title="Traffic share per stage",
+    )
     right.axhline(guards["error_rate"], color="black", linestyle="--", linewidth=1)
-    right.annotate("guard: error rate 0.25", (1, guards["error_rate"]),
-                   xytext=(0, 4), textcoords="offset points", fontsize=9)
+    right.annotate(
+        "guard: error rate 0.25",
+        (1, guards["error_rate"]),
+        xytext=(0, 4),
+        textcoords="offset points",
+        fontsize=9,
+    )
     right.set(xlabel="stage", ylabel="candidate's error rate", title="What the guard sees")
     left.legend(loc="lower right", fontsize=9)
     right.legend(loc="center right", fontsize=9)
@@ -213,14 +235,16 @@ def automation_degrees(plt):
     x0 = requests["x0"].to_numpy()
     confidence = np.abs(1 / (1 + np.exp(-2.5 * x0)) - 0.5) * 2  # the model's certainty
     correct = (x0 > 0).astype(int) == requests["label"].to_numpy(dtype=int)
-    table = rollout.automation_tradeoff(confidence, correct, human_cost=1.0, error_cost=5.0,
-                                        thresholds=np.linspace(0, 1, 41))
+    table = rollout.automation_tradeoff(
+        confidence, correct, human_cost=1.0, error_cost=5.0, thresholds=np.linspace(0, 1, 41)
+    )
     chosen = rollout.choose_threshold(table)["threshold"]
     return rollout.plot_automation_tradeoff(table, chosen=chosen)
 
 
-@figure("c2w1-skew", modules=("mlep.deployment.monitoring.drift",),
-        datasets=("hospital_readmission",))
+@figure(
+    "c2w1-skew", modules=("mlep.deployment.monitoring.drift",), datasets=("hospital_readmission",)
+)
 def serving_skew(plt):
     import numpy as np
 
@@ -231,8 +255,10 @@ def serving_skew(plt):
     serving = load("hospital_readmission", "serving")
     fig, (left, right) = plt.subplots(1, 2, figsize=(8.4, 3.4))
     # a categorical feature: shares per value, and the L-infinity distance TFDV uses
-    shares = [train["age"].astype(str).value_counts(normalize=True),
-              serving["age"].astype(str).value_counts(normalize=True)]
+    shares = [
+        train["age"].astype(str).value_counts(normalize=True),
+        serving["age"].astype(str).value_counts(normalize=True),
+    ]
     values = sorted(set(shares[0].index) | set(shares[1].index))
     xs = np.arange(len(values))
     for offset, share, label in ((-0.2, shares[0], "train"), (0.2, shares[1], "serving")):
@@ -261,8 +287,11 @@ def distance_contrast(plt):
     contrast = [compression.distance_contrast(d, seed=SEED) for d in dims]
     fig, ax = plt.subplots(figsize=(6.5, 3.4))
     ax.loglog(dims, contrast, marker="o")
-    ax.set(xlabel="dimensions", ylabel="relative contrast (d_max − d_min) / d_min",
-           title="Distances look alike in high dimensions (500 uniform points)")
+    ax.set(
+        xlabel="dimensions",
+        ylabel="relative contrast (d_max − d_min) / d_min",
+        title="Distances look alike in high dimensions (500 uniform points)",
+    )
     return fig
 
 
@@ -285,18 +314,31 @@ def noise_columns(plt):
     extras = [0, 16, 64, 256, 1024]
     accuracy = []
     for extra in extras:
-        noise_train, noise_test = rng.random((len(X_train), extra)), rng.random((len(X_test), extra))
+        noise_train, noise_test = (
+            rng.random((len(X_train), extra)),
+            rng.random((len(X_test), extra)),
+        )
         knn = KNeighborsClassifier().fit(np.hstack([X_train, noise_train]), y_train)
         accuracy.append(knn.score(np.hstack([X_test, noise_test]), y_test))
     fig, ax = plt.subplots(figsize=(6.5, 3.3))
     ax.plot([e + 1 for e in extras], accuracy, marker="o")
     for extra, value in zip(extras, accuracy):
-        ax.annotate(f"{value:.3f}", (extra + 1, value), xytext=(0, 6),
-                    textcoords="offset points", ha="center", fontsize=9)
+        ax.annotate(
+            f"{value:.3f}",
+            (extra + 1, value),
+            xytext=(0, 6),
+            textcoords="offset points",
+            ha="center",
+            fontsize=9,
+        )
     ax.set_xscale("log")
     ax.set_xticks([e + 1 for e in extras], [str(e) for e in extras])
-    ax.set(xlabel="columns of uniform noise added to the 64 pixels", ylim=(0.5, 1.02),
-           ylabel="5-NN test accuracy", title="Digits: useless dimensions drown the useful ones")
+    ax.set(
+        xlabel="columns of uniform noise added to the 64 pixels",
+        ylim=(0.5, 1.02),
+        ylabel="5-NN test accuracy",
+        title="Digits: useless dimensions drown the useful ones",
+    )
     return fig
 
 
@@ -319,8 +361,11 @@ def pca_variance(plt):
     fig, ax = plt.subplots(figsize=(6.8, 3.4))
     ax.plot(range(1, 65), variance, label="variance kept (cumulative)")
     ax.plot(ks, accuracy, marker="s", label="5-NN test accuracy")
-    ax.set(xlabel="principal components kept (of 64 pixels)", ylim=(0, 1.02),
-           title="Digits: a third of the components keep the accuracy")
+    ax.set(
+        xlabel="principal components kept (of 64 pixels)",
+        ylim=(0, 1.02),
+        title="Digits: a third of the components keep the accuracy",
+    )
     ax.legend(loc="lower right", fontsize=9)
     return fig
 
@@ -338,8 +383,7 @@ def _loan_model():
     return model, pd.DataFrame(test[features]), test
 
 
-@figure("c3w5-importance", modules=("mlep.modeling.explain",),
-        datasets=("loan_applications",))
+@figure("c3w5-importance", modules=("mlep.modeling.explain",), datasets=("loan_applications",))
 def permutation_importance(plt):
     from mlep.modeling import explain
 
@@ -348,8 +392,7 @@ def permutation_importance(plt):
     return explain.plot_importance(table)
 
 
-@figure("c3w5-pdp", modules=("mlep.modeling.explain",),
-        datasets=("loan_applications",))
+@figure("c3w5-pdp", modules=("mlep.modeling.explain",), datasets=("loan_applications",))
 def partial_dependence(plt):
     from mlep.modeling import explain
 
@@ -358,8 +401,9 @@ def partial_dependence(plt):
     return explain.plot_partial_dependence(table)
 
 
-@figure("c3w4-fairness", modules=("mlep.modeling.analysis.fairness",),
-        datasets=("loan_applications",))
+@figure(
+    "c3w4-fairness", modules=("mlep.modeling.analysis.fairness",), datasets=("loan_applications",)
+)
 def group_rates(plt):
     from mlep.modeling.analysis import fairness
 
@@ -369,8 +413,7 @@ def group_rates(plt):
     return fairness.plot_group_rates(rates)
 
 
-@figure("c4w2-autoscaling", modules=("mlep.deployment.autoscaling",),
-        datasets=("metro_traffic",))
+@figure("c4w2-autoscaling", modules=("mlep.deployment.autoscaling",), datasets=("metro_traffic",))
 def autoscaling_replay(plt):
     import numpy as np
 
@@ -381,13 +424,13 @@ def autoscaling_replay(plt):
     day = train.groupby("hour")["traffic_volume"].mean().to_numpy()  # a typical day, by hour
     load_per_step = np.tile(day, 3) / 10  # three days; one request per ten vehicles
     load_per_step[40:44] *= 1.8  # a sudden spike on the second day
-    steps = autoscaling.simulate(load_per_step, autoscaling.HPA(max_replicas=12),
-                                 capacity_per_replica=60, startup_steps=2)
+    steps = autoscaling.simulate(
+        load_per_step, autoscaling.HPA(max_replicas=12), capacity_per_replica=60, startup_steps=2
+    )
     return autoscaling.plot_simulation(steps, capacity_per_replica=60)
 
 
-@figure("c4w4-psi", modules=("mlep.deployment.monitoring.drift",),
-        datasets=("metro_traffic",))
+@figure("c4w4-psi", modules=("mlep.deployment.monitoring.drift",), datasets=("metro_traffic",))
 def daily_psi(plt):
     import numpy as np
 
@@ -395,8 +438,10 @@ def daily_psi(plt):
     from mlep.deployment.monitoring import drift
 
     train = load("metro_traffic", "train")
-    periods = {"eval (2016–17)": load("metro_traffic", "eval"),
-               "serving (2018 Q1)": load("metro_traffic", "serving")}
+    periods = {
+        "eval (2016–17)": load("metro_traffic", "eval"),
+        "serving (2018 Q1)": load("metro_traffic", "serving"),
+    }
     features = ["temp", "clouds_all", "hour", "day_of_week", "month"]
     fig, ax = plt.subplots(figsize=(7.2, 3.4))
     xs = np.arange(len(features))
@@ -405,12 +450,20 @@ def daily_psi(plt):
         ax.bar(xs + offset, values, width=0.4, label=label)
     for level, text in ((0.1, "0.1 moderate"), (0.25, "0.25 significant")):
         ax.axhline(level, color="black", linestyle="--", linewidth=1)
-        ax.annotate(text, (len(features) - 0.5, level), xytext=(0, 3),
-                    textcoords="offset points", fontsize=8, ha="right")
+        ax.annotate(
+            text,
+            (len(features) - 0.5, level),
+            xytext=(0, 3),
+            textcoords="offset points",
+            fontsize=8,
+            ha="right",
+        )
     ax.set_yscale("symlog", linthresh=0.3)
     ax.set_xticks(xs, features)
-    ax.set(ylabel="PSI against training (symlog)",
-           title="metro_traffic: PSI per feature, a healthy period and the live one")
+    ax.set(
+        ylabel="PSI against training (symlog)",
+        title="metro_traffic: PSI per feature, a healthy period and the live one",
+    )
     ax.legend(fontsize=9, loc="upper left")
     return fig
 
@@ -423,9 +476,18 @@ def active_learning(plt):
 
     X, y = _digits_all()
     curves = {
-        strategy: active.learning_curve(LogisticRegression(max_iter=300), X[:1200], y[:1200],
-                                        X[1200:], y[1200:], strategy=strategy, initial=20,
-                                        rounds=30, batch_size=5, seed=SEED)
+        strategy: active.learning_curve(
+            LogisticRegression(max_iter=300),
+            X[:1200],
+            y[:1200],
+            X[1200:],
+            y[1200:],
+            strategy=strategy,
+            initial=20,
+            rounds=30,
+            batch_size=5,
+            seed=SEED,
+        )
         for strategy in ("margin", "uncertainty", "random")
     }
     return active.plot_learning_curves(curves, target=0.9)
@@ -456,14 +518,23 @@ def hyperband_brackets(plt):
         names = [f"{e:g} ep." for _, e in rounds]
         ax.bar(names, [n for n, _ in rounds], color="tab:blue")
         for i, (n, _) in enumerate(rounds):
-            ax.annotate(f"{n} trial{'s' if n > 1 else ''}", (i, n), xytext=(0, 3),
-                        textcoords="offset points", ha="center", fontsize=9)
+            ax.annotate(
+                f"{n} trial{'s' if n > 1 else ''}",
+                (i, n),
+                xytext=(0, 3),
+                textcoords="offset points",
+                ha="center",
+                fontsize=9,
+            )
         total = sum(n * e for n, e in rounds)
         ax.set(title=f"bracket {s_max - s + 1}: {total:g} epochs", xlabel="round (epochs each)")
         ax.grid(axis="x", visible=False)
     axes[0].set_ylabel("trials trained in the round")
-    fig.suptitle("Hyperband, max_epochs=9, factor=3: each round keeps the best third, "
-                 "trained three times longer", fontsize=10)
+    fig.suptitle(
+        "Hyperband, max_epochs=9, factor=3: each round keeps the best third, "
+        "trained three times longer",
+        fontsize=10,
+    )
     return fig
 
 
@@ -475,8 +546,12 @@ def tfdata_timeline(plt):
     fig, (top, bottom) = plt.subplots(2, 1, figsize=(8.0, 3.6), sharex=True)
 
     def bar(ax, row, start, width, kind, lane=0.0, height=0.7):
-        ax.broken_barh([(start, width)], (row - height / 2 + lane, height),
-                       color=colors[kind], edgecolor="white")
+        ax.broken_barh(
+            [(start, width)],
+            (row - height / 2 + lane, height),
+            color=colors[kind],
+            edgecolor="white",
+        )
 
     t = 0.0  # naive: each stage waits for the previous one
     for _ in range(3):
@@ -502,9 +577,10 @@ def tfdata_timeline(plt):
         start = max(ready, t_train)
         bar(bottom, 0, start, step, "train")
         t_input, t_train = max(ready, start), start + step
-    for ax, title in ((top, f"naive: {naive_end:.0f} ms for 3 batches"),
-                      (bottom, f"overlapped: {t_train:.0f} ms — the model never waits after "
-                               "the first batch")):
+    for ax, title in (
+        (top, f"naive: {naive_end:.0f} ms for 3 batches"),
+        (bottom, f"overlapped: {t_train:.0f} ms — the model never waits after the first batch"),
+    ):
         ax.set_yticks([0, 1, 2], ["train step", "parse", "read"])
         ax.set_title(title, fontsize=10, loc="left")
         ax.grid(axis="y", visible=False)
@@ -526,27 +602,46 @@ def point_in_time(plt):
     stats = stats[stats["driver_id"] == 1001].sort_values("event_timestamp")
     day = stats["event_timestamp"].min()
     window = (day, day + pd.Timedelta(hours=14))
-    mine = orders[(orders["driver_id"] == 1001)
-                  & orders["event_timestamp"].between(*window)].sort_values("event_timestamp")
+    mine = orders[
+        (orders["driver_id"] == 1001) & orders["event_timestamp"].between(*window)
+    ].sort_values("event_timestamp")
     # the point-in-time join: newest feature row at or before the order, no older than the TTL
-    joined = pd.merge_asof(mine, stats[["event_timestamp", "conv_rate"]],
-                           on="event_timestamp", direction="backward",
-                           tolerance=pd.Timedelta(hours=2))
+    joined = pd.merge_asof(
+        mine,
+        stats[["event_timestamp", "conv_rate"]],
+        on="event_timestamp",
+        direction="backward",
+        tolerance=pd.Timedelta(hours=2),
+    )
     shown = stats[stats["event_timestamp"].between(*window)]
     hours = lambda t: (t - day).dt.total_seconds() / 3600  # noqa: E731
     fig, ax = plt.subplots(figsize=(7.6, 3.4))
-    ax.step(hours(shown["event_timestamp"]), shown["conv_rate"], where="post", color="tab:blue",
-            label="conv_rate, valid from its hourly stamp")
+    ax.step(
+        hours(shown["event_timestamp"]),
+        shown["conv_rate"],
+        where="post",
+        color="tab:blue",
+        label="conv_rate, valid from its hourly stamp",
+    )
     latest = stats["conv_rate"].iloc[-1]
-    ax.axhline(latest, color="tab:red", linestyle="--", linewidth=1,
-               label=f"latest value ({stats['event_timestamp'].iloc[-1]:%d %b %H:%M}): leakage")
+    ax.axhline(
+        latest,
+        color="tab:red",
+        linestyle="--",
+        linewidth=1,
+        label=f"latest value ({stats['event_timestamp'].iloc[-1]:%d %b %H:%M}): leakage",
+    )
     for t, value in zip(hours(joined["event_timestamp"]), joined["conv_rate"]):
         ax.axvline(t, color="grey", linewidth=0.8, linestyle=":")
         ax.plot([t], [value], marker="o", color="black")
-    ax.plot([], [], marker="o", color="black", linestyle="none",
-            label="an order and the value it joins")
-    ax.set(xlabel=f"hours after {day:%d %b %Y} 00:00 UTC", ylabel="conv_rate",
-           title="driver 1001: what a point-in-time join gives each order")
+    ax.plot(
+        [], [], marker="o", color="black", linestyle="none", label="an order and the value it joins"
+    )
+    ax.set(
+        xlabel=f"hours after {day:%d %b %Y} 00:00 UTC",
+        ylabel="conv_rate",
+        title="driver 1001: what a point-in-time join gives each order",
+    )
     ax.legend(fontsize=8, loc="center left")
     return fig
 
@@ -574,8 +669,9 @@ def main(argv: list[str]) -> int:
         svg.write_bytes(render(fig))
         manifest[name] = {"inputs": input_hash(fig), "svg": file_hash(svg)}
         print(f"course/figures/{name}.svg  {svg.stat().st_size / 1024:.0f} KiB")
-    MANIFEST.write_text(json.dumps(dict(sorted(manifest.items())), indent=2) + "\n",
-                        encoding="utf-8")
+    MANIFEST.write_text(
+        json.dumps(dict(sorted(manifest.items())), indent=2) + "\n", encoding="utf-8"
+    )
     return 0
 
 

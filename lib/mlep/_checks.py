@@ -57,6 +57,7 @@ def count(value, what: str, *, minimum: int = 0) -> int:
 def numbers_array(values, what: str) -> np.ndarray:
     """A non-empty 1-D float array without NaN or infinity."""
     import numpy as np
+
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be a sequence of numbers, but got a string: {values!r}")
     try:
@@ -211,6 +212,7 @@ def finite_frame(value, what: str, *, columns=None) -> None:
 def finite_array(values, what: str, *, ndim: int | None = None) -> np.ndarray:
     """A non-empty numeric array (any shape, or ``ndim``) without NaN or infinity."""
     import numpy as np
+
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be an array of numbers, but got a string: {values!r}")
     try:
@@ -236,6 +238,7 @@ def labels(values, what: str) -> np.ndarray:
     Returned with its natural dtype (int, float or str), ready for scikit-learn.
     """
     import numpy as np
+
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be a sequence of labels, but got a string: {values!r}")
     array = np.asarray(

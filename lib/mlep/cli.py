@@ -35,7 +35,9 @@ def _labs(args) -> int:
         exercises = notebooks.exercises(source)
         points = sum(e.points for e in exercises)
         released = notebooks.released_notebook(lab)
-        print(f"{lab:<28} {len(exercises)} exercises, {points:g} points   {released.relative_to(project_root())}")
+        print(
+            f"{lab:<28} {len(exercises)} exercises, {points:g} points   {released.relative_to(project_root())}"
+        )
     return 0
 
 
@@ -44,7 +46,9 @@ def _check(args) -> int:
 
     notes: list[str] = []
     try:
-        lines = nbgrader.check(args.notebook, timeout=args.timeout, notes=notes, sandbox=_sandbox(args))
+        lines = nbgrader.check(
+            args.notebook, timeout=args.timeout, notes=notes, sandbox=_sandbox(args)
+        )
     except (notebooks.NotebookError, nbgrader.GradingError) as error:
         print(f"cannot check: {error}", file=sys.stderr)
         return 2
@@ -55,7 +59,9 @@ def _check(args) -> int:
         mark = "ok  " if line.passed else "FAIL"
         print(f"{mark} {line.exercise:<{width}}  {line.message}")
     done = sum(line.passed for line in lines)
-    print(f"\n{done} of {len(lines)} exercises: public tests passed. Hidden tests run when your lab is graded.")
+    print(
+        f"\n{done} of {len(lines)} exercises: public tests passed. Hidden tests run when your lab is graded."
+    )
     return 0 if done == len(lines) else 1
 
 
@@ -81,8 +87,14 @@ def _grade(args) -> int:
     bar = _ProgressBar(sys.stderr)
     try:
         results = nbgrader.grade(
-            args.lab, root=root, on_result=bar.update, workers=args.workers, force=args.force,
-            dask=args.dask, scheduler=args.scheduler, sandbox=_sandbox(args),
+            args.lab,
+            root=root,
+            on_result=bar.update,
+            workers=args.workers,
+            force=args.force,
+            dask=args.dask,
+            scheduler=args.scheduler,
+            sandbox=_sandbox(args),
         )
     except (nbgrader.GradingError, ValueError) as error:
         print(f"cannot grade: {error}", file=sys.stderr)
@@ -96,7 +108,9 @@ def _grade(args) -> int:
     if args.export:
         from mlep.grading import platforms
 
-        path = platforms.export(args.lab, results, grades / f"{args.lab}.{args.export}.csv", args.export)
+        path = platforms.export(
+            args.lab, results, grades / f"{args.lab}.{args.export}.csv", args.export
+        )
         print(f"{args.export} import file: {path}")
     print(f"feedback pages: {base / nbgrader.VAR / 'feedback'}")
     return 0
@@ -173,7 +187,9 @@ def _lab_port(runtime: Path, pid: int) -> int | None:
     import json
 
     try:
-        return int(json.loads((runtime / f"jpserver-{pid}.json").read_text(encoding="utf-8"))["port"])
+        return int(
+            json.loads((runtime / f"jpserver-{pid}.json").read_text(encoding="utf-8"))["port"]
+        )
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -189,8 +205,15 @@ def _tail(path: Path, lines: int = 25) -> str:
 def _server(argv: list, cwd: Path, log: Path, env: dict | None = None) -> subprocess.Popen:
     """Start a server in its own session, its output appended to ``log``."""
     with open(log, "w", encoding="utf-8") as out:
-        return subprocess.Popen([str(a) for a in argv], cwd=cwd, stdout=out, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+        return subprocess.Popen(
+            [str(a) for a in argv],
+            cwd=cwd,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=env,
+            start_new_session=True,
+        )
 
 
 #: JupyterLab settings for learners: only the mlep kernel, no nbgrader instructor panels, no news.
@@ -211,34 +234,80 @@ def _start(args) -> int:
     work.mkdir(exist_ok=True)
     copied = workspace.ensure_copies(root)
     if copied:
-        print(f"your copies of the labs: {', '.join(c.name for c in copied)} copied from labs/ "
-              f"into {work.relative_to(root)}/ (yours to edit; `mlep update` brings in new versions)")
+        print(
+            f"your copies of the labs: {', '.join(c.name for c in copied)} copied from labs/ "
+            f"into {work.relative_to(root)}/ (yours to edit; `mlep update` brings in new versions)"
+        )
     logs = root / ".cache" / "mlep-start"
     runtime, workspaces = logs / "runtime", logs / "workspaces"
     runtime.mkdir(parents=True, exist_ok=True)
     if not workspaces.is_dir():  # the first layout: a file browser wide enough for the labs' names
         shutil.copytree(JUPYTER_CONFIG / "lab" / "workspaces", workspaces)
-    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_PATH=os.pathsep.join(
-        filter(None, [str(JUPYTER_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH")])))
-    servers = {} if args.no_site else {
-        "course site": (_server(
-            [bin_dir / "mkdocs", "serve", "--dev-addr", f"{host}:{args.site_port}", "--no-livereload"],
-            root, logs / "site.log"), logs / "site.log")}
-    servers.update({
-        "JupyterLab": (_server(
-            [bin_dir / "jupyter", "lab", "--no-browser", f"--ip={host}", f"--port={args.lab_port}",
-             f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={work}",
-             f"--LabApp.app_settings_dir={JUPYTER_CONFIG / 'lab' / 'settings'}",
-             f"--LabApp.workspaces_dir={workspaces}",
-             "--MappingKernelManager.default_kernel_name=mlep",
-             *(["--allow-root"] if os.geteuid() == 0 else [])],
-            work, logs / "jupyterlab.log", env), logs / "jupyterlab.log"),
-    })
+    env = dict(
+        os.environ,
+        JUPYTER_RUNTIME_DIR=str(runtime),
+        JUPYTER_CONFIG_PATH=os.pathsep.join(
+            filter(None, [str(JUPYTER_CONFIG), os.environ.get("JUPYTER_CONFIG_PATH")])
+        ),
+    )
+    servers = (
+        {}
+        if args.no_site
+        else {
+            "course site": (
+                _server(
+                    [
+                        bin_dir / "mkdocs",
+                        "serve",
+                        "--dev-addr",
+                        f"{host}:{args.site_port}",
+                        "--no-livereload",
+                    ],
+                    root,
+                    logs / "site.log",
+                ),
+                logs / "site.log",
+            )
+        }
+    )
+    servers.update(
+        {
+            "JupyterLab": (
+                _server(
+                    [
+                        bin_dir / "jupyter",
+                        "lab",
+                        "--no-browser",
+                        f"--ip={host}",
+                        f"--port={args.lab_port}",
+                        f"--IdentityProvider.token={token}",
+                        f"--ServerApp.root_dir={work}",
+                        f"--LabApp.app_settings_dir={JUPYTER_CONFIG / 'lab' / 'settings'}",
+                        f"--LabApp.workspaces_dir={workspaces}",
+                        "--MappingKernelManager.default_kernel_name=mlep",
+                        *(["--allow-root"] if os.geteuid() == 0 else []),
+                    ],
+                    work,
+                    logs / "jupyterlab.log",
+                    env,
+                ),
+                logs / "jupyterlab.log",
+            ),
+        }
+    )
     # mkdocs serve builds the whole site before it answers (about a minute), and Jupyter may
     # move to another port: each address is printed once it answers
-    print(*(["course site:  building... (its address follows when it answers)"] if "course site" in servers else []),
-          "JupyterLab:   starting... (its address follows when it answers)",
-          f"(Ctrl-C stops {'both' if len(servers) > 1 else 'it'}; logs: {logs.relative_to(root)}/)", sep="\n", flush=True)
+    print(
+        *(
+            ["course site:  building... (its address follows when it answers)"]
+            if "course site" in servers
+            else []
+        ),
+        "JupyterLab:   starting... (its address follows when it answers)",
+        f"(Ctrl-C stops {'both' if len(servers) > 1 else 'it'}; logs: {logs.relative_to(root)}/)",
+        sep="\n",
+        flush=True,
+    )
     ready: set[str] = set()
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # `kill` stops both too
     # a parent that ignored SIGINT (a background job, nohup, some test runners) passes that on,
@@ -254,12 +323,18 @@ def _start(args) -> int:
                 if port and _answers(f"http://127.0.0.1:{port}/lab?token={token}"):
                     ready.add("JupyterLab")
                     moved = f"  (port {args.lab_port} was busy)" if port != args.lab_port else ""
-                    print(f"JupyterLab:   http://127.0.0.1:{port}/lab?token={token}{moved}", flush=True)
+                    print(
+                        f"JupyterLab:   http://127.0.0.1:{port}/lab?token={token}{moved}",
+                        flush=True,
+                    )
             time.sleep(0.5)
         for name, (process, log) in servers.items():
             if process.poll() is not None:
-                print(f"{name} stopped unexpectedly (exit status {process.returncode}); the end of "
-                      f"{log.relative_to(root)}:\n{_tail(log)}", file=sys.stderr)
+                print(
+                    f"{name} stopped unexpectedly (exit status {process.returncode}); the end of "
+                    f"{log.relative_to(root)}:\n{_tail(log)}",
+                    file=sys.stderr,
+                )
         return 1
     except KeyboardInterrupt:
         print("\nstopping...")
@@ -282,8 +357,11 @@ def _update(args) -> int:
     from mlep.grading import notebooks
 
     root = Path(args.root).resolve() if args.root else project_root()
-    labs = [args.lab] if args.lab else [lab for lab in notebooks.lab_ids(root)
-                                         if workspace.work_notebook(lab, root).exists()]
+    labs = (
+        [args.lab]
+        if args.lab
+        else [lab for lab in notebooks.lab_ids(root) if workspace.work_notebook(lab, root).exists()]
+    )
     for lab in labs:
         try:
             done = workspace.update(lab, root)
@@ -296,8 +374,10 @@ def _update(args) -> int:
         elif done.backup is None:
             print(f"{lab}: up to date ({where})")
         else:
-            print(f"{lab}: updated {where}; {len(done.carried)} answer(s) carried over; "
-                  f"previous copy: {done.backup.relative_to(root)}")
+            print(
+                f"{lab}: updated {where}; {len(done.carried)} answer(s) carried over; "
+                f"previous copy: {done.backup.relative_to(root)}"
+            )
     if not labs:
         print("no work copies yet: `mlep start` makes them (or name a lab: mlep update LAB)")
     return 0
@@ -308,8 +388,10 @@ def _sandbox(args) -> bool | None:
     return False if getattr(args, "no_sandbox", False) else None
 
 
-_NO_SANDBOX = ("run the notebook's code without the bubblewrap sandbox (only for notebooks you trust; "
-               "limits: MLEP_SANDBOX_MEMORY_MB, _PROCESSES, _FILE_MB, _SCRATCH_MB, _OUTPUT_MB, _WALL_SECONDS)")
+_NO_SANDBOX = (
+    "run the notebook's code without the bubblewrap sandbox (only for notebooks you trust; "
+    "limits: MLEP_SANDBOX_MEMORY_MB, _PROCESSES, _FILE_MB, _SCRATCH_MB, _OUTPUT_MB, _WALL_SECONDS)"
+)
 
 
 def _positive(text: str) -> int:
@@ -323,7 +405,9 @@ def _positive(text: str) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="mlep", description="MLEP Companion: labs, grading, datasets.")
+    top = argparse.ArgumentParser(
+        prog="mlep", description="MLEP Companion: labs, grading, datasets."
+    )
     sub = top.add_subparsers(dest="command", required=True)
     sub.add_parser("labs", help="list the labs").set_defaults(run=_labs)
     check = sub.add_parser("check", help="run a notebook and report each exercise's public tests")
@@ -339,13 +423,26 @@ def parser() -> argparse.ArgumentParser:
     grade = sub.add_parser("grade", help="instructor: autograde all submissions of a lab")
     grade.add_argument("lab")
     grade.add_argument("--root", help="course folder (default: this checkout)")
-    grade.add_argument("--workers", type=_positive, default=None,
-                       help="submissions graded at once (default: the machine's cores)")
-    grade.add_argument("--force", action="store_true", help="grade again submissions already graded")
-    grade.add_argument("--dask", action="store_true", help="grade on a local Dask cluster of WORKERS workers")
-    grade.add_argument("--scheduler", help="grade on a running Dask cluster, e.g. tcp://10.0.0.5:8786")
-    grade.add_argument("--export", choices=["canvas", "moodle"],
-                       help="also write the grades as a Canvas or Moodle import CSV")
+    grade.add_argument(
+        "--workers",
+        type=_positive,
+        default=None,
+        help="submissions graded at once (default: the machine's cores)",
+    )
+    grade.add_argument(
+        "--force", action="store_true", help="grade again submissions already graded"
+    )
+    grade.add_argument(
+        "--dask", action="store_true", help="grade on a local Dask cluster of WORKERS workers"
+    )
+    grade.add_argument(
+        "--scheduler", help="grade on a running Dask cluster, e.g. tcp://10.0.0.5:8786"
+    )
+    grade.add_argument(
+        "--export",
+        choices=["canvas", "moodle"],
+        help="also write the grades as a Canvas or Moodle import CSV",
+    )
     grade.add_argument("--no-sandbox", action="store_true", help=_NO_SANDBOX)
     grade.set_defaults(run=_grade)
     data = sub.add_parser("datasets", help="list or describe the offline datasets")
@@ -355,14 +452,25 @@ def parser() -> argparse.ArgumentParser:
     start = sub.add_parser("start", help="serve the course site and JupyterLab on 127.0.0.1")
     start.add_argument("--site-port", type=int, default=8000)
     start.add_argument("--lab-port", type=int, default=8888)
-    start.add_argument("--host", help="address to serve on (default: MLEP_HOST or 127.0.0.1; "
-                                      "0.0.0.0 in a container, so that its published ports answer)")
-    start.add_argument("--no-site", action="store_true", help="JupyterLab only (the site takes a minute to build)")
-    start.add_argument("--root", help="course folder whose labs/ and work/ are used (default: this checkout)")
+    start.add_argument(
+        "--host",
+        help="address to serve on (default: MLEP_HOST or 127.0.0.1; "
+        "0.0.0.0 in a container, so that its published ports answer)",
+    )
+    start.add_argument(
+        "--no-site", action="store_true", help="JupyterLab only (the site takes a minute to build)"
+    )
+    start.add_argument(
+        "--root", help="course folder whose labs/ and work/ are used (default: this checkout)"
+    )
     start.set_defaults(run=_start)
     update = sub.add_parser("update", help="bring changed labs into work/, keeping your answers")
-    update.add_argument("lab", nargs="?", help="one lab (default: every lab you have a work copy of)")
-    update.add_argument("--root", help="course folder whose labs/ and work/ are used (default: this checkout)")
+    update.add_argument(
+        "lab", nargs="?", help="one lab (default: every lab you have a work copy of)"
+    )
+    update.add_argument(
+        "--root", help="course folder whose labs/ and work/ are used (default: this checkout)"
+    )
     update.set_defaults(run=_update)
     return top
 

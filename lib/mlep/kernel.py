@@ -141,9 +141,15 @@ def learner_error(etype: type, value: BaseException, tb) -> list[str]:
         while where is not None and where.tb_next is not None:
             where = where.tb_next
         name = where.tb_frame.f_code.co_name if where is not None else "<module>"
-        what = f"{name}() still raises NotImplementedError" if name != "<module>" else "the exercise's stub is still there"
-        return [f"NotImplementedError: {NOT_ATTEMPTED}: {what}; write it in place of `raise NotImplementedError()` "
-                "in its cell, run that cell, then this one."]
+        what = (
+            f"{name}() still raises NotImplementedError"
+            if name != "<module>"
+            else "the exercise's stub is still there"
+        )
+        return [
+            f"NotImplementedError: {NOT_ATTEMPTED}: {what}; write it in place of `raise NotImplementedError()` "
+            "in its cell, run that cell, then this one."
+        ]
     return [f"{etype.__name__}: {value}"]
 
 
@@ -158,7 +164,9 @@ def install_learner_errors(shell) -> None:
     def handler(shell, etype, value, tb, tb_offset=None):
         red, plain = "\x1b[0;31m", "\x1b[0m"
         lines = [f"{red}{line}{plain}" for line in learner_error(etype, value, tb)]
-        shell._showtraceback(etype, value, lines)  # IPython discards what a handler returns: show it
+        shell._showtraceback(
+            etype, value, lines
+        )  # IPython discards what a handler returns: show it
         return lines
 
     shell.set_custom_exc((ExerciseFailure, NotImplementedError), handler)
@@ -166,8 +174,17 @@ def install_learner_errors(shell) -> None:
 
 EXPECT = "mlep.grading.expect"
 #: Shell methods a cell could replace to hide a failing test's error from the grader.
-_SHELL_METHODS = ("showtraceback", "_showtraceback", "showsyntaxerror", "run_cell", "run_cell_async",
-                  "run_code", "run_ast_nodes", "transform_cell", "should_run_async")
+_SHELL_METHODS = (
+    "showtraceback",
+    "_showtraceback",
+    "showsyntaxerror",
+    "run_cell",
+    "run_cell_async",
+    "run_code",
+    "run_ast_nodes",
+    "transform_cell",
+    "should_run_async",
+)
 
 
 class ExpectGuard:
@@ -215,13 +232,17 @@ class ExpectGuard:
         module.__file__ = self.path
         exec(self.code, module.__dict__)
         self.snapshot = dict(module.__dict__)
-        self.codes = {k: v.__code__ for k, v in self.snapshot.items() if isinstance(v, types.FunctionType)}
+        self.codes = {
+            k: v.__code__ for k, v in self.snapshot.items() if isinstance(v, types.FunctionType)
+        }
         self.classes = {k: dict(vars(v)) for k, v in self.snapshot.items() if isinstance(v, type)}
         return module
 
     def _intact(self) -> bool:
         current = vars(self.module)
-        if current.keys() != self.snapshot.keys() or any(current[k] is not v for k, v in self.snapshot.items()):
+        if current.keys() != self.snapshot.keys() or any(
+            current[k] is not v for k, v in self.snapshot.items()
+        ):
             return False
         if any(self.snapshot[k].__code__ is not code for k, code in self.codes.items()):
             return False
@@ -238,7 +259,10 @@ class ExpectGuard:
     def restore(self, shell=None) -> list[str]:
         """Undo patches; return what was restored (empty when nothing was touched)."""
         fixed = []
-        for saved, live, what in ((self.builtins, vars(builtins), "builtins"), (self.math, vars(math), "math")):
+        for saved, live, what in (
+            (self.builtins, vars(builtins), "builtins"),
+            (self.math, vars(math), "math"),
+        ):
             changed = [k for k, v in saved.items() if live.get(k) is not v]
             for key in changed:
                 live[key] = saved[key]

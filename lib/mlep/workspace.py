@@ -115,7 +115,9 @@ def carry_over(old: dict, new: dict) -> tuple[dict, list[str]]:
     """
     for name, notebook in (("old", old), ("new", new)):
         if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-            raise TypeError(f"{name} must be a notebook (a dict with a list of cells), but got {type(notebook).__name__}")
+            raise TypeError(
+                f"{name} must be a notebook (a dict with a list of cells), but got {type(notebook).__name__}"
+            )
     answers = {cell_key(c): c for c in old["cells"] if is_answer(c) and cell_key(c)}
     merged = json.loads(json.dumps(new))
     carried = []
@@ -166,7 +168,9 @@ def update(lab: str, root: Path | None = None, stamp: str | None = None) -> Upda
     """
     root = project_root() if root is None else Path(root)
     if lab not in notebooks.lab_ids(root):
-        raise ValueError(f"lab must be one of {', '.join(notebooks.lab_ids(root))}, but got {lab!r}")
+        raise ValueError(
+            f"lab must be one of {', '.join(notebooks.lab_ids(root))}, but got {lab!r}"
+        )
     target = work_notebook(lab, root)
     if not target.exists():
         ensure_copies(root, [lab])
@@ -175,7 +179,11 @@ def update(lab: str, root: Path | None = None, stamp: str | None = None) -> Upda
     mine = notebooks.read(target)
     merged, carried = carry_over(mine, released)
     for extra in (root / "labs" / lab).iterdir():  # data files a new release added
-        if extra.name != target.name and not (target.parent / extra.name).exists() and extra.is_file():
+        if (
+            extra.name != target.name
+            and not (target.parent / extra.name).exists()
+            and extra.is_file()
+        ):
             shutil.copy2(extra, target.parent / extra.name)
     if _same(merged, mine):
         return Update(lab, target, carried)
@@ -187,9 +195,14 @@ def update(lab: str, root: Path | None = None, stamp: str | None = None) -> Upda
 
 def _same(a: dict, b: dict) -> bool:
     """Equal apart from outputs and execution counts (what running a notebook changes)."""
+
     def strip(notebook):
-        cells = [{k: v for k, v in c.items() if k not in ("outputs", "execution_count")} for c in notebook["cells"]]
+        cells = [
+            {k: v for k, v in c.items() if k not in ("outputs", "execution_count")}
+            for c in notebook["cells"]
+        ]
         for c in cells:
             c["source"] = notebooks.source(c)
         return cells, notebook.get("metadata", {}).get("kernelspec")
+
     return strip(a) == strip(b)

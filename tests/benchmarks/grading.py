@@ -55,7 +55,9 @@ def _mlep() -> str:
 def make_class(lab: str, students: int, seed: int = 0) -> dict[str, dict]:
     """``students`` seeded submissions of ``lab``: solved, half-finished and broken-but-gradable."""
     rng = random.Random(seed)
-    functions = [e.function for e in notebooks.exercises(notebooks.read(notebooks.released_notebook(lab)))]
+    functions = [
+        e.function for e in notebooks.exercises(notebooks.read(notebooks.released_notebook(lab)))
+    ]
     kinds = [broken.no_metadata, broken.duplicated, broken.syntax_error]
     made = {}
     for i in range(students):
@@ -74,12 +76,17 @@ def _grade(lab: str, made: dict[str, dict], setup: str) -> float:
     with tempfile.TemporaryDirectory(prefix="mlep-bench-grading-") as folder:
         root = Path(folder)
         start_course_dir(root)
-        subprocess.run([_mlep(), "release", lab, "--root", str(root)], check=True, capture_output=True)
+        subprocess.run(
+            [_mlep(), "release", lab, "--root", str(root)], check=True, capture_output=True
+        )
         for student, notebook in made.items():
             submit(root, student, lab, None).write_text(json.dumps(notebook), encoding="utf-8")
         start = time.perf_counter()
-        run = subprocess.run([_mlep(), "grade", lab, "--root", str(root), "--force", *SETUPS[setup]],
-                             capture_output=True, text=True)
+        run = subprocess.run(
+            [_mlep(), "grade", lab, "--root", str(root), "--force", *SETUPS[setup]],
+            capture_output=True,
+            text=True,
+        )
         seconds = time.perf_counter() - start
         if run.returncode != 0:
             raise SystemExit(f"grading failed ({setup}):\n{run.stdout}\n{run.stderr}")
@@ -104,8 +111,10 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---:|---:|---:|---:|")
     for setup, seconds in times.items():
         speedup = f"{base / seconds:.2f}x" if base else "-"
-        print(f"| {LABELS[setup]} | {seconds:.1f} | {seconds / args.students:.2f} | "
-              f"{60 * args.students / seconds:.1f} | {speedup} |")
+        print(
+            f"| {LABELS[setup]} | {seconds:.1f} | {seconds / args.students:.2f} | "
+            f"{60 * args.students / seconds:.1f} | {speedup} |"
+        )
 
 
 if __name__ == "__main__":

@@ -34,28 +34,38 @@ MLEP = str(project_root() / ".envs" / "tools" / "bin" / "mlep")
 
 def _class(root: Path, students: int) -> None:
     start_course_dir(root)
-    run = subprocess.run([MLEP, "release", REFERENCE_LAB, "--root", str(root)], capture_output=True, text=True)
+    run = subprocess.run(
+        [MLEP, "release", REFERENCE_LAB, "--root", str(root)], capture_output=True, text=True
+    )
     if run.returncode != 0:
         raise SystemExit(f"release failed: {run.stderr}")
     notebook = json.dumps(solved(REFERENCE_LAB))
     for index in range(students):
-        submit(root, f"student{index:02d}", REFERENCE_LAB, None).write_text(notebook, encoding="utf-8")
+        submit(root, f"student{index:02d}", REFERENCE_LAB, None).write_text(
+            notebook, encoding="utf-8"
+        )
 
 
 def _grade(root: Path, sandboxed: bool) -> float:
     shutil.rmtree(root / "autograder" / "var" / "autograded", ignore_errors=True)
     command = [MLEP, "grade", REFERENCE_LAB, "--root", str(root), "--workers", "1", "--force"]
     start = time.perf_counter()
-    run = subprocess.run(command + ([] if sandboxed else ["--no-sandbox"]), capture_output=True, text=True)
+    run = subprocess.run(
+        command + ([] if sandboxed else ["--no-sandbox"]), capture_output=True, text=True
+    )
     seconds = time.perf_counter() - start
     if run.returncode != 0:
-        raise SystemExit(f"grading failed ({'sandbox' if sandboxed else 'no sandbox'}):\n{run.stdout}\n{run.stderr}")
+        raise SystemExit(
+            f"grading failed ({'sandbox' if sandboxed else 'no sandbox'}):\n{run.stdout}\n{run.stderr}"
+        )
     return seconds
 
 
 def _check(path: Path, sandboxed: bool) -> float:
     start = time.perf_counter()
-    subprocess.run([MLEP, "check", str(path)] + ([] if sandboxed else ["--no-sandbox"]), capture_output=True)
+    subprocess.run(
+        [MLEP, "check", str(path)] + ([] if sandboxed else ["--no-sandbox"]), capture_output=True
+    )
     return time.perf_counter() - start
 
 
@@ -75,11 +85,13 @@ def main(argv: list[str] | None = None) -> None:
         notebook = Path(folder) / f"{REFERENCE_LAB}.ipynb"
         notebook.write_text(json.dumps(solved(REFERENCE_LAB)), encoding="utf-8")
         for round_ in range(args.rounds):
-            for sandboxed in ((True, False) if round_ % 2 == 0 else (False, True)):
+            for sandboxed in (True, False) if round_ % 2 == 0 else (False, True):
                 times[sandboxed].append(_grade(root, sandboxed) / args.students)
                 checks[sandboxed].append(_check(notebook, sandboxed))
-    print(f"\nGrading sandbox overhead: {REFERENCE_LAB}, {args.students} submissions x {args.rounds} rounds, "
-          f"1 worker ({sandbox.describe()})")
+    print(
+        f"\nGrading sandbox overhead: {REFERENCE_LAB}, {args.students} submissions x {args.rounds} rounds, "
+        f"1 worker ({sandbox.describe()})"
+    )
     print(f"{'':<26}{'sandboxed':>11}{'no sandbox':>12}{'overhead':>10}")
     for label, data in (("grade, s per submission", times), ("check, s per notebook", checks)):
         on, off = statistics.median(data[True]), statistics.median(data[False])

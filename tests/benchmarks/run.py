@@ -37,7 +37,12 @@ def setup_rows() -> list[tuple[str, str]]:
     for env in ("course", "tools"):
         record = ROOT / ".envs" / env / ".install-seconds"
         took = f"{float(record.read_text()):.0f} s" if record.exists() else "not recorded"
-        rows.append((f"set-up: {env} environment (first install)", f"{took}, {_disk(ROOT / '.envs' / env)} on disk"))
+        rows.append(
+            (
+                f"set-up: {env} environment (first install)",
+                f"{took}, {_disk(ROOT / '.envs' / env)} on disk",
+            )
+        )
     return rows
 
 
@@ -45,9 +50,20 @@ def import_rows() -> list[tuple[str, str]]:
     rows = []
     for modules in ("mlep", "mlep.data.validation"):
         code = f"import time; t = time.perf_counter(); import {modules}; print(time.perf_counter() - t)"
-        runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                     check=True).stdout) for _ in range(5)]
-        rows.append((f"import {modules}, median of 5 fresh processes", f"{statistics.median(runs) * 1000:.0f} ms"))
+        runs = [
+            float(
+                subprocess.run(
+                    [sys.executable, "-c", code], capture_output=True, text=True, check=True
+                ).stdout
+            )
+            for _ in range(5)
+        ]
+        rows.append(
+            (
+                f"import {modules}, median of 5 fresh processes",
+                f"{statistics.median(runs) * 1000:.0f} ms",
+            )
+        )
     return rows
 
 
@@ -65,8 +81,11 @@ def lab_rows() -> list[tuple[str, str]]:
             run = _seconds([str(TOOLS_BIN / "mlep"), "check", str(notebook)])
             root = tmp / "class"
             start_course_dir(root)
-            subprocess.run([str(TOOLS_BIN / "mlep"), "release", lab, "--root", str(root)], check=True,
-                           capture_output=True)
+            subprocess.run(
+                [str(TOOLS_BIN / "mlep"), "release", lab, "--root", str(root)],
+                check=True,
+                capture_output=True,
+            )
             shutil.copyfile(notebook, submit(root, "learner", lab, None))
             grade = _seconds([str(TOOLS_BIN / "mlep"), "grade", lab, "--root", str(root)])
         rows += [

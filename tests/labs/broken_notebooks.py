@@ -20,7 +20,11 @@ def _exercises(lab):
 
 
 def _index(notebook, grade_id):
-    return next(i for i, c in enumerate(notebook["cells"]) if notebooks.nbgrader_meta(c).get("grade_id") == grade_id)
+    return next(
+        i
+        for i, c in enumerate(notebook["cells"])
+        if notebooks.nbgrader_meta(c).get("grade_id") == grade_id
+    )
 
 
 def no_metadata(lab):
@@ -72,7 +76,9 @@ def syntax_error(lab):
 def endless(lab):
     """Exercise 1 never returns."""
     first = _exercises(lab)[0].function
-    return solved(lab, replace={first: f"def {first}(*args, **kwargs):\n    while True:\n        pass\n"})
+    return solved(
+        lab, replace={first: f"def {first}(*args, **kwargs):\n    while True:\n        pass\n"}
+    )
 
 
 def dies_in_cell(lab):
@@ -84,7 +90,9 @@ def dies_in_cell(lab):
 def dies_in_test(lab):
     """Exercise 4's function kills the kernel when the tests call it; the rest solved."""
     fourth = _exercises(lab)[3].function
-    return solved(lab, replace={fourth: f"def {fourth}(*args, **kwargs):\n    import os\n    os._exit(1)\n"})
+    return solved(
+        lab, replace={fourth: f"def {fourth}(*args, **kwargs):\n    import os\n    os._exit(1)\n"}
+    )
 
 
 def quotes_marker(lab):
@@ -108,7 +116,11 @@ def mangled(lab):
     """:func:`markdown_test` and :func:`syntax_error` in one notebook."""
     exercises = _exercises(lab)
     second = exercises[1].function
-    notebook = solved(lab, {e.function for e in exercises[1:]}, replace={second: f"def {second}(:\n    return None\n"})
+    notebook = solved(
+        lab,
+        {e.function for e in exercises[1:]},
+        replace={second: f"def {second}(:\n    return None\n"},
+    )
     cell = notebook["cells"][exercises[0].test_index]
     cell["cell_type"] = "markdown"
     cell.pop("outputs", None)
@@ -119,8 +131,13 @@ def mangled(lab):
 def dies(lab):
     """:func:`dies_in_cell` and :func:`dies_in_test` in one notebook: the kernel dies twice."""
     third, fourth = (e.function for e in _exercises(lab)[2:4])
-    return solved(lab, replace={third: "import os\nos._exit(1)\n",
-                                fourth: f"def {fourth}(*args, **kwargs):\n    import os\n    os._exit(1)\n"})
+    return solved(
+        lab,
+        replace={
+            third: "import os\nos._exit(1)\n",
+            fourth: f"def {fourth}(*args, **kwargs):\n    import os\n    os._exit(1)\n",
+        },
+    )
 
 
 #: The whole-notebook class (each recipe costs an autograde run and a check run, a dying kernel one

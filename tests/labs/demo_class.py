@@ -58,7 +58,7 @@ def patchy(lab):
     """A realistic half-finished lab: exercise 1 solved but its test cell deleted, exercise 2
     with a syntax error, the last third not attempted, the rest solved."""
     exercises = _exercises(lab)
-    untouched = {e.function for e in exercises[len(exercises) - max(1, len(exercises) // 3):]}
+    untouched = {e.function for e in exercises[len(exercises) - max(1, len(exercises) // 3) :]}
     second = exercises[1].function
     notebook = solved(
         lab,

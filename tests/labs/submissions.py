@@ -17,7 +17,9 @@ def solution_code(source_cell: dict) -> str:
     return _MARKERS.sub("", notebooks.source(source_cell))
 
 
-def solved(lab: str, functions: set[str] | None = None, replace: dict[str, str] | None = None) -> dict:
+def solved(
+    lab: str, functions: set[str] | None = None, replace: dict[str, str] | None = None
+) -> dict:
     """The released notebook with the exercises in ``functions`` solved (all when None).
 
     ``replace`` maps an exercise's function to other code for its solution cell.

@@ -17,12 +17,16 @@ from demo_class import GRADER_RECIPES, LAB_RECIPES, REFERENCE_LAB, patchy_expect
 
 pytestmark = pytest.mark.slow
 CELL_TIMEOUT = 20  # seconds; the `endless` submission spends exactly this
-LAB_CELL_TIMEOUT = 240  # the autograder's default, what learners get: a lab may run one TFX pipeline
+LAB_CELL_TIMEOUT = (
+    240  # the autograder's default, what learners get: a lab may run one TFX pipeline
+)
 
 
 def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
     start_course_dir(root)
-    released = subprocess.run([tool("mlep"), "release", lab, "--root", str(root)], capture_output=True, text=True)
+    released = subprocess.run(
+        [tool("mlep"), "release", lab, "--root", str(root)], capture_output=True, text=True
+    )
     assert released.returncode == 0, released.stderr
     for recipe in recipes:
         content = recipe(lab)
@@ -32,8 +36,13 @@ def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
         elif isinstance(content, str):
             target.write_text(content, encoding="utf-8")
     env = dict(os.environ, MLEP_CELL_TIMEOUT=str(timeout))
-    run = subprocess.run([tool("mlep"), "grade", lab, "--root", str(root)], capture_output=True, text=True, env=env,
-                         timeout=1800)
+    run = subprocess.run(
+        [tool("mlep"), "grade", lab, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     assert run.returncode == 0, run.stdout + run.stderr
     assert f"{len(recipes)}/{len(recipes)} graded" in run.stderr  # progress for the instructor
     with open(root / VAR / "grades" / f"{lab}.csv", newline="") as handle:
@@ -45,11 +54,17 @@ def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
 # One demo class per lab, graded once: session scope (xdist may run other modules' tests in
 # between, which would tear a module-scoped fixture down), and each lab's tests stay on one
 # xdist worker (different labs may run on different workers).
-@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}"))
-                                         for lab in LABS])
+@pytest.fixture(
+    scope="session",
+    params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}")) for lab in LABS],
+)
 def graded(request, tmp_path_factory):
-    return _grade_class(request.param, LAB_RECIPES, tmp_path_factory.mktemp(f"class_{request.param}"),
-                        LAB_CELL_TIMEOUT)
+    return _grade_class(
+        request.param,
+        LAB_RECIPES,
+        tmp_path_factory.mktemp(f"class_{request.param}"),
+        LAB_CELL_TIMEOUT,
+    )
 
 
 # The grading machinery's edge cases, once, on the quickest lab.
@@ -73,7 +88,9 @@ def test_solution_scores_full_marks(graded):
     _, _, rows, exercises, _ = graded
     perfect = rows["perfect"]
     assert perfect["status"] == "graded"
-    assert float(perfect["score"]) == float(perfect["max_score"]) == sum(e.points for e in exercises)
+    assert (
+        float(perfect["score"]) == float(perfect["max_score"]) == sum(e.points for e in exercises)
+    )
 
 
 def test_released_notebook_scores_zero_on_every_graded_cell(graded):

@@ -52,7 +52,9 @@ def test_metadata_less_notebooks_are_matched_back_to_the_lab(recipe):
 def test_an_exercise_cell_is_found_by_its_function_when_ids_and_text_differ():
     damaged = broken.no_metadata_no_ids(LAB)
     first = notebooks.exercises(_released())[0]
-    damaged["cells"][first.solution_index]["source"] = f"import math\n\ndef {first.function}(a, b):\n    return 1\n"
+    damaged["cells"][first.solution_index]["source"] = (
+        f"import math\n\ndef {first.function}(a, b):\n    return 1\n"
+    )
     fixed = repair.normalise(damaged, _released())
     assert _ids(fixed.notebook)[first.solution_index] == first.grade_id
 
@@ -84,11 +86,14 @@ def test_defuse_skips_a_killing_cell_or_stubs_the_function_a_test_died_in():
     notebook = broken.dies_in_cell(LAB)
     third, fourth = notebooks.exercises(_released())[2:4]
     fixed = repair.defuse(notebook, third.solution_index)
-    assert notebooks.source(fixed.notebook["cells"][third.solution_index]).startswith("raise RuntimeError(")
+    assert notebooks.source(fixed.notebook["cells"][third.solution_index]).startswith(
+        "raise RuntimeError("
+    )
     assert "stopped the kernel" in fixed.notes[0]
     fixed = repair.defuse(broken.dies_in_test(LAB), fourth.test_index)
     assert notebooks.source(fixed.notebook["cells"][fourth.test_index]) == notebooks.source(
-        _released()["cells"][fourth.test_index])  # grading would restore it anyway
+        _released()["cells"][fourth.test_index]
+    )  # grading would restore it anyway
     namespace: dict = {}
     exec(notebooks.source(fixed.notebook["cells"][fourth.solution_index]), namespace)
     with pytest.raises(RuntimeError, match="stopped the kernel"):
@@ -102,20 +107,32 @@ def _error(ename, evalue="", traceback=()):
 
 
 def _cell(*outputs, count=1):
-    return {"cell_type": "code", "outputs": list(outputs), "execution_count": count, "source": "", "metadata": {}}
+    return {
+        "cell_type": "code",
+        "outputs": list(outputs),
+        "execution_count": count,
+        "source": "",
+        "metadata": {},
+    }
 
 
 def test_verdicts_name_the_real_cause():
     name_error = _error("NameError", "name 'f' is not defined")
     syntax = _error("SyntaxError", "invalid syntax (2041391.py, line 3)", ["  Cell In[4], line 3"])
     assert verdict.explain(_cell(name_error), _cell(syntax)) == (
-        False, "your exercise cell failed, so its function is not defined: SyntaxError: invalid syntax "
-               "(line 3 of the cell)")
+        False,
+        "your exercise cell failed, so its function is not defined: SyntaxError: invalid syntax "
+        "(line 3 of the cell)",
+    )
     interrupted = _cell(_error("KeyboardInterrupt"), _error("CellTimeoutError"))
     assert verdict.explain(interrupted, None, 20) == (
-        False, "stopped after the per-cell time limit of 20 s (an endless loop, or far too slow?)")
+        False,
+        "stopped after the per-cell time limit of 20 s (an endless loop, or far too slow?)",
+    )
     assert verdict.explain(_cell(_error("KeyboardInterrupt")), None)[1].startswith("stopped after")
-    assert verdict.explain(_cell(_error("NotImplementedError")), None)[1].startswith("not attempted")
+    assert verdict.explain(_cell(_error("NotImplementedError")), None)[1].startswith(
+        "not attempted"
+    )
     assert verdict.explain(_cell(count=None), None) == (False, "its test cell did not run")
     assert verdict.explain(_cell(), None) == (True, "public tests passed")
     markdown = {"cell_type": "markdown", "source": "", "metadata": {}}
@@ -123,7 +140,9 @@ def test_verdicts_name_the_real_cause():
 
 
 def test_messages_carry_no_paths():
-    failure = _error("FileNotFoundError", "[Errno 2] No such file: '/work/main/solutions/lab/data.csv'")
+    failure = _error(
+        "FileNotFoundError", "[Errno 2] No such file: '/work/main/solutions/lab/data.csv'"
+    )
     assert verdict.describe(failure) == "FileNotFoundError: [Errno 2] No such file: 'data.csv'"
 
 
@@ -131,8 +150,12 @@ def test_messages_carry_no_paths():
 
 
 def _check(path):
-    run = subprocess.run([tool("mlep"), "check", "--timeout", str(TIMEOUT), str(path)],
-                         capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [tool("mlep"), "check", "--timeout", str(TIMEOUT), str(path)],
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert run.returncode in (0, 1), run.stdout + run.stderr
     return run
 
@@ -142,16 +165,43 @@ def broken_class(tmp_path_factory):
     root = tmp_path_factory.mktemp("broken_class")
     start_course_dir(root)
     for recipe in broken.RECIPES:
-        submit(root, recipe.__name__, LAB, None).write_text(json.dumps(recipe(LAB)), encoding="utf-8")
-    before = subprocess.run([tool("mlep"), "grade", LAB, "--root", str(root)], capture_output=True, text=True)
-    released = subprocess.run([tool("mlep"), "release", LAB, "--root", str(root)], capture_output=True, text=True)
+        submit(root, recipe.__name__, LAB, None).write_text(
+            json.dumps(recipe(LAB)), encoding="utf-8"
+        )
+    before = subprocess.run(
+        [tool("mlep"), "grade", LAB, "--root", str(root)], capture_output=True, text=True
+    )
+    released = subprocess.run(
+        [tool("mlep"), "release", LAB, "--root", str(root)], capture_output=True, text=True
+    )
     assert released.returncode == 0, released.stderr
     env = dict(os.environ, MLEP_CELL_TIMEOUT=str(TIMEOUT))
-    graded = subprocess.run([tool("mlep"), "grade", LAB, "--root", str(root), "--dask", "--workers", "2",
-                             "--export", "canvas"], capture_output=True, text=True, env=env, timeout=1800)
+    graded = subprocess.run(
+        [
+            tool("mlep"),
+            "grade",
+            LAB,
+            "--root",
+            str(root),
+            "--dask",
+            "--workers",
+            "2",
+            "--export",
+            "canvas",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1800,
+    )
     assert graded.returncode == 0, graded.stdout + graded.stderr
-    again = subprocess.run([tool("mlep"), "grade", LAB, "--root", str(root)], capture_output=True, text=True,
-                           env=env, timeout=600)
+    again = subprocess.run(
+        [tool("mlep"), "grade", LAB, "--root", str(root)],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=600,
+    )
     with open(root / VAR / "grades" / f"{LAB}.csv", newline="") as handle:
         rows = {row["student"]: row for row in csv.DictReader(handle)}
     checks = {}
@@ -161,8 +211,6 @@ def broken_class(tmp_path_factory):
         path.write_text(json.dumps(recipe(LAB)), encoding="utf-8")
         checks[recipe.__name__] = _check(path).stdout
     return root, before, graded, again, rows, checks
-
-
 
 
 @pytest.mark.slow
@@ -185,7 +233,9 @@ def test_check_and_grade_agree_and_name_the_cause(broken_class, recipe):
         line = next(line for line in out.splitlines() if exercise.title in line)
         check_passed = line.startswith("ok")
         graded_full = float(row[exercise.grade_id + "_tests"]) == exercise.points
-        assert check_passed == graded_full, f"{exercise.title}: check says {line!r}, grade {row['feedback']!r}"
+        assert check_passed == graded_full, (
+            f"{exercise.title}: check says {line!r}, grade {row['feedback']!r}"
+        )
         word = broken.expected(LAB, recipe)[exercise.function]
         assert check_passed == (word is None), line
         if word is not None:
@@ -211,9 +261,13 @@ def test_feedback_pages_show_outcomes_and_messages_but_no_hidden_code_or_paths(b
         page = root / VAR / "feedback" / recipe.__name__ / LAB / f"{LAB}.html"
         assert page.is_file(), f"no feedback page for {recipe.__name__}"
         html = page.read_text()
-        leaked = [line for line in hidden_lines if line in html or line.replace('"', "&quot;") in html]
+        leaked = [
+            line for line in hidden_lines if line in html or line.replace('"', "&quot;") in html
+        ]
         assert not leaked, f"{recipe.__name__}: hidden test code on the page: {leaked[:2]}"
-        assert not re.search(r"/(work|tmp|home|root)/[\w.-]+/", html), f"{recipe.__name__}: a path on the page"
+        assert not re.search(r"/(work|tmp|home|root)/[\w.-]+/", html), (
+            f"{recipe.__name__}: a path on the page"
+        )
         assert "Tests passed (public and hidden)" in html
         if recipe is not broken.copied:  # its learner quotes the marker in their own cell
             assert "BEGIN HIDDEN TESTS" not in html
@@ -229,11 +283,16 @@ def test_the_class_is_merged_into_one_gradebook_and_exported(broken_class):
     n = len(broken.RECIPES)
     assert len(lines) == n and f"{n}/{n} graded" in lines[-1]  # progress, one line per submission
     database = root / VAR / "gradebook.db"
-    code = ("import sys, json\nfrom nbgrader.api import Gradebook\n"
-            f"with Gradebook('sqlite:///{database}') as gb:\n"
-            f"    print(json.dumps({{s.student.id: s.score for s in gb.find_assignment('{LAB}').submissions}}))")
-    scores = json.loads(subprocess.run([tool("python"), "-c", code], capture_output=True, text=True,
-                                       check=True).stdout)
+    code = (
+        "import sys, json\nfrom nbgrader.api import Gradebook\n"
+        f"with Gradebook('sqlite:///{database}') as gb:\n"
+        f"    print(json.dumps({{s.student.id: s.score for s in gb.find_assignment('{LAB}').submissions}}))"
+    )
+    scores = json.loads(
+        subprocess.run(
+            [tool("python"), "-c", code], capture_output=True, text=True, check=True
+        ).stdout
+    )
     assert scores == {student: float(row["score"]) for student, row in rows.items()}
     with open(root / VAR / "grades" / f"{LAB}.canvas.csv", newline="") as handle:
         canvas = list(csv.reader(handle))

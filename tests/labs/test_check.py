@@ -20,7 +20,9 @@ def test_check_reports_each_exercise_of_a_half_done_lab(tmp_path):
     done = {e.function for e in exercises[:3]}
     path = write(solved(LAB, done), tmp_path / f"{LAB}.ipynb")
     before = path.read_bytes()
-    run = subprocess.run([tool("mlep"), "check", str(path)], capture_output=True, text=True, timeout=900)
+    run = subprocess.run(
+        [tool("mlep"), "check", str(path)], capture_output=True, text=True, timeout=900
+    )
     assert run.returncode == 1, run.stdout + run.stderr  # not everything passes yet
     lines = run.stdout.splitlines()
     for exercise in exercises:
@@ -37,24 +39,37 @@ def test_check_reports_each_exercise_of_a_half_done_lab(tmp_path):
 def test_check_explains_a_damaged_notebook(tmp_path):
     path = tmp_path / "lab.ipynb"
     path.write_text('{"cells": [')
-    run = subprocess.run([tool("mlep"), "check", str(path)], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [tool("mlep"), "check", str(path)], capture_output=True, text=True, timeout=120
+    )
     assert run.returncode == 2
     assert "not valid notebook JSON" in run.stderr
     assert "Traceback" not in run.stderr
 
 
 def test_check_explains_a_missing_notebook(tmp_path):
-    run = subprocess.run([tool("mlep"), "check", str(tmp_path / "nope.ipynb")], capture_output=True, text=True)
+    run = subprocess.run(
+        [tool("mlep"), "check", str(tmp_path / "nope.ipynb")], capture_output=True, text=True
+    )
     assert run.returncode == 2 and "no notebook at" in run.stderr
 
 
 def test_check_explains_a_notebook_it_cannot_match_to_a_lab(tmp_path):
     """No graded cell (an editor dropped the metadata) and not named after a lab: say so, no crash."""
     path = tmp_path / "my_copy.ipynb"
-    path.write_text('{"cells": [{"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [], '
-                    '"execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}')
-    run = subprocess.run([tool("mlep"), "check", "--no-sandbox", str(path)], capture_output=True, text=True,
-                         timeout=120)
+    path.write_text(
+        '{"cells": [{"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [], '
+        '"execution_count": null}], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    )
+    run = subprocess.run(
+        [tool("mlep"), "check", "--no-sandbox", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert run.returncode == 2, run.stdout + run.stderr
-    assert "cannot tell which lab my_copy.ipynb is" in run.stderr and "keep the lab's file name" in run.stderr
+    assert (
+        "cannot tell which lab my_copy.ipynb is" in run.stderr
+        and "keep the lab's file name" in run.stderr
+    )
     assert "Traceback" not in run.stderr

@@ -26,7 +26,9 @@ def test_there_is_at_least_one_lab():
 @pytest.mark.parametrize("path", _git_notebooks())
 def test_notebooks_are_committed_without_outputs(path):
     notebook = notebooks.read(ROOT / path)
-    dirty = [i for i, c in enumerate(notebook["cells"]) if c.get("outputs") or c.get("execution_count")]
+    dirty = [
+        i for i, c in enumerate(notebook["cells"]) if c.get("outputs") or c.get("execution_count")
+    ]
     assert not dirty, f"{path}: cells {dirty} have outputs; clear them before committing"
 
 
@@ -43,13 +45,16 @@ def test_every_solution_lab_has_a_released_lab_and_enough_exercises(lab):
 @pytest.mark.slow
 # one xdist group per lab (a release takes a minute or more): sixteen short fillers for the
 # workers' tails rather than one 16-minute block
-@pytest.mark.parametrize("lab", [pytest.param(lab, marks=pytest.mark.xdist_group(f"drift-{lab}"))
-                                 for lab in LABS])
+@pytest.mark.parametrize(
+    "lab", [pytest.param(lab, marks=pytest.mark.xdist_group(f"drift-{lab}")) for lab in LABS]
+)
 def test_released_lab_is_what_generate_assignment_produces(lab, tmp_path):
     from mlep.grading.nbgrader import start_course_dir
 
     start_course_dir(tmp_path)
-    run = subprocess.run([tool("mlep"), "release", lab, "--root", str(tmp_path)], capture_output=True, text=True)
+    run = subprocess.run(
+        [tool("mlep"), "release", lab, "--root", str(tmp_path)], capture_output=True, text=True
+    )
     assert run.returncode == 0, run.stderr
     fresh = json.loads((tmp_path / "labs" / lab / f"{lab}.ipynb").read_text())
     committed = notebooks.read(notebooks.released_notebook(lab))
@@ -66,17 +71,23 @@ def _wrong_answers(lab: str) -> dict[str, list[str]]:
 
 @pytest.mark.parametrize("lab", LABS)
 def test_every_exercise_has_a_wrong_answer_fixture(lab):
-    functions = {e.function for e in notebooks.exercises(notebooks.read(notebooks.source_notebook(lab)))}
+    functions = {
+        e.function for e in notebooks.exercises(notebooks.read(notebooks.source_notebook(lab)))
+    }
     wrong = _wrong_answers(lab)
-    assert functions <= set(wrong), f"exercises without a wrong answer: {sorted(functions - set(wrong))}"
+    assert functions <= set(wrong), (
+        f"exercises without a wrong answer: {sorted(functions - set(wrong))}"
+    )
     assert all(wrong[f] for f in functions)
 
 
 # session scope: xdist may run other modules' tests in between, which would tear a
 # module-scoped fixture down and rebuild it
 # one xdist group per lab, so the labs' harness runs spread over the workers
-@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"harness-{lab}"))
-                                         for lab in LABS])
+@pytest.fixture(
+    scope="session",
+    params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"harness-{lab}")) for lab in LABS],
+)
 def ran_lab(request):
     return request.param, harness.Lab(notebooks.source_notebook(request.param)).run()
 
@@ -101,6 +112,9 @@ def test_each_test_cell_needs_only_its_own_exercise(ran_lab):
     """A learner who skipped every other exercise is still graded on this one: no test cell
     calls another exercise's function (the per-lab half of the demo class's `patchy` learner)."""
     lab_id, lab = ran_lab
-    failing = {f: outcome.message for f in lab.exercises
-               if not (outcome := lab.check(f, others_unattempted=True)).passed}
+    failing = {
+        f: outcome.message
+        for f in lab.exercises
+        if not (outcome := lab.check(f, others_unattempted=True)).passed
+    }
     assert not failing, f"test cells that fail when the other exercises are unattempted: {failing}"

@@ -338,7 +338,12 @@ def test_human_level_performance_against_ground_truth_skips_unlabelled_items():
     [
         (pd.DataFrame({"a": [0, 1]}), [0, 1, 1], ValueError, "one label per item"),
         (pd.DataFrame({"a": [np.nan, np.nan]}), [0, 1], ValueError, "'a' labelled no items"),
-        (pd.DataFrame({"a": ["x", "y"]}), [0, 1], TypeError, "labels and ground_truth together must hold labels of one kind"),
+        (
+            pd.DataFrame({"a": ["x", "y"]}),
+            [0, 1],
+            TypeError,
+            "labels and ground_truth together must hold labels of one kind",
+        ),
         (pd.DataFrame(), [], ValueError, "labels is empty"),
         ([[0, 1]], [0, 1], ValueError, "one label per item"),
     ],

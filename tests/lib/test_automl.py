@@ -37,14 +37,33 @@ def test_the_leaderboard_has_one_row_per_candidate_and_the_winner_first(halving)
     assert isinstance(halving, AutoMLResult)
     search = halving.search
     assert len(board) == search.n_candidates_[0] == 9
-    assert list(board.columns) == ["family", "preprocessing", "params", "score", "std", "round",
-                                   "n_samples", "fit_seconds"]
-    assert set(board["family"]) <= set(FAMILIES) and set(board["preprocessing"]) <= {"none", "standard", "minmax"}
+    assert list(board.columns) == [
+        "family",
+        "preprocessing",
+        "params",
+        "score",
+        "std",
+        "round",
+        "n_samples",
+        "fit_seconds",
+    ]
+    assert set(board["family"]) <= set(FAMILIES) and set(board["preprocessing"]) <= {
+        "none",
+        "standard",
+        "minmax",
+    }
     best = search.cv_results_["params"][search.best_index_]
     assert board.loc[0, "family"] == halving.best_family
-    assert board.loc[0, "params"] == halving.best_params == {
-        k.removeprefix("model__"): v for k, v in best.items() if k.startswith("model__")}
-    assert board.loc[0, "score"] == pytest.approx(halving.best_score) == pytest.approx(search.best_score_)
+    assert (
+        board.loc[0, "params"]
+        == halving.best_params
+        == {k.removeprefix("model__"): v for k, v in best.items() if k.startswith("model__")}
+    )
+    assert (
+        board.loc[0, "score"]
+        == pytest.approx(halving.best_score)
+        == pytest.approx(search.best_score_)
+    )
     assert board.loc[0, "round"] == search.n_iterations_ - 1
 
 
@@ -64,7 +83,10 @@ def test_halving_keeps_each_candidate_s_last_round_finalists_first(halving):
 
 def test_the_best_pipeline_is_the_refitted_winner(halving):
     pipeline = halving.best_pipeline
-    assert isinstance(pipeline, Pipeline) and [name for name, _ in pipeline.steps] == ["prep", "model"]
+    assert isinstance(pipeline, Pipeline) and [name for name, _ in pipeline.steps] == [
+        "prep",
+        "model",
+    ]
     model = pipeline.named_steps["model"]
     assert type(model) is type(FAMILIES[halving.best_family][0])
     assert {k: model.get_params()[k] for k in halving.best_params} == halving.best_params
@@ -86,11 +108,14 @@ def test_ranges_are_sampled_within_bounds_and_as_the_right_type(random_search):
 
 
 def test_a_seed_gives_the_same_search_and_another_seed_another():
-    families = {"forest": (RandomForestClassifier(n_estimators=5), {"max_depth": (1, 4)}),
-                "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 20)})}
+    families = {
+        "forest": (RandomForestClassifier(n_estimators=5), {"max_depth": (1, 4)}),
+        "knn": (KNeighborsClassifier(), {"n_neighbors": (1, 20)}),
+    }
     a, b = (automl(X, Y, families, budget=4, strategy="random", seed=3) for _ in range(2))
-    pd.testing.assert_frame_equal(a.leaderboard.drop(columns="fit_seconds"),
-                                  b.leaderboard.drop(columns="fit_seconds"))
+    pd.testing.assert_frame_equal(
+        a.leaderboard.drop(columns="fit_seconds"), b.leaderboard.drop(columns="fit_seconds")
+    )
     c = automl(X, Y, families, budget=4, strategy="random", seed=4)
     assert a.leaderboard["params"].tolist() != c.leaderboard["params"].tolist()
     models = [p["model"] for p in a.search.cv_results_["params"]]
@@ -101,38 +126,67 @@ def test_a_seed_gives_the_same_search_and_another_seed_another():
 
 @pytest.mark.filterwarnings("ignore::UserWarning", "ignore::sklearn.exceptions.FitFailedWarning")
 def test_a_candidate_whose_fit_fails_scores_nan_and_ranks_last():
-    families = {"knn": (KNeighborsClassifier(), {"n_neighbors": [500]}),  # more than the rows
-                "tree": (DecisionTreeClassifier(), {"max_depth": (1, 3)})}
+    families = {
+        "knn": (KNeighborsClassifier(), {"n_neighbors": [500]}),  # more than the rows
+        "tree": (DecisionTreeClassifier(), {"max_depth": (1, 3)}),
+    }
     board = automl(X, Y, families, budget=6, strategy="random", seed=0).leaderboard
     failed = board["family"] == "knn"
     assert failed.any() and (~failed).any()
     assert board.loc[failed, "score"].isna().all() and board.loc[~failed, "score"].notna().all()
-    assert failed.to_numpy()[-failed.sum():].all()
+    assert failed.to_numpy()[-failed.sum() :].all()
 
 
 def test_regression_with_a_scorer_name():
     Xr, yr = make_regression(n_samples=120, n_features=5, noise=5.0, random_state=0)
-    result = automl(Xr, yr, {"ridge": (Ridge(), {"alpha": (1e-3, 1e2, "log")})},
-                    preprocessing=["standard", "pca"], budget=4, strategy="random", scoring="r2", seed=0)
+    result = automl(
+        Xr,
+        yr,
+        {"ridge": (Ridge(), {"alpha": (1e-3, 1e2, "log")})},
+        preprocessing=["standard", "pca"],
+        budget=4,
+        strategy="random",
+        scoring="r2",
+        seed=0,
+    )
     assert result.best_family == "ridge" and result.best_score > 0.9
     assert set(result.leaderboard["preprocessing"]) <= {"standard", "pca"}
 
 
-@pytest.mark.parametrize(("kwargs", "error", "words"), [
-    ({"families": {}}, ValueError, "families must name at least one"),
-    ({"families": {"knn": KNeighborsClassifier()}}, TypeError, "must be a pair"),
-    ({"families": {"knn": ("knn", {})}}, TypeError, "scikit-learn estimator"),
-    ({"families": {"knn": (KNeighborsClassifier(), {"neighbours": [1, 2]})}}, ValueError, "unknown hyperparameter"),
-    ({"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": (5, 1)})}}, ValueError, "low < high"),
-    ({"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": 5})}}, TypeError, "list of choices"),
-    ({"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": []})}}, ValueError, "at least one choice"),
-    ({"budget": 1}, ValueError, "budget must be >= 2"),
-    ({"budget": 2.5}, TypeError, "budget must be an integer"),
-    ({"strategy": "grid"}, ValueError, "strategy must be"),
-    ({"preprocessing": "standard"}, TypeError, "preprocessing must be a list"),
-    ({"preprocessing": ["log"]}, ValueError, "preprocessing must be"),
-    ({"cv": 1}, ValueError, "cv must be >= 2"),
-])
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"families": {}}, ValueError, "families must name at least one"),
+        ({"families": {"knn": KNeighborsClassifier()}}, TypeError, "must be a pair"),
+        ({"families": {"knn": ("knn", {})}}, TypeError, "scikit-learn estimator"),
+        (
+            {"families": {"knn": (KNeighborsClassifier(), {"neighbours": [1, 2]})}},
+            ValueError,
+            "unknown hyperparameter",
+        ),
+        (
+            {"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": (5, 1)})}},
+            ValueError,
+            "low < high",
+        ),
+        (
+            {"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": 5})}},
+            TypeError,
+            "list of choices",
+        ),
+        (
+            {"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": []})}},
+            ValueError,
+            "at least one choice",
+        ),
+        ({"budget": 1}, ValueError, "budget must be >= 2"),
+        ({"budget": 2.5}, TypeError, "budget must be an integer"),
+        ({"strategy": "grid"}, ValueError, "strategy must be"),
+        ({"preprocessing": "standard"}, TypeError, "preprocessing must be a list"),
+        ({"preprocessing": ["log"]}, ValueError, "preprocessing must be"),
+        ({"cv": 1}, ValueError, "cv must be >= 2"),
+    ],
+)
 def test_wrong_arguments_are_named(kwargs, error, words):
     arguments = {"families": {"knn": (KNeighborsClassifier(), {"n_neighbors": (1, 5)})}, **kwargs}
     with pytest.raises(error, match=words):
@@ -148,5 +202,7 @@ def test_mismatched_data_is_named():
 
 def test_too_few_rows_for_halving_is_named():
     small = np.r_[0:9:3, 50:59:3, 100:109:3]  # 9 rows, 3 classes: halving's first round needs 18
-    with pytest.raises(ValueError, match="successive halving cannot start on 9 rows.*strategy='random'"):
+    with pytest.raises(
+        ValueError, match="successive halving cannot start on 9 rows.*strategy='random'"
+    ):
         automl(X[small], Y[small], FAMILIES)

@@ -22,13 +22,17 @@ from conftest import tool
 
 
 def _mlep(*args, **kwargs):
-    return subprocess.run([tool("mlep"), *args], capture_output=True, text=True, timeout=120, **kwargs)
+    return subprocess.run(
+        [tool("mlep"), *args], capture_output=True, text=True, timeout=120, **kwargs
+    )
 
 
 def test_labs_lists_each_lab_with_its_exercises():
     run = _mlep("labs")
     assert run.returncode == 0
-    assert re.search(r"c2w1_data_validation\s+8 exercises, 14 points\s+labs/c2w1_data_validation/", run.stdout)
+    assert re.search(
+        r"c2w1_data_validation\s+8 exercises, 14 points\s+labs/c2w1_data_validation/", run.stdout
+    )
 
 
 def test_datasets_list_and_describe():
@@ -38,13 +42,20 @@ def test_datasets_list_and_describe():
     assert sheet.returncode == 0 and "licence:" in sheet.stdout and "sha256" not in sheet.stdout
     unknown = _mlep("datasets", "describe", "mnist")
     assert unknown.returncode == 2
-    assert "unknown dataset 'mnist'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments" in unknown.stderr
+    assert (
+        "unknown dataset 'mnist'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments"
+        in unknown.stderr
+    )
     assert "Traceback" not in unknown.stderr
 
 
 def test_grade_without_submissions_says_where_they_go(tmp_path):
     run = _mlep("grade", "c2w1_data_validation", "--root", str(tmp_path))
-    assert run.returncode == 2 and "no submissions under" in run.stderr and "Traceback" not in run.stderr
+    assert (
+        run.returncode == 2
+        and "no submissions under" in run.stderr
+        and "Traceback" not in run.stderr
+    )
 
 
 def _free_port() -> int:
@@ -68,12 +79,17 @@ def test_start_serves_site_and_jupyterlab_and_stops_both_on_ctrl_c():
     site_port, lab_port = _free_port(), _free_port()
     process = subprocess.Popen(
         [tool("mlep"), "start", "--site-port", str(site_port), "--lab-port", str(lab_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
         # started the way a background job is: with SIGINT ignored, which children inherit
         preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
+    ).start()
     try:
         first = lines.get(timeout=60)
         while "course site" not in first:  # a first run says which work copies it made
@@ -83,17 +99,25 @@ def test_start_serves_site_and_jupyterlab_and_stops_both_on_ctrl_c():
         deadline = time.monotonic() + 180
         address, seen = f"http://127.0.0.1:{site_port}/", ""
         while address not in seen or "token=" not in seen:  # each address once it answers
-            seen += lines.get(timeout=max(1, deadline - time.monotonic()))  # queue.Empty: it never came
+            seen += lines.get(
+                timeout=max(1, deadline - time.monotonic())
+            )  # queue.Empty: it never came
         token = re.search(r"token=(\w+)", seen)[1]
         # printed once it answers: it answers now
         with urllib.request.urlopen(f"http://127.0.0.1:{site_port}/", timeout=5) as r:
             assert r.status == 200
-        assert _wait_for(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}", deadline) == 200
-        with urllib.request.urlopen(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}") as r:
+        assert (
+            _wait_for(f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}", deadline) == 200
+        )
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{lab_port}/api/kernelspecs?token={token}"
+        ) as r:
             assert b'"mlep"' in r.read()
     finally:
         os.killpg(process.pid, signal.SIGINT)
-        out, _ = process.communicate(timeout=90)  # JupyterLab shuts kernels down first; slow on a busy machine
+        out, _ = process.communicate(
+            timeout=90
+        )  # JupyterLab shuts kernels down first; slow on a busy machine
     assert process.returncode == 0
     for port in (site_port, lab_port):
         with socket.socket() as s:
@@ -115,10 +139,15 @@ def test_start_with_jupyterlab_port_busy_prints_the_port_it_took_and_learner_set
     lab_port, site_port = busy.getsockname()[1], _free_port()
     process = subprocess.Popen(
         [tool("mlep"), "start", "--site-port", str(site_port), "--lab-port", str(lab_port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
+    ).start()
     try:
         seen = ""
         while "JupyterLab:   http" not in seen:
@@ -134,19 +163,30 @@ def test_start_with_jupyterlab_port_busy_prints_the_port_it_took_and_learner_set
         with urllib.request.urlopen(f"{base}/api/kernelspecs?token={token}", timeout=10) as r:
             specs = json.loads(r.read())
         assert specs["default"] == "mlep" and sorted(specs["kernelspecs"]) == ["mlep"]
-        with urllib.request.urlopen(f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification"
-                                    f"?token={token}", timeout=10) as r:
+        with urllib.request.urlopen(
+            f"{base}/lab/api/settings/@jupyterlab/apputils-extension:notification?token={token}",
+            timeout=10,
+        ) as r:
             notification = json.loads(r.read())["schema"]["properties"]
         assert notification["fetchNews"]["default"] == "false"
-        assert '"@jupyter/nbgrader:formgrader"' in page and '"@jupyter/nbgrader:validate-assignment"' not in page
-        with pytest.raises(urllib.error.HTTPError) as missing:  # the formgrader server extension is off
+        assert (
+            '"@jupyter/nbgrader:formgrader"' in page
+            and '"@jupyter/nbgrader:validate-assignment"' not in page
+        )
+        with pytest.raises(
+            urllib.error.HTTPError
+        ) as missing:  # the formgrader server extension is off
             urllib.request.urlopen(f"{base}/formgrader?token={token}", timeout=10)
         assert missing.value.code == 404
         with urllib.request.urlopen(f"{base}/api/contents?token={token}", timeout=10) as r:
             folders = {item["name"] for item in json.loads(r.read())["content"]}
         assert "c2w1_data_validation" in folders
-        log = (project_root() / ".cache" / "mlep-start" / "jupyterlab.log").read_text(encoding="utf-8")
-        assert f"Serving notebooks from local directory: {project_root() / 'work'}" in log  # not labs/
+        log = (project_root() / ".cache" / "mlep-start" / "jupyterlab.log").read_text(
+            encoding="utf-8"
+        )
+        assert (
+            f"Serving notebooks from local directory: {project_root() / 'work'}" in log
+        )  # not labs/
     finally:
         os.killpg(process.pid, signal.SIGINT)
         process.communicate(timeout=90)

@@ -7,12 +7,17 @@ from mlep.data import datasets, generators
 
 
 def test_unknown_dataset_lists_the_known_names():
-    with pytest.raises(datasets.UnknownDatasetError, match="available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments"):
+    with pytest.raises(
+        datasets.UnknownDatasetError,
+        match="available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments",
+    ):
         datasets.load("diabetes")
 
 
 def test_unknown_split_lists_the_splits():
-    with pytest.raises(datasets.UnknownDatasetError, match="no split 'test'; available: train, eval, serving"):
+    with pytest.raises(
+        datasets.UnknownDatasetError, match="no split 'test'; available: train, eval, serving"
+    ):
         datasets.path("hospital_readmission", "test")
 
 
@@ -28,7 +33,9 @@ def copied_registry(tmp_path, monkeypatch):
 def test_corrupted_file_fails_its_checksum_naming_it(copied_registry):
     file = copied_registry / "hospital_readmission" / "eval.csv"
     file.write_text(file.read_text().replace("Caucasian", "Caucasain", 1))
-    with pytest.raises(datasets.ChecksumError, match=r"'hospital_readmission' split 'eval'.*eval\.csv"):
+    with pytest.raises(
+        datasets.ChecksumError, match=r"'hospital_readmission' split 'eval'.*eval\.csv"
+    ):
         datasets.load("hospital_readmission", "eval")
     datasets.load("hospital_readmission", "train")  # the other splits still load
 
@@ -108,17 +115,23 @@ def test_forest_cover_plants_a_new_soil_and_out_of_range_hillshade():
 def test_one_broken_datasheet_names_its_file_and_spares_the_others(copied_registry):
     sheet = copied_registry / "driver_stats" / "datasheet.toml"
     sheet.write_text(sheet.read_text() + "\nthis is = = not toml\n")
-    with pytest.raises(datasets.DatasheetError, match=r"driver_stats/datasheet\.toml is not a valid datasheet"):
+    with pytest.raises(
+        datasets.DatasheetError, match=r"driver_stats/datasheet\.toml is not a valid datasheet"
+    ):
         datasets.load("driver_stats", "hourly")
     assert len(datasets.load("hospital_readmission", "eval")) > 0  # the others still load
     assert "driver_stats" not in datasets.list_datasets()
-    with pytest.raises(datasets.UnknownDatasetError, match=r"unreadable: .*driver_stats/datasheet\.toml"):
+    with pytest.raises(
+        datasets.UnknownDatasetError, match=r"unreadable: .*driver_stats/datasheet\.toml"
+    ):
         datasets.load("diabetes")
 
 
 def test_a_datasheet_missing_a_key_names_the_key(copied_registry):
     sheet = copied_registry / "metro_traffic" / "datasheet.toml"
-    sheet.write_text("\n".join(line for line in sheet.read_text().splitlines() if not line.startswith("licence")))
+    sheet.write_text(
+        "\n".join(line for line in sheet.read_text().splitlines() if not line.startswith("licence"))
+    )
     with pytest.raises(datasets.DatasheetError, match="metro_traffic/datasheet.toml.*licence"):
         datasets.datasheet("metro_traffic")
 

@@ -6,7 +6,9 @@ from mlep.grading import expect, notebooks
 
 
 def test_failures_name_the_exercise_and_what_was_got():
-    with pytest.raises(expect.ExerciseFailure, match=r"^Exercise 4: the domain should be \['a'\], but got \['b'\]$"):
+    with pytest.raises(
+        expect.ExerciseFailure, match=r"^Exercise 4: the domain should be \['a'\], but got \['b'\]$"
+    ):
         expect.equal(["b"], ["a"], "Exercise 4", what="the domain")
     with pytest.raises(expect.ExerciseFailure, match="did you forget to `return` it"):
         expect.instance(None, dict, "Exercise 2")
@@ -45,11 +47,17 @@ def test_exercises_pair_solution_and_test_cells():
     assert [e.number for e in exercises] == list(range(1, len(exercises) + 1))
     for e in exercises:
         assert e.test_index > e.solution_index
-        assert notebooks.nbgrader_meta(lab["cells"][e.test_index])["grade_id"] == e.grade_id + "_tests"
+        assert (
+            notebooks.nbgrader_meta(lab["cells"][e.test_index])["grade_id"] == e.grade_id + "_tests"
+        )
 
 
 def test_exercise_without_test_cell_is_an_error():
-    cell = {"cell_type": "code", "source": "", "metadata": {"nbgrader": {"grade_id": "ex1_f", "solution": True}}}
+    cell = {
+        "cell_type": "code",
+        "source": "",
+        "metadata": {"nbgrader": {"grade_id": "ex1_f", "solution": True}},
+    }
     with pytest.raises(notebooks.NotebookError, match="ex1_f has no test cell ex1_f_tests"):
         notebooks.exercises({"cells": [cell]})
 
@@ -60,11 +68,16 @@ def test_harness_runs_cells_as_a_notebook_would(tmp_path):
     from mlep.grading import harness
 
     cells = [
-        {"cell_type": "code", "source": "from dataclasses import dataclass\n\n@dataclass\nclass Box:\n"
-         "    size: int = 1\n\nkind = type(Box.__annotations__['size']).__name__"},
+        {
+            "cell_type": "code",
+            "source": "from dataclasses import dataclass\n\n@dataclass\nclass Box:\n"
+            "    size: int = 1\n\nkind = type(Box.__annotations__['size']).__name__",
+        },
     ]
     path = tmp_path / "lab.ipynb"
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     lab = harness.Lab(path).run()
     assert lab.namespace_["kind"] == "type" and lab.namespace_["Box"]().size == 1
 
@@ -73,19 +86,34 @@ def test_harness_can_grade_one_exercise_as_if_the_others_were_not_attempted(tmp_
     from mlep.grading import harness
 
     def cell(grade_id, source, **nbgrader):
-        meta = {"grade_id": grade_id, "grade": "points" in nbgrader, "solution": nbgrader.pop("solution", False),
-                "locked": False, "schema_version": 3, **nbgrader}
-        return {"cell_type": "code", "metadata": {"nbgrader": meta}, "source": source, "outputs": [],
-                "execution_count": None}
+        meta = {
+            "grade_id": grade_id,
+            "grade": "points" in nbgrader,
+            "solution": nbgrader.pop("solution", False),
+            "locked": False,
+            "schema_version": 3,
+            **nbgrader,
+        }
+        return {
+            "cell_type": "code",
+            "metadata": {"nbgrader": meta},
+            "source": source,
+            "outputs": [],
+            "execution_count": None,
+        }
 
     cells = [
         cell("ex1_double", "def double(x):\n    return 2 * x", solution=True),
         cell("ex1_double_tests", "assert double(2) == 4", points=1),
         cell("ex2_quadruple", "def quadruple(x):\n    return 4 * x", solution=True),
-        cell("ex2_quadruple_tests", "assert quadruple(1) == double(2)", points=1),  # leans on exercise 1
+        cell(
+            "ex2_quadruple_tests", "assert quadruple(1) == double(2)", points=1
+        ),  # leans on exercise 1
     ]
     path = tmp_path / "lab.ipynb"
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5}))
+    path.write_text(
+        json.dumps({"cells": cells, "metadata": {}, "nbformat": 4, "nbformat_minor": 5})
+    )
     lab = harness.Lab(path).run()
     assert lab.check("quadruple").passed
     assert lab.check("double", others_unattempted=True).passed
@@ -157,7 +185,9 @@ def test_no_hidden_test_prints_its_expected_value():
                 hidden = text.split("### BEGIN HIDDEN TESTS")[1].split("### END HIDDEN TESTS")[0]
                 if re.search(r"\bexpect\.(equal|close)\(", hidden):
                     offenders.append(f"{lab}: {notebooks.nbgrader_meta(cell)['grade_id']}")
-    assert not offenders, f"hidden tests that print their expected value (use expect.matches/near): {offenders}"
+    assert not offenders, (
+        f"hidden tests that print their expected value (use expect.matches/near): {offenders}"
+    )
 
 
 def test_grades_export_for_canvas_and_moodle(tmp_path):
@@ -166,15 +196,25 @@ def test_grades_export_for_canvas_and_moodle(tmp_path):
     from mlep.grading.nbgrader import StudentResult
     from mlep.grading.platforms import export
 
-    results = [StudentResult("ana", 9, 11, "graded", feedback=["ex1_f_tests: 0/2 failed: Exercise 1: too low"]),
-               StudentResult("ben", 0, 11, "not graded", feedback=["no notebook"])]
+    results = [
+        StudentResult(
+            "ana", 9, 11, "graded", feedback=["ex1_f_tests: 0/2 failed: Exercise 1: too low"]
+        ),
+        StudentResult("ben", 0, 11, "not graded", feedback=["no notebook"]),
+    ]
     canvas = list(csv.reader(export("lab1", results, tmp_path / "c.csv", "canvas").open()))
-    assert canvas == [["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "lab1"],
-                      ["Points Possible", "", "", "", "", "11"],
-                      ["ana", "", "", "ana", "", "9"], ["ben", "", "", "ben", "", ""]]
+    assert canvas == [
+        ["Student", "ID", "SIS User ID", "SIS Login ID", "Section", "lab1"],
+        ["Points Possible", "", "", "", "", "11"],
+        ["ana", "", "", "ana", "", "9"],
+        ["ben", "", "", "ben", "", ""],
+    ]
     moodle = list(csv.reader(export("lab1", results, tmp_path / "m.csv", "moodle").open()))
     assert moodle[0] == ["username", "lab1", "lab1 feedback"]
-    assert moodle[1] == ["ana", "9", "ex1_f_tests: 0/2 failed: Exercise 1: too low"] and moodle[2][1] == ""
+    assert (
+        moodle[1] == ["ana", "9", "ex1_f_tests: 0/2 failed: Exercise 1: too low"]
+        and moodle[2][1] == ""
+    )
     with pytest.raises(ValueError, match="fmt must be one of"):
         export("lab1", results, tmp_path / "x.csv", "blackboard")
 
@@ -200,5 +240,7 @@ assert failure.__mro__[1] is sys.modules["mlep.exceptions"].MlepError
 assert failure.__mro__[1].__name__ == "MlepError" and issubclass(failure, AssertionError)
 print("ok")
 """
-    run = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    run = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120
+    )
     assert run.stdout.strip() == "ok", run.stderr

@@ -24,18 +24,29 @@ def image_fn(inputs):
     import tensorflow as tf
     import tensorflow_transform as tft
 
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=3),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
     pixels = tf.image.resize(tf.cast(pixels, tf.float32), [SIZE, SIZE]) / 255.0
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": tft.scale_to_z_score(brightness),
+        "label_xf": inputs["label"],
+    }
 
 
 def _reference(pixels):
     from PIL import Image
 
-    return np.stack([np.asarray(Image.fromarray(p).resize((SIZE, SIZE), Image.BILINEAR), float) / 255
-                     for p in pixels])
+    return np.stack(
+        [
+            np.asarray(Image.fromarray(p).resize((SIZE, SIZE), Image.BILINEAR), float) / 255
+            for p in pixels
+        ]
+    )
 
 
 def test_shapes_are_seeded_and_each_class_is_drawn():
@@ -75,8 +86,11 @@ def test_png_and_tfrecord_round_trip(tmp_path):
 
     with tf.io.TFRecordWriter(str(tmp_path / "multi.tfrecord")) as writer:
         feature = tf.train.Feature(int64_list=tf.train.Int64List(value=[1, 2]))
-        writer.write(tf.train.Example(features=tf.train.Features(feature={"label": feature}))
-                     .SerializeToString())
+        writer.write(
+            tf.train.Example(
+                features=tf.train.Features(feature={"label": feature})
+            ).SerializeToString()
+        )
     with pytest.raises(FeatureError, match="feature 'label' holds 2 values"):
         images.read_tfrecord(tmp_path / "multi.tfrecord")
 
@@ -86,13 +100,20 @@ def test_an_image_preprocessing_fn_matches_pil_and_numpy(tmp_path):
     pixels, labels = images.shapes(30, size=16, seed=1)
     images.write_tfrecord(pixels[:20], labels[:20], tmp_path / "train.tfrecord")
     images.write_tfrecord(pixels[20:], labels[20:], tmp_path / "eval.tfrecord")
-    result = analyze_and_transform(images.read_tfrecord(tmp_path / "train.tfrecord"), image_fn,
-                                   output_dir=tmp_path / "tft", eval_df=images.read_tfrecord(tmp_path / "eval.tfrecord"))
+    result = analyze_and_transform(
+        images.read_tfrecord(tmp_path / "train.tfrecord"),
+        image_fn,
+        output_dir=tmp_path / "tft",
+        eval_df=images.read_tfrecord(tmp_path / "eval.tfrecord"),
+    )
     train_ref, eval_ref = _reference(pixels[:20]), _reference(pixels[20:])
     assert np.abs(np.stack(result.train["image_xf"]) - train_ref).max() < 0.01
     bright = train_ref.mean(axis=(1, 2, 3))
-    np.testing.assert_allclose(result.eval["brightness_z"],
-                               (eval_ref.mean(axis=(1, 2, 3)) - bright.mean()) / bright.std(), atol=0.02)
+    np.testing.assert_allclose(
+        result.eval["brightness_z"],
+        (eval_ref.mean(axis=(1, 2, 3)) - bright.mean()) / bright.std(),
+        atol=0.02,
+    )
     assert list(result.eval["label_xf"]) == list(labels[20:])
 
 

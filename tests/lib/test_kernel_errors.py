@@ -16,7 +16,9 @@ jupyter_client = pytest.importorskip("jupyter_client")
 def _start():
     from jupyter_client.manager import start_new_kernel
 
-    with pytest.MonkeyPatch.context() as patch:  # the kernel JupyterLab offers: registered in the tools env
+    with (
+        pytest.MonkeyPatch.context() as patch
+    ):  # the kernel JupyterLab offers: registered in the tools env
         patch.setenv("JUPYTER_PATH", str(project_root() / ".envs" / "tools" / "share" / "jupyter"))
         patch.delenv("MLEP_GRADED", raising=False)
         return start_new_kernel(kernel_name="mlep", startup_timeout=120)
@@ -48,15 +50,22 @@ def _run(client, code: str) -> tuple[str, list[dict]]:
     return reply["content"]["status"], errors
 
 
-def test_an_unattempted_exercise_says_so_and_a_failed_test_shows_its_message_without_grader_frames(kernel):
+def test_an_unattempted_exercise_says_so_and_a_failed_test_shows_its_message_without_grader_frames(
+    kernel,
+):
     _run(kernel, "def summarize(stats):\n    # YOUR CODE HERE\n    raise NotImplementedError()\n")
     status, [error] = _run(kernel, "summarize(None)")
-    assert status == "error" and error["ename"] == "NotImplementedError"  # still fails, still scores 0
+    assert (
+        status == "error" and error["ename"] == "NotImplementedError"
+    )  # still fails, still scores 0
     [line] = error["traceback"]
     assert "not attempted yet: summarize() still raises NotImplementedError" in line
 
-    status, [error] = _run(kernel, "from mlep.grading import expect\n"
-                                   "expect.instance([], dict, 'Exercise 2', what='summarize(stats)')")
+    status, [error] = _run(
+        kernel,
+        "from mlep.grading import expect\n"
+        "expect.instance([], dict, 'Exercise 2', what='summarize(stats)')",
+    )
     assert status == "error" and error["ename"] == "ExerciseFailure"
     [line] = error["traceback"]
     assert "ExerciseFailure: Exercise 2: summarize(stats) should be a dict" in line
@@ -85,8 +94,13 @@ def _stdout(client, code: str) -> str:
 def test_scratch_folders_a_lab_makes_are_removed_at_shutdown_and_a_killed_kernels_next_time():
     manager, client = _start()
     try:
-        folder = Path(_stdout(client, "import tempfile\nd = tempfile.mkdtemp(prefix='c4w1-')\n"
-                                      "open(d + '/x', 'w').write('x')\nprint(d)").strip())
+        folder = Path(
+            _stdout(
+                client,
+                "import tempfile\nd = tempfile.mkdtemp(prefix='c4w1-')\n"
+                "open(d + '/x', 'w').write('x')\nprint(d)",
+            ).strip()
+        )
         assert folder.is_dir() and folder.parent.name.startswith("mlep-kernel-")
         kernel_dir = folder.parent
     finally:

@@ -43,7 +43,9 @@ def test_incidents_happen_where_they_were_planted():
 
 
 def test_history_drops_accuracy_and_has_no_labels_at_weekends():
-    history = synthetic.monitoring_history(1, baseline=0.9, drop_day=50, drift_day=40, glitch_day=80)
+    history = synthetic.monitoring_history(
+        1, baseline=0.9, drop_day=50, drift_day=40, glitch_day=80
+    )
     weekend = history["day"] % 7 >= 5
     assert history["accuracy"][weekend].isna().all() and history["accuracy"][~weekend].notna().all()
     before = history["accuracy"][history["day"] < 50].mean()
@@ -55,8 +57,13 @@ def test_history_drops_accuracy_and_has_no_labels_at_weekends():
 def test_serving_log_plants_each_incident_in_its_hour():
     from mlep.deployment.rollout import ThresholdModel
 
-    log = synthetic.serving_log(ThresholdModel(), hours=4, per_hour=300,
-                                incidents={0: "slow", 1: "tail", 2: "missing", 3: "stuck"}, seed=5)
+    log = synthetic.serving_log(
+        ThresholdModel(),
+        hours=4,
+        per_hour=300,
+        incidents={0: "slow", 1: "tail", 2: "missing", 3: "stuck"},
+        seed=5,
+    )
     by_hour = log.groupby("hour")
     assert by_hour["latency_ms"].median()[0] > 200 > by_hour["latency_ms"].median()[1]
     assert by_hour["latency_ms"].quantile(0.95)[1] > 150
@@ -95,21 +102,27 @@ def test_the_linear_model_is_the_stream_truth_without_noise():
     assert rollout.LinearModel().confidence(batch).mean() == pytest.approx(right.mean(), abs=0.02)
 
 
-@pytest.mark.parametrize("make", [
-    lambda: synthetic.prediction_requests(pd.DataFrame({"a": [1]}), [0.5], seed=None),
-    lambda: synthetic.incident_events(None),
-    lambda: synthetic.monitoring_history(None),
-    lambda: synthetic.serving_log(lambda batch: batch[:, 0] > 0, seed=None),
-])
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda: synthetic.prediction_requests(pd.DataFrame({"a": [1]}), [0.5], seed=None),
+        lambda: synthetic.incident_events(None),
+        lambda: synthetic.monitoring_history(None),
+        lambda: synthetic.serving_log(lambda batch: batch[:, 0] > 0, seed=None),
+    ],
+)
 def test_every_generator_refuses_an_unseeded_run(make):
     with pytest.raises(TypeError, match="seed must be an integer"):
         make()
 
 
-@pytest.mark.parametrize(("options", "message"), [
-    ({"noise": 0}, "noise must be"),
-    ({"weights": ("a", "b")}, "weights"),
-])
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"noise": 0}, "noise must be"),
+        ({"weights": ("a", "b")}, "weights"),
+    ],
+)
 def test_the_linear_model_refuses_settings_it_cannot_use(options, message):
     from mlep.deployment import rollout
 

@@ -25,8 +25,9 @@ def compiled(tmp_path_factory):
     P.sample_data(base / "data", rows=200, seed=0)
     config = P.eval_config("readmitted", 0.55)
     components = P.reference_components(base / "data", MODULE, base / "serving", config)
-    path = K.compile_pipeline(components, base / "out", image="registry.local/mlep:1.16",
-                              pipeline_root="gs://bucket/root")
+    path = K.compile_pipeline(
+        components, base / "out", image="registry.local/mlep:1.16", pipeline_root="gs://bucket/root"
+    )
     return base, components, path
 
 
@@ -42,7 +43,8 @@ def test_the_compiled_file_is_a_valid_pipeline_job(compiled):
     assert job.runtime_config.gcs_output_directory == "gs://bucket/root"
     # every task's executor is a container of the given image, and the deployment spec is valid
     deployment = json_format.ParseDict(
-        json_format.MessageToDict(spec.deployment_spec), pipeline_spec_pb2.PipelineDeploymentConfig()
+        json_format.MessageToDict(spec.deployment_spec),
+        pipeline_spec_pb2.PipelineDeploymentConfig(),
     )
     images = {e.container.image for e in deployment.executors.values() if e.HasField("container")}
     assert images == {"registry.local/mlep:1.16"}
@@ -62,7 +64,10 @@ def test_tasks_and_dependencies_follow_the_wiring(compiled):
     assert tuple(inputs.loc[("Trainer", "examples")]) == ("Transform", "transformed_examples")
     assert tuple(inputs.loc[("Trainer", "transform_graph")]) == ("Transform", "transform_graph")
     assert tuple(inputs.loc[("Pusher", "model_blessing")]) == ("Evaluator", "blessing")
-    assert tuple(inputs.loc[("Evaluator", "baseline_model")]) == (f"{RESOLVER}-model-resolver", "model")
+    assert tuple(inputs.loc[("Evaluator", "baseline_model")]) == (
+        f"{RESOLVER}-model-resolver",
+        "model",
+    )
 
 
 def test_the_local_wiring_table_matches_the_compiled_tasks(compiled):
@@ -71,8 +76,11 @@ def test_the_local_wiring_table_matches_the_compiled_tasks(compiled):
     local = local[(local["input"] != "(after)") & (local["from"] != "")]
     compiled_inputs = K.task_inputs(path)
     ours = {(r.id, r.input, r.output) for r in local.itertuples()}
-    theirs = {(r.task, r.input, r.output) for r in compiled_inputs.itertuples()
-              if not r.task.startswith(RESOLVER)}
+    theirs = {
+        (r.task, r.input, r.output)
+        for r in compiled_inputs.itertuples()
+        if not r.task.startswith(RESOLVER)
+    }
     assert ours == theirs
 
 
@@ -83,14 +91,22 @@ def test_a_wrong_wiring_shows_in_the_compiled_spec(compiled, tmp_path):
     example_gen = tfx.components.CsvExampleGen(input_base=str(base / "data"))
     statistics_gen = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
     schema_gen = tfx.components.SchemaGen(statistics=statistics_gen.outputs["statistics"])
-    transform = tfx.components.Transform(examples=example_gen.outputs["examples"],
-                                         schema=schema_gen.outputs["schema"],
-                                         preprocessing_fn=f"{MODULE}.preprocessing_fn")
+    transform = tfx.components.Transform(
+        examples=example_gen.outputs["examples"],
+        schema=schema_gen.outputs["schema"],
+        preprocessing_fn=f"{MODULE}.preprocessing_fn",
+    )
     trainer = tfx.components.Trainer(  # raw examples instead of the transformed ones
-        run_fn=f"{MODULE}.run_fn", examples=example_gen.outputs["examples"],
-        transform_graph=transform.outputs["transform_graph"], schema=schema_gen.outputs["schema"],
-        train_args=tfx.proto.TrainArgs(splits=["train"]), eval_args=tfx.proto.EvalArgs(splits=["eval"]))
-    path = K.compile_pipeline([example_gen, statistics_gen, schema_gen, transform, trainer], tmp_path)
+        run_fn=f"{MODULE}.run_fn",
+        examples=example_gen.outputs["examples"],
+        transform_graph=transform.outputs["transform_graph"],
+        schema=schema_gen.outputs["schema"],
+        train_args=tfx.proto.TrainArgs(splits=["train"]),
+        eval_args=tfx.proto.EvalArgs(splits=["eval"]),
+    )
+    path = K.compile_pipeline(
+        [example_gen, statistics_gen, schema_gen, transform, trainer], tmp_path
+    )
     inputs = K.task_inputs(path).set_index(["task", "input"])
     assert tuple(inputs.loc[("Trainer", "examples")]) == ("CsvExampleGen", "examples")
 
@@ -98,7 +114,9 @@ def test_a_wrong_wiring_shows_in_the_compiled_spec(compiled, tmp_path):
 def test_a_malformed_file_is_refused(tmp_path, compiled):
     _, _, path = compiled
     data = json.loads(path.read_text())
-    data["pipelineSpec"]["root"]["dag"]["tasks"]["Trainer"]["dependsOn"] = ["Transform"]  # not a field
+    data["pipelineSpec"]["root"]["dag"]["tasks"]["Trainer"]["dependsOn"] = [
+        "Transform"
+    ]  # not a field
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data))
     K.load_pipeline_job(bad)  # the PipelineJob holds its spec as a free-form Struct...
@@ -118,8 +136,10 @@ def test_bad_arguments(tmp_path):
     with pytest.raises(TypeError, match="components must be a list"):
         P.wiring("Trainer")
     with pytest.raises(ValueError, match="exactly one Pusher"):
-        P.run_components(P.reference_components(tmp_path, MODULE, tmp_path, P.eval_config("y", 0.5))[:-1],
-                         pipeline_root=tmp_path)
+        P.run_components(
+            P.reference_components(tmp_path, MODULE, tmp_path, P.eval_config("y", 0.5))[:-1],
+            pipeline_root=tmp_path,
+        )
 
 
 def test_run_components_needs_a_pusher_into_a_folder(tmp_path):
@@ -127,9 +147,11 @@ def test_run_components_needs_a_pusher_into_a_folder(tmp_path):
 
     parts = P.reference_components(tmp_path, MODULE, tmp_path / "serving", P.eval_config("y", 0.5))
     trainer, evaluator = parts[6], parts[8]
-    to_nowhere = tfx.components.Pusher(model=trainer.outputs["model"],
-                                       model_blessing=evaluator.outputs["blessing"],
-                                       push_destination=tfx.proto.PushDestination())  # no folder
+    to_nowhere = tfx.components.Pusher(
+        model=trainer.outputs["model"],
+        model_blessing=evaluator.outputs["blessing"],
+        push_destination=tfx.proto.PushDestination(),
+    )  # no folder
     with pytest.raises(ValueError, match="the Pusher must push to a folder"):
         P.run_components([*parts[:-1], to_nowhere], pipeline_root=tmp_path / "root")
     assert not (tmp_path / "root").exists()  # refused before anything ran
@@ -139,6 +161,8 @@ def test_every_entry_point_refuses_what_is_not_a_tfx_component(tmp_path):
     # compile_pipeline, run_components and wiring share one check (component_list)
     for call in (lambda c: K.compile_pipeline(c, tmp_path), P.wiring,
                  lambda c: P.run_components(c, pipeline_root=tmp_path / "root")):  # fmt: skip
-        with pytest.raises(TypeError, match="components must hold TFX components, but got 'Trainer'"):
+        with pytest.raises(
+            TypeError, match="components must hold TFX components, but got 'Trainer'"
+        ):
             call(["Trainer"])
     assert not (tmp_path / "root").exists()

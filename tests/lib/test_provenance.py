@@ -6,9 +6,15 @@ from mlep.data.provenance import ProvenanceLog, fingerprint
 
 def _pipeline(raw, *, min_age):
     log = ProvenanceLog()
-    clean = log.record("clean", lambda df, min_age: df[df["age"] >= min_age], inputs={"raw": raw},
-                       params={"min_age": min_age})
-    log.record("split", lambda df: {"train": df.iloc[::2], "test": df.iloc[1::2]}, inputs={"clean": clean})
+    clean = log.record(
+        "clean",
+        lambda df, min_age: df[df["age"] >= min_age],
+        inputs={"raw": raw},
+        params={"min_age": min_age},
+    )
+    log.record(
+        "split", lambda df: {"train": df.iloc[::2], "test": df.iloc[1::2]}, inputs={"clean": clean}
+    )
     return log
 
 
@@ -26,11 +32,15 @@ def test_same_inputs_and_params_replicate_exactly(tmp_path):
 
 def test_a_changed_parameter_or_input_is_traced_to_its_step():
     assert _pipeline(RAW, min_age=18).differences(_pipeline(RAW, min_age=40)) == [
-        "step 'clean': params differ", "step 'clean': outputs differ",
-        "step 'split': inputs differ", "step 'split': outputs differ",
+        "step 'clean': params differ",
+        "step 'clean': outputs differ",
+        "step 'split': inputs differ",
+        "step 'split': outputs differ",
     ]
     edited = RAW.assign(y=[0, 1, 0, 1, 0])
-    assert "step 'clean': inputs differ" in _pipeline(RAW, min_age=18).differences(_pipeline(edited, min_age=18))
+    assert "step 'clean': inputs differ" in _pipeline(RAW, min_age=18).differences(
+        _pipeline(edited, min_age=18)
+    )
 
 
 def test_bad_use_is_explained(tmp_path):
@@ -45,7 +55,7 @@ def test_bad_use_is_explained(tmp_path):
     with pytest.raises(ValueError, match="already recorded"):
         log.record("z", lambda df: df, inputs={"raw": RAW})
     bad = tmp_path / "bad.json"
-    bad.write_text("[{\"name\": 1}]")
+    bad.write_text('[{"name": 1}]')
     with pytest.raises(ValueError, match="not a provenance log"):
         ProvenanceLog.load(bad)
     assert fingerprint(bad) == fingerprint(bad.read_bytes())

@@ -8,11 +8,27 @@ import pytest
 
 from conftest import ROOT, tool
 
+LINTED = ("lib", "tests", "tools", "autograder")
+
 
 def test_ruff_finds_nothing():
-    run = subprocess.run([tool("ruff"), "check", "lib", "tests", "autograder"], cwd=ROOT,
-                         capture_output=True, text=True)
+    run = subprocess.run(
+        [tool("ruff"), "check", *LINTED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert run.returncode == 0, run.stdout
+
+
+def test_the_code_is_formatted_as_ruff_format_writes_it():
+    run = subprocess.run(
+        [tool("ruff"), "format", "--check", *LINTED],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, f"run `ruff format {' '.join(LINTED)}`:\n{run.stdout}"
 
 
 GROUPED = """
@@ -44,9 +60,26 @@ def test_xdist_groups_keep_each_lab_on_one_worker(tmp_path):
     logs = tmp_path / "logs"
     logs.mkdir()
     run = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-n", "2", "--dist", "loadgroup", "-p", "no:cacheprovider",
-         "-o", "addopts=", str(tmp_path / "test_grouped.py")],
-        capture_output=True, text=True, env={**_without_addopts(), "GROUP_LOG": str(logs)}, cwd=tmp_path, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-n",
+            "2",
+            "--dist",
+            "loadgroup",
+            "-p",
+            "no:cacheprovider",
+            "-o",
+            "addopts=",
+            str(tmp_path / "test_grouped.py"),
+        ],
+        capture_output=True,
+        text=True,
+        env={**_without_addopts(), "GROUP_LOG": str(logs)},
+        cwd=tmp_path,
+        timeout=300,
     )
     assert run.returncode == 0, run.stdout + run.stderr
     workers = {log.name: set(log.read_text().split()) for log in logs.iterdir()}

@@ -6,8 +6,14 @@ import pytest
 
 from mlep import kernel, runtime
 
-LIGHT_MODULES = ["mlep", "mlep.data.datasets", "mlep.data.validation", "mlep.grading.expect",
-                 "mlep.grading.notebooks", "mlep.cli"]
+LIGHT_MODULES = [
+    "mlep",
+    "mlep.data.datasets",
+    "mlep.data.validation",
+    "mlep.grading.expect",
+    "mlep.grading.notebooks",
+    "mlep.cli",
+]
 
 
 def test_import_mlep_pulls_in_no_heavy_framework():

@@ -20,7 +20,10 @@ from mlep.deployment import serving as S
 
 X, Y = load_wine(return_X_y=True)
 NAMES = [n.replace("/", "_") for n in load_wine().feature_names]
-FEATURES = {name: S.Feature(float, ge=0, le=float(np.ceil(X[:, i].max() * 1.5))) for i, name in enumerate(NAMES)}
+FEATURES = {
+    name: S.Feature(float, ge=0, le=float(np.ceil(X[:, i].max() * 1.5)))
+    for i, name in enumerate(NAMES)
+}
 
 
 class Counting:
@@ -56,7 +59,9 @@ def test_one_example_is_answered_with_the_models_prediction(client, model):
         assert reply.json() == {"prediction": int(model.model.predict(X[i : i + 1])[0])}
     # a field order different from the schema's: columns still go in the schema's order
     shuffled = dict(reversed(list(_example(150).items())))
-    assert client.post("/predict", json=shuffled).json()["prediction"] == int(model.model.predict(X[150:151])[0])
+    assert client.post("/predict", json=shuffled).json()["prediction"] == int(
+        model.model.predict(X[150:151])[0]
+    )
 
 
 def test_a_batch_is_one_model_call_answered_in_order(client, model):
@@ -72,16 +77,19 @@ def test_health_names_the_model_and_its_features(client):
     assert client.get("/health").json() == {"status": "ok", "model": "wine", "features": NAMES}
 
 
-@pytest.mark.parametrize(("change", "field", "words"), [
-    ({"alcohol": -1.0}, "alcohol", "greater than or equal to 0"),
-    ({"proline": 1e6}, "proline", "less than or equal to"),
-    ({"hue": "1.04"}, "hue", "valid number"),
-    ({"hue": True}, "hue", "valid number"),
-    ({"hue": None}, "hue", "valid number"),
-    ({"hue": float("nan")}, "hue", "finite number"),
-    ({"hue": float("-inf")}, "hue", "finite number"),
-    ({"colour": 3.0}, "colour", "Extra inputs are not permitted"),
-])
+@pytest.mark.parametrize(
+    ("change", "field", "words"),
+    [
+        ({"alcohol": -1.0}, "alcohol", "greater than or equal to 0"),
+        ({"proline": 1e6}, "proline", "less than or equal to"),
+        ({"hue": "1.04"}, "hue", "valid number"),
+        ({"hue": True}, "hue", "valid number"),
+        ({"hue": None}, "hue", "valid number"),
+        ({"hue": float("nan")}, "hue", "finite number"),
+        ({"hue": float("-inf")}, "hue", "finite number"),
+        ({"colour": 3.0}, "colour", "Extra inputs are not permitted"),
+    ],
+)
 def test_a_bad_field_is_a_422_that_names_it(client, model, change, field, words):
     model.calls.clear()
     # json.dumps writes NaN and -Infinity (as Python's json.loads, and so Starlette, reads them)
@@ -99,7 +107,9 @@ def test_a_missing_field_and_a_bad_body_are_422(client):
     del example["magnesium"]
     reply = client.post("/predict", json=example)
     assert reply.status_code == 422 and reply.json()["error"] == "magnesium: Field required"
-    reply = client.post("/predict", content=b"{not json", headers={"content-type": "application/json"})
+    reply = client.post(
+        "/predict", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert reply.status_code == 422 and "JSON" in reply.json()["error"]
 
 
@@ -127,12 +137,17 @@ def test_the_openapi_schema_publishes_the_ranges(client):
 
 
 def test_int_features_reject_fractions_and_labels_name_the_class():
-    app = S.make_app(lambda rows: (rows[:, 0] > 2).astype(int), {"rooms": S.Feature(int, ge=1, le=20)},
-                     name="houses", labels=["small", "large"])
+    app = S.make_app(
+        lambda rows: (rows[:, 0] > 2).astype(int),
+        {"rooms": S.Feature(int, ge=1, le=20)},
+        name="houses",
+        labels=["small", "large"],
+    )
     client = S.client_for(app)
     assert client.post("/predict", json={"rooms": 3}).json() == {"prediction": "large"}
-    assert client.post("/predict/batch", json={"instances": [{"rooms": 1}, {"rooms": 5}]}).json() == {
-        "predictions": ["small", "large"]}
+    assert client.post(
+        "/predict/batch", json={"instances": [{"rooms": 1}, {"rooms": 5}]}
+    ).json() == {"predictions": ["small", "large"]}
     reply = client.post("/predict", json={"rooms": 2.5})
     assert reply.status_code == 422 and reply.json()["error"].startswith("rooms: ")
 
@@ -143,7 +158,10 @@ def test_a_hand_written_pydantic_model_is_a_schema():
         petal_width: float = Field(ge=0, le=5)
 
     client = S.client_for(S.make_app(lambda rows: rows[:, 0] * rows[:, 1], Flower, name="area"))
-    assert math.isclose(client.post("/predict", json={"petal_length": 4, "petal_width": 1.5}).json()["prediction"], 6)
+    assert math.isclose(
+        client.post("/predict", json={"petal_length": 4, "petal_width": 1.5}).json()["prediction"],
+        6,
+    )
     reply = client.post("/predict", json={"petal_length": 4, "petal_width": 7})
     assert reply.status_code == 422 and reply.json()["error"].startswith("petal_width: ")
 
@@ -152,30 +170,46 @@ def test_a_model_answering_the_wrong_number_of_rows_is_an_error():
     client = S.client_for(S.make_app(lambda rows: np.zeros(len(rows) + 1), {"x": float}))
     with pytest.raises(S.PredictionError, match="one prediction per example"):
         client.post("/predict", json={"x": 1.0})
-    quiet = S.client_for(S.make_app(lambda rows: np.zeros(len(rows) + 1), {"x": float}), raise_server_exceptions=False)
+    quiet = S.client_for(
+        S.make_app(lambda rows: np.zeros(len(rows) + 1), {"x": float}),
+        raise_server_exceptions=False,
+    )
     assert quiet.post("/predict", json={"x": 1.0}).status_code == 500
 
 
 def test_labels_refuse_a_prediction_that_is_not_a_class_index():
     for answer in (3, 0.7, -1):
-        app = S.make_app(lambda rows, a=answer: np.full(len(rows), a), {"x": float}, labels=["no", "yes"])
+        app = S.make_app(
+            lambda rows, a=answer: np.full(len(rows), a), {"x": float}, labels=["no", "yes"]
+        )
         with pytest.raises(S.PredictionError, match="labels name 2 classes"):
             S.client_for(app).post("/predict", json={"x": 1.0})
     app = S.make_app(lambda rows: np.ones(len(rows)), {"x": float}, labels=["no", "yes"])
     assert S.client_for(app).post("/predict", json={"x": 1.0}).json() == {"prediction": "yes"}
 
 
-@pytest.mark.parametrize(("call", "error", "words"), [
-    (lambda: S.Feature(str), TypeError, "dtype must be float or int"),
-    (lambda: S.Feature(float, ge=5, le=1), ValueError, "ge must be at most le"),
-    (lambda: S.Feature(float, ge="0"), TypeError, "ge must be a number"),
-    (lambda: S.feature_model("Wine", {}), ValueError, "features must be a non-empty mapping"),
-    (lambda: S.feature_model("Wine", {"od280/od315": float}), ValueError, "Python identifiers"),
-    (lambda: S.feature_model("Wine", {"a": "float"}), TypeError, r"features\['a'\] must be a Feature"),
-    (lambda: S.make_app(object(), {"a": float}), TypeError, "model must have a predict method"),
-    (lambda: S.make_app(len, [("a", float)]), TypeError, "schema must be a pydantic BaseModel"),
-    (lambda: S.make_app(len, {"a": float}, max_batch_size=0), ValueError, "max_batch_size must be"),
-])
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: S.Feature(str), TypeError, "dtype must be float or int"),
+        (lambda: S.Feature(float, ge=5, le=1), ValueError, "ge must be at most le"),
+        (lambda: S.Feature(float, ge="0"), TypeError, "ge must be a number"),
+        (lambda: S.feature_model("Wine", {}), ValueError, "features must be a non-empty mapping"),
+        (lambda: S.feature_model("Wine", {"od280/od315": float}), ValueError, "Python identifiers"),
+        (
+            lambda: S.feature_model("Wine", {"a": "float"}),
+            TypeError,
+            r"features\['a'\] must be a Feature",
+        ),
+        (lambda: S.make_app(object(), {"a": float}), TypeError, "model must have a predict method"),
+        (lambda: S.make_app(len, [("a", float)]), TypeError, "schema must be a pydantic BaseModel"),
+        (
+            lambda: S.make_app(len, {"a": float}, max_batch_size=0),
+            ValueError,
+            "max_batch_size must be",
+        ),
+    ],
+)
 def test_bad_arguments_say_what_to_change(call, error, words):
     with pytest.raises(error, match=words):
         call()
@@ -188,8 +222,11 @@ def test_the_app_answers_over_real_http_on_loopback(model):
         assert running.url.startswith("http://127.0.0.1:")
         with httpx.Client(base_url=running.url, timeout=30) as http:
             assert http.get("/health").json()["status"] == "ok"
-            reply = http.post("/predict", content=json.dumps(_example(100)),
-                              headers={"content-type": "application/json"})
+            reply = http.post(
+                "/predict",
+                content=json.dumps(_example(100)),
+                headers={"content-type": "application/json"},
+            )
             assert reply.json() == {"prediction": int(model.model.predict(X[100:101])[0])}
             bad = http.post("/predict", json={**_example(100), "ash": -3})
             assert bad.status_code == 422 and bad.json()["error"].startswith("ash: ")

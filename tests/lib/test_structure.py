@@ -117,7 +117,9 @@ def test_no_module_borrows_another_modules_private_names():
             if owner != name and not owner.startswith(name + "."):
                 found.add(f"{name}: {borrowed}")
     new = sorted(found - PRIVATE_IMPORT_RATCHET)
-    assert not new, f"private names used outside their module (make them public or move them): {new}"
+    assert not new, (
+        f"private names used outside their module (make them public or move them): {new}"
+    )
     gone = sorted(PRIVATE_IMPORT_RATCHET - found)
     assert not gone, f"remove {gone} from PRIVATE_IMPORT_RATCHET: they are fixed"
 

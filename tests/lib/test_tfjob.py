@@ -54,8 +54,10 @@ def test_tf_config_matches_the_operators_and_the_loopback_one():
     assert config == {
         "cluster": {
             "chief": ["readmission-train-chief-0.ml.svc:2222"],
-            "worker": ["readmission-train-worker-0.ml.svc:2222",
-                       "readmission-train-worker-1.ml.svc:2222"],
+            "worker": [
+                "readmission-train-worker-0.ml.svc:2222",
+                "readmission-train-worker-1.ml.svc:2222",
+            ],
         },
         "task": {"type": "worker", "index": 1},
         "environment": "cloud",
@@ -85,27 +87,62 @@ def _container(job):
         (lambda j: j.update(apiVersion="kubeflow.org/v1beta2"), "apiVersion"),
         (lambda j: j.update(kind="PyTorchJob"), "kind"),
         (lambda j: j["metadata"].update(name="Readmission_Train"), "metadata.name"),
-        (lambda j: j["metadata"].update(name="9lives"), "metadata.name"),  # DNS-1035: a letter first
+        (
+            lambda j: j["metadata"].update(name="9lives"),
+            "metadata.name",
+        ),  # DNS-1035: a letter first
         (lambda j: j["spec"].update(tfReplicaSpecs={}), "spec.tfReplicaSpecs"),
-        (lambda j: j["spec"]["tfReplicaSpecs"].update(worker=j["spec"]["tfReplicaSpecs"]["Worker"]),
-         "spec.tfReplicaSpecs"),  # replica types are case-sensitive
-        (lambda j: j["spec"]["tfReplicaSpecs"].update(
-            Chief=copy.deepcopy(j["spec"]["tfReplicaSpecs"]["Worker"]),
-            Master=copy.deepcopy(j["spec"]["tfReplicaSpecs"]["Worker"])), "spec.tfReplicaSpecs"),
-        (lambda j: j["spec"]["tfReplicaSpecs"]["Worker"].update(restartPolicy="Sometimes"),
-         "spec.tfReplicaSpecs.Worker.restartPolicy"),
-        (lambda j: j["spec"]["tfReplicaSpecs"]["Worker"].update(replicas=-1),
-         "spec.tfReplicaSpecs.Worker.replicas"),
-        (lambda j: j["spec"]["tfReplicaSpecs"]["Worker"].update(replicas="2"),
-         "spec.tfReplicaSpecs.Worker.replicas"),
-        (lambda j: _container(j).update(name="trainer"), "spec.tfReplicaSpecs.Worker.template.spec.containers"),
-        (lambda j: _container(j).update(image=""), "spec.tfReplicaSpecs.Worker.template.spec.containers.0.image"),
-        (lambda j: _container(j).pop("image"), "spec.tfReplicaSpecs.Worker.template.spec.containers.0"),
-        (lambda j: j["spec"]["tfReplicaSpecs"]["Worker"]["template"]["spec"].update(containers=[]),
-         "spec.tfReplicaSpecs.Worker.template.spec.containers"),
-        (lambda j: _container(j)["resources"]["limits"].update(memory="2 GB"),
-         "spec.tfReplicaSpecs.Worker.template.spec.containers.0.resources.limits.memory"),
-        (lambda j: j["spec"]["runPolicy"].update(cleanPodPolicy="Everything"), "spec.runPolicy.cleanPodPolicy"),
+        (
+            lambda j: j["spec"]["tfReplicaSpecs"].update(
+                worker=j["spec"]["tfReplicaSpecs"]["Worker"]
+            ),
+            "spec.tfReplicaSpecs",
+        ),  # replica types are case-sensitive
+        (
+            lambda j: j["spec"]["tfReplicaSpecs"].update(
+                Chief=copy.deepcopy(j["spec"]["tfReplicaSpecs"]["Worker"]),
+                Master=copy.deepcopy(j["spec"]["tfReplicaSpecs"]["Worker"]),
+            ),
+            "spec.tfReplicaSpecs",
+        ),
+        (
+            lambda j: j["spec"]["tfReplicaSpecs"]["Worker"].update(restartPolicy="Sometimes"),
+            "spec.tfReplicaSpecs.Worker.restartPolicy",
+        ),
+        (
+            lambda j: j["spec"]["tfReplicaSpecs"]["Worker"].update(replicas=-1),
+            "spec.tfReplicaSpecs.Worker.replicas",
+        ),
+        (
+            lambda j: j["spec"]["tfReplicaSpecs"]["Worker"].update(replicas="2"),
+            "spec.tfReplicaSpecs.Worker.replicas",
+        ),
+        (
+            lambda j: _container(j).update(name="trainer"),
+            "spec.tfReplicaSpecs.Worker.template.spec.containers",
+        ),
+        (
+            lambda j: _container(j).update(image=""),
+            "spec.tfReplicaSpecs.Worker.template.spec.containers.0.image",
+        ),
+        (
+            lambda j: _container(j).pop("image"),
+            "spec.tfReplicaSpecs.Worker.template.spec.containers.0",
+        ),
+        (
+            lambda j: j["spec"]["tfReplicaSpecs"]["Worker"]["template"]["spec"].update(
+                containers=[]
+            ),
+            "spec.tfReplicaSpecs.Worker.template.spec.containers",
+        ),
+        (
+            lambda j: _container(j)["resources"]["limits"].update(memory="2 GB"),
+            "spec.tfReplicaSpecs.Worker.template.spec.containers.0.resources.limits.memory",
+        ),
+        (
+            lambda j: j["spec"]["runPolicy"].update(cleanPodPolicy="Everything"),
+            "spec.runPolicy.cleanPodPolicy",
+        ),
         (lambda j: j["spec"].update(tfReplicaSpec={}), "spec"),  # a typo: an unknown field
     ],
 )
@@ -122,10 +159,25 @@ def test_the_operators_documented_example_is_accepted():
         "apiVersion": "kubeflow.org/v1",
         "kind": "TFJob",
         "metadata": {"name": "dist-mnist-for-e2e-test", "namespace": "kubeflow"},
-        "spec": {"tfReplicaSpecs": {
-            kind: {"replicas": n, "restartPolicy": "Never", "template": {"spec": {"containers": [
-                {"name": "tensorflow", "image": "kubeflow/tf-dist-mnist-test:latest"}]}}}
-            for kind, n in {"PS": 2, "Worker": 4}.items()}},
+        "spec": {
+            "tfReplicaSpecs": {
+                kind: {
+                    "replicas": n,
+                    "restartPolicy": "Never",
+                    "template": {
+                        "spec": {
+                            "containers": [
+                                {
+                                    "name": "tensorflow",
+                                    "image": "kubeflow/tf-dist-mnist-test:latest",
+                                }
+                            ]
+                        }
+                    },
+                }
+                for kind, n in {"PS": 2, "Worker": 4}.items()
+            }
+        },
     }
     assert J.validate_tfjob(job) is job
 
@@ -192,13 +244,18 @@ def test_the_operators_own_example_files_are_accepted(example):
     assert J.validate_tfjob(job) is job
     config = J.cluster_tf_config(job, "Worker", 1)
     name, namespace = job["metadata"]["name"], job["metadata"].get("namespace", "default")
-    assert config["cluster"] == {"worker": [f"{name}-worker-{i}.{namespace}.svc:2222" for i in (0, 1)]}
+    assert config["cluster"] == {
+        "worker": [f"{name}-worker-{i}.{namespace}.svc:2222" for i in (0, 1)]
+    }
 
 
 def test_tf_config_uses_each_replica_types_own_tfjob_port():
     job = _job(workers=2, ps=1)
     ps = job["spec"]["tfReplicaSpecs"]["PS"]["template"]["spec"]["containers"][0]
-    ps["ports"] = [{"name": "metrics", "containerPort": 9090}, {"name": "tfjob-port", "containerPort": 3333}]
+    ps["ports"] = [
+        {"name": "metrics", "containerPort": 9090},
+        {"name": "tfjob-port", "containerPort": 3333},
+    ]
     del _container(job)["ports"]  # no tfjob-port: the operator's default, 2222
     cluster = J.cluster_tf_config(job, "PS", 0)["cluster"]
     assert cluster["ps"] == ["readmission-train-ps-0.default.svc:3333"]

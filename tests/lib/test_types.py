@@ -26,7 +26,10 @@ def mypy_errors_per_file() -> Counter[str]:
     """Run mypy as configured in pyproject.toml; count its errors by file."""
     run = subprocess.run(
         [sys.executable, "-m", "mypy", "--no-error-summary"],
-        cwd=ROOT, capture_output=True, text=True, check=False,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     if run.returncode not in (0, 1):
         pytest.fail(f"mypy could not run:\n{run.stderr or run.stdout}")

@@ -13,7 +13,7 @@ import pytest
 from mlep.data import features as F
 from mlep.data import user_transform as U
 
-NOTEBOOK = '''
+NOTEBOOK = """
 SCALE = 2.0
 
 
@@ -22,7 +22,7 @@ def preprocessing_fn(inputs):
     return {"temp_z": tft.scale_to_z_score(inputs["temp"]) * SCALE / 2,
             "city_id": tft.compute_and_apply_vocabulary(inputs["city"], num_oov_buckets=1),
             "busy": tf.cast(volume > tft.mean(volume), tf.int64)}
-'''
+"""
 
 
 def _notebook_fn():
@@ -32,18 +32,25 @@ def _notebook_fn():
 
     namespace = {"__name__": "__lab__", "tf": tf, "tft": tft}
     # IPython keeps each cell's source in linecache, which is where inspect finds it
-    linecache.cache["<notebook cell 3>"] = (len(NOTEBOOK), None, NOTEBOOK.splitlines(True), "<notebook cell 3>")
+    linecache.cache["<notebook cell 3>"] = (
+        len(NOTEBOOK),
+        None,
+        NOTEBOOK.splitlines(True),
+        "<notebook cell 3>",
+    )
     exec(compile(NOTEBOOK, "<notebook cell 3>", "exec"), namespace)
     return namespace["preprocessing_fn"]
 
 
 def _frame(n=60, seed=0):
     rng = np.random.default_rng(seed)
-    return pd.DataFrame({
-        "temp": rng.normal(280, 8, n),
-        "city": rng.choice(["Oslo", "Lima", "Pune", "Kobe"], n, p=[0.4, 0.3, 0.2, 0.1]),
-        "volume": rng.integers(0, 5000, n),
-    })
+    return pd.DataFrame(
+        {
+            "temp": rng.normal(280, 8, n),
+            "city": rng.choice(["Oslo", "Lima", "Pune", "Kobe"], n, p=[0.4, 0.3, 0.2, 0.1]),
+            "volume": rng.integers(0, 5000, n),
+        }
+    )
 
 
 def test_is_function_tells_a_function_from_a_spec():
@@ -52,11 +59,14 @@ def test_is_function_tells_a_function_from_a_spec():
     assert not U.is_function("preprocessing_fn")
 
 
-@pytest.mark.parametrize("bad, message", [
-    (42, "must be a function preprocessing_fn(inputs)"),
-    (lambda: {}, "must take one argument"),
-    (lambda a, b: {}, "must take one argument"),
-])
+@pytest.mark.parametrize(
+    "bad, message",
+    [
+        (42, "must be a function preprocessing_fn(inputs)"),
+        (lambda: {}, "must take one argument"),
+        (lambda a, b: {}, "must take one argument"),
+    ],
+)
 def test_a_bad_function_is_refused_before_anything_runs(bad, message):
     with pytest.raises(F.FeatureError, match=message.replace("(", r"\(").replace(")", r"\)")):
         U.checked(bad)
@@ -68,7 +78,9 @@ def test_a_missing_column_and_a_bad_result_are_reported_in_the_learners_terms():
     inputs = {"temp": tf.constant([1.0, 2.0])}
     with pytest.raises(F.FeatureError, match=r"reads inputs\['tmp'\].*it has: temp"):
         U.checked(lambda inputs: {"x": inputs["tmp"]})(inputs)
-    with pytest.raises(F.FeatureError, match="must return a dict of output name → tensor, but returned list"):
+    with pytest.raises(
+        F.FeatureError, match="must return a dict of output name → tensor, but returned list"
+    ):
         U.checked(lambda inputs: [inputs["temp"]])(inputs)
     with pytest.raises(F.FeatureError, match="returned an empty dict"):
         U.checked(lambda inputs: {})(inputs)
@@ -95,8 +107,14 @@ def test_a_notebook_function_survives_pickling_with_its_constants():
     import tensorflow as tf
 
     namespace = {"__name__": "__lab__", "tf": tf}
-    exec(compile("OFFSET = 3.0\ndef fn(inputs):\n    return {'t': tf.add(inputs['temp'], OFFSET)}\n",
-                 "notebook[cell 4]", "exec"), namespace)
+    exec(
+        compile(
+            "OFFSET = 3.0\ndef fn(inputs):\n    return {'t': tf.add(inputs['temp'], OFFSET)}\n",
+            "notebook[cell 4]",
+            "exec",
+        ),
+        namespace,
+    )
     fn = pickle.loads(pickle.dumps(U.checked(namespace["fn"])))
     assert isinstance(fn, U.Checked)
     np.testing.assert_allclose(fn({"temp": tf.constant([1.0, 2.0])})["t"].numpy(), [4.0, 5.0])
@@ -130,10 +148,14 @@ def test_load_module_explains_what_is_wrong_with_a_module_file(tmp_path):
 def test_analyze_and_transform_runs_a_learners_function_against_numpy(tmp_path):
     train, eval_ = _frame(60, seed=0), _frame(20, seed=1)
     eval_.loc[[0, 1], "city"] = "Rome"  # never seen in training
-    result = F.analyze_and_transform(train, _notebook_fn(), output_dir=tmp_path / "tft", eval_df=eval_)
+    result = F.analyze_and_transform(
+        train, _notebook_fn(), output_dir=tmp_path / "tft", eval_df=eval_
+    )
     temp = train["temp"].to_numpy()
     np.testing.assert_allclose(result.train["temp_z"], (temp - temp.mean()) / temp.std(), atol=1e-4)
-    np.testing.assert_allclose(result.eval["temp_z"], (eval_["temp"] - temp.mean()) / temp.std(), atol=1e-4)
+    np.testing.assert_allclose(
+        result.eval["temp_z"], (eval_["temp"] - temp.mean()) / temp.std(), atol=1e-4
+    )
     counts = train["city"].value_counts()
     ranked = sorted(counts.index, key=lambda v: (counts[v], v), reverse=True)
     assert list(result.train["city_id"]) == [ranked.index(v) for v in train["city"]]
@@ -144,4 +166,6 @@ def test_analyze_and_transform_runs_a_learners_function_against_numpy(tmp_path):
     served = F.transform_for_serving(result.output_dir, eval_)
     np.testing.assert_allclose(served["temp_z"], result.eval["temp_z"], atol=1e-6)
     with pytest.raises(F.FeatureError, match=r"reads inputs\['nope'\]"):
-        F.analyze_and_transform(train, lambda inputs: {"x": inputs["nope"]}, output_dir=tmp_path / "bad")
+        F.analyze_and_transform(
+            train, lambda inputs: {"x": inputs["nope"]}, output_dir=tmp_path / "bad"
+        )

@@ -26,12 +26,17 @@ def course(tmp_path) -> Path:
 
 
 def _answer(notebook: dict, grade_id: str) -> dict:
-    return next(c for c in notebook["cells"] if notebooks.nbgrader_meta(c).get("grade_id") == grade_id)
+    return next(
+        c for c in notebook["cells"] if notebooks.nbgrader_meta(c).get("grade_id") == grade_id
+    )
 
 
 def test_first_copy_is_the_released_lab_and_is_not_made_twice(course):
     assert workspace.ensure_copies(course) == [course / "work" / LAB]
-    assert workspace.work_notebook(LAB, course).read_bytes() == notebooks.released_notebook(LAB, course).read_bytes()
+    assert (
+        workspace.work_notebook(LAB, course).read_bytes()
+        == notebooks.released_notebook(LAB, course).read_bytes()
+    )
     workspace.work_notebook(LAB, course).write_text("{}", encoding="utf-8")
     assert workspace.ensure_copies(course) == []
     assert workspace.work_notebook(LAB, course).read_text(encoding="utf-8") == "{}"
@@ -42,12 +47,16 @@ def test_update_carries_answers_into_a_changed_release_and_keeps_the_old_copy(co
     mine = notebooks.read(workspace.work_notebook(LAB, course))
     _answer(mine, "ex2_summarize")["source"] = "def summarize(stats):\n    return {'mine': 1}\n"
     _answer(mine, "ex2_summarize")["outputs"] = []
-    mine["cells"].append({"cell_type": "markdown", "id": "scratch", "metadata": {}, "source": "my note"})
+    mine["cells"].append(
+        {"cell_type": "markdown", "id": "scratch", "metadata": {}, "source": "my note"}
+    )
     workspace.work_notebook(LAB, course).write_text(json.dumps(mine), encoding="utf-8")
     released = notebooks.read(notebooks.released_notebook(LAB, course))
     intro = released["cells"][0]
     intro["source"] = notebooks.source(intro) + "\n\nA new paragraph of the release."
-    del _answer(released, "ex1_compute_statistics")["metadata"]["nbgrader"]["grade_id"]  # matched by cell id
+    del _answer(released, "ex1_compute_statistics")["metadata"]["nbgrader"][
+        "grade_id"
+    ]  # matched by cell id
     notebooks.released_notebook(LAB, course).write_text(json.dumps(released), encoding="utf-8")
 
     done = workspace.update(LAB, course, stamp="20260101-000000")
@@ -80,8 +89,11 @@ def test_update_without_a_copy_makes_one_and_names_unknown_labs(course):
 
 
 def test_work_folder_is_ignored_by_git():
-    run = subprocess.run(["git", "check-ignore", "-q", "work/c2w1_data_validation/x.ipynb"],
-                         cwd=project_root(), capture_output=True)
+    run = subprocess.run(
+        ["git", "check-ignore", "-q", "work/c2w1_data_validation/x.ipynb"],
+        cwd=project_root(),
+        capture_output=True,
+    )
     assert run.returncode == 0
 
 
@@ -95,9 +107,13 @@ def test_source_cells_have_ids_and_test_cells_let_run_all_go_on(lab):
     assert all(c.get("id") for c in cells), f"solutions/{lab}: give every cell a stable id"
     ids = [c["id"] for c in cells]
     assert len(ids) == len(set(ids)), f"solutions/{lab}: duplicate cell ids"
-    untagged = [notebooks.nbgrader_meta(c)["grade_id"] for c in cells
-                if c["cell_type"] == "code" and notebooks.nbgrader_meta(c).get("grade")
-                and "raises-exception" not in c["metadata"].get("tags", [])]
+    untagged = [
+        notebooks.nbgrader_meta(c)["grade_id"]
+        for c in cells
+        if c["cell_type"] == "code"
+        and notebooks.nbgrader_meta(c).get("grade")
+        and "raises-exception" not in c["metadata"].get("tags", [])
+    ]
     assert untagged == [], f"solutions/{lab}: tag these test cells raises-exception: {untagged}"
 
 
@@ -106,9 +122,13 @@ def test_released_lab_runs_to_the_end_and_links_its_reading_on_the_course_site(l
     """Run All in JupyterLab goes past failing test cells (raises-exception); the reading link
     leaves JupyterLab's root for the site `make start` serves, and names a reading that exists."""
     notebook = notebooks.read(notebooks.released_notebook(lab))
-    untagged = [notebooks.nbgrader_meta(c)["grade_id"] for c in notebook["cells"]
-                if notebooks.nbgrader_meta(c).get("grade") and c["cell_type"] == "code"
-                and "raises-exception" not in c["metadata"].get("tags", [])]
+    untagged = [
+        notebooks.nbgrader_meta(c)["grade_id"]
+        for c in notebook["cells"]
+        if notebooks.nbgrader_meta(c).get("grade")
+        and c["cell_type"] == "code"
+        and "raises-exception" not in c["metadata"].get("tags", [])
+    ]
     assert untagged == []
     text = "\n".join(notebooks.source(c) for c in notebook["cells"] if c["cell_type"] == "markdown")
     assert "../../course/" not in text

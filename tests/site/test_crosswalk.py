@@ -54,7 +54,9 @@ def _target_problem(target: str, anchor: str | None) -> str | None:
     if target.startswith("reference/mlep/"):
         module = target.removeprefix("reference/").removesuffix(".md")
         module = module.removesuffix("/index")
-        found = (REPO / "lib" / f"{module}.py").is_file() or (REPO / "lib" / module / "__init__.py").is_file()
+        found = (REPO / "lib" / f"{module}.py").is_file() or (
+            REPO / "lib" / module / "__init__.py"
+        ).is_file()
         return None if found else f"{target}: no module lib/{module}(.py|/__init__.py)"
     path = DOCS / target
     if not path.exists():
@@ -88,7 +90,12 @@ def test_counts_at_the_top_match_the_rows():
     assert found, "the page should start with **Counts: F full · P partial · N none** (of 46 labs)"
     full, partial, none, total = map(int, found.groups())
     counted = Counter(row[3] for row in _rows())
-    assert (full, partial, none, total) == (counted["full"], counted["partial"], counted["none"], len(_rows()))
+    assert (full, partial, none, total) == (
+        counted["full"],
+        counted["partial"],
+        counted["none"],
+        len(_rows()),
+    )
 
 
 def test_every_counterpart_link_resolves():
@@ -111,7 +118,11 @@ def test_named_lab_sections_exist(number):
         link = LINK.fullmatch(piece)
         if link:
             target = link.group(1)
-            lab = REPO / "solutions" / Path(target).parent.name / Path(target).name if target.startswith("labs/") else None
+            lab = (
+                REPO / "solutions" / Path(target).parent.name / Path(target).name
+                if target.startswith("labs/")
+                else None
+            )
             continue
         for section in re.findall(r"«([^»]+)»", piece):
             if lab is None:
@@ -122,4 +133,6 @@ def test_named_lab_sections_exist(number):
 
 
 def test_page_is_in_the_site_nav():
-    assert re.search(r"^\s+- .+: crosswalk\.md$", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.M)
+    assert re.search(
+        r"^\s+- .+: crosswalk\.md$", (REPO / "mkdocs.yml").read_text(encoding="utf-8"), re.M
+    )

@@ -66,7 +66,9 @@ def course(tmp_path) -> Path:
     """A course folder with every lab's source and released notebook (no work/ yet)."""
     root = tmp_path / "course"
     for part in ("solutions", "labs"):
-        shutil.copytree(REPO / part, root / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+        shutil.copytree(
+            REPO / part, root / part, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+        )
     return root
 
 
@@ -91,14 +93,26 @@ def jupyterlab(course, tmp_path):
     """``mlep start --no-site --root <course>``: yield (its printed URL, its output so far)."""
     if not MLEP.is_file():
         pytest.skip(f"{MLEP} not found: run `make setup` (tools environment)")
-    home = tmp_path / "jupyter"  # no settings or config of this machine's user (workspaces: the course's .cache)
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(home / "config"), JUPYTERLAB_SETTINGS_DIR=str(home / "settings"))
+    home = (
+        tmp_path / "jupyter"
+    )  # no settings or config of this machine's user (workspaces: the course's .cache)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(home / "config"),
+        JUPYTERLAB_SETTINGS_DIR=str(home / "settings"),
+    )
     process = subprocess.Popen(
         [MLEP, "start", "--no-site", "--root", str(course), "--lab-port", str(_free_port())],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env, start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env=env,
+        start_new_session=True,
     )
     lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout], daemon=True).start()
+    threading.Thread(
+        target=lambda: [lines.put(line) for line in process.stdout], daemon=True
+    ).start()
     try:
         seen, deadline = "", time.monotonic() + START_TIMEOUT_S
         while "JupyterLab:   http" not in seen:
@@ -106,12 +120,16 @@ def jupyterlab(course, tmp_path):
                 seen += lines.get(timeout=max(1, deadline - time.monotonic()))
             except queue.Empty:
                 log = course / ".cache" / "mlep-start" / "jupyterlab.log"
-                pytest.fail(f"JupyterLab did not answer in {START_TIMEOUT_S} s:\n{seen}\n"
-                            f"{log.read_text(errors='replace') if log.exists() else ''}")
+                pytest.fail(
+                    f"JupyterLab did not answer in {START_TIMEOUT_S} s:\n{seen}\n"
+                    f"{log.read_text(errors='replace') if log.exists() else ''}"
+                )
         yield re.search(r"JupyterLab:   (http://127\.0\.0\.1:\d+/lab\?token=\w+)", seen)[1], seen
     finally:
         try:
-            os.killpg(process.pid, signal.SIGINT)  # what Ctrl-C does: stops JupyterLab and its kernels
+            os.killpg(
+                process.pid, signal.SIGINT
+            )  # what Ctrl-C does: stops JupyterLab and its kernels
             process.communicate(timeout=90)
         except (subprocess.TimeoutExpired, ProcessLookupError):
             try:
@@ -166,16 +184,21 @@ def _wait_all_ran(page) -> None:
     try:
         page.wait_for_function(ALL_RAN, timeout=RUN_ALL_TIMEOUT_MS)
     except PlaywrightTimeout:
-        prompts = page.eval_on_selector_all(".jp-Notebook .jp-CodeCell .jp-InputArea-prompt",
-                                            "nodes => nodes.map(n => n.textContent.trim())")
-        pytest.fail(f"Run All did not run every code cell in {RUN_ALL_TIMEOUT_MS / 1000:g} s: prompts {prompts}")
+        prompts = page.eval_on_selector_all(
+            ".jp-Notebook .jp-CodeCell .jp-InputArea-prompt",
+            "nodes => nodes.map(n => n.textContent.trim())",
+        )
+        pytest.fail(
+            f"Run All did not run every code cell in {RUN_ALL_TIMEOUT_MS / 1000:g} s: prompts {prompts}"
+        )
 
 
 def _full_names(page) -> list[str]:
     """The names the file browser lists, failing if any is cut off (ellipsized)."""
     names = page.eval_on_selector_all(
         ".jp-DirListing-content .jp-DirListing-itemText",
-        "nodes => nodes.map(n => [n.innerText, n.scrollWidth, n.clientWidth])")
+        "nodes => nodes.map(n => [n.innerText, n.scrollWidth, n.clientWidth])",
+    )
     cut = [name for name, needed, shown in names if needed > shown]
     assert not cut, f"names cut off in the file browser: {cut}"
     return [name for name, _, _ in names]
@@ -194,12 +217,22 @@ def _check_learner_settings(page, labs: list[str]) -> None:
         page.locator(".jp-BreadCrumbs-home").click()
         page.locator(".jp-DirListing-item", has_text=re.compile(f"^{labs[0]}$")).wait_for()
     cards = page.eval_on_selector_all(
-        ".jp-LauncherCard", "nodes => nodes.map(n => [n.dataset.category, n.innerText.trim()])")
-    kernels = {(category, text.split("\n")[-1]) for category, text in cards if category in ("Notebook", "Console")}
-    assert kernels == {("Notebook", "MLEP course (Python 3.11)"), ("Console", "MLEP course (Python 3.11)")}
+        ".jp-LauncherCard", "nodes => nodes.map(n => [n.dataset.category, n.innerText.trim()])"
+    )
+    kernels = {
+        (category, text.split("\n")[-1])
+        for category, text in cards
+        if category in ("Notebook", "Console")
+    }
+    assert kernels == {
+        ("Notebook", "MLEP course (Python 3.11)"),
+        ("Console", "MLEP course (Python 3.11)"),
+    }
     menus = _texts(page, ".lm-MenuBar-itemLabel")
     assert "Run" in menus and "Nbgrader" not in menus, menus
-    panels = page.eval_on_selector_all(".jp-SideBar .lm-TabBar-tab", "nodes => nodes.map(n => n.title)")
+    panels = page.eval_on_selector_all(
+        ".jp-SideBar .lm-TabBar-tab", "nodes => nodes.map(n => n.title)"
+    )
     assert any("File Browser" in title for title in panels), panels
     assert not [title for title in panels if "Nbgrader" in title or "Assignment" in title], panels
     assert not [t for t in _texts(page, ".Toastify__toast") if NEWS in t]
@@ -209,7 +242,10 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
     url, printed = jupyterlab
     labs = sorted(p.name for p in (course / "labs").iterdir() if p.is_dir())
     assert f"{LAB}," in printed and "copied from labs/ into work/" in printed
-    work_copy, released = course / "work" / LAB / f"{LAB}.ipynb", course / "labs" / LAB / f"{LAB}.ipynb"
+    work_copy, released = (
+        course / "work" / LAB / f"{LAB}.ipynb",
+        course / "labs" / LAB / f"{LAB}.ipynb",
+    )
     released_bytes = released.read_bytes()
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -223,7 +259,9 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
         page.locator(".jp-DirListing-item", has_text=f"{LAB}.ipynb").dblclick()
         page.wait_for_selector(".jp-NotebookPanel .jp-Notebook .jp-CodeCell", timeout=UI_TIMEOUT_MS)
         # the course kernel is picked by itself: no kernel dialog
-        page.locator(".jp-NotebookPanel-toolbar .jp-KernelName", has_text="MLEP course (Python 3.11)").wait_for()
+        page.locator(
+            ".jp-NotebookPanel-toolbar .jp-KernelName", has_text="MLEP course (Python 3.11)"
+        ).wait_for()
         assert page.locator(".jp-Dialog").count() == 0
 
         _menu(page, "Run", "Run All Cells")
@@ -231,13 +269,21 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
         cells = page.locator(".jp-Notebook .jp-Cell")
         first_test = cells.nth(_cell_index(released, "ex1-label-agreement-tests"))
         shown = first_test.locator(".jp-OutputArea").text_content()
-        assert "not attempted yet" in shown and "expect.py" not in shown and "Traceback" not in shown, shown
+        assert (
+            "not attempted yet" in shown and "expect.py" not in shown and "Traceback" not in shown
+        ), shown
         # non-exercise cells after the first exercise ran and show their tables
         for later in ("ambiguous", "borderline-all", "hlp-ref", "pipeline"):
-            prompt = cells.nth(_cell_index(released, later)).locator(".jp-InputArea-prompt").text_content()
+            prompt = (
+                cells.nth(_cell_index(released, later))
+                .locator(".jp-InputArea-prompt")
+                .text_content()
+            )
             assert re.fullmatch(r"\[\d+\]:", prompt.strip()), (later, prompt)
         for table in ("ambiguous", "hlp-ref"):
-            assert cells.nth(_cell_index(released, table)).locator(".jp-OutputArea table").count() == 1
+            assert (
+                cells.nth(_cell_index(released, table)).locator(".jp-OutputArea table").count() == 1
+            )
         last_test = cells.nth(_cell_index(released, "ex6-run-pipeline-tests"))
         assert "not attempted yet" in last_test.locator(".jp-OutputArea").text_content()
 
@@ -252,7 +298,9 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
         test_cell.locator(".jp-OutputArea", has_text="Exercise 4: public tests passed").wait_for()
         assert "Error" not in test_cell.locator(".jp-OutputArea").text_content()
         page.keyboard.press("Control+s")
-        page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')")
+        page.wait_for_function(
+            "() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')"
+        )
         assert not [t for t in _texts(page, ".Toastify__toast") if NEWS in t]
         _screenshot(page, "jupyterlab-answered")
     finally:
@@ -266,12 +314,16 @@ def test_learner_runs_answers_saves_and_updates_a_lab(browser, jupyterlab, cours
     new = json.loads(released_bytes)
     new["cells"][0]["source"] = notebooks.source(new["cells"][0]) + f"\n\n{NEW_PARAGRAPH}"
     released.write_text(json.dumps(new, indent=1) + "\n", encoding="utf-8")
-    update = subprocess.run([MLEP, "update", "--root", str(course)], capture_output=True, text=True, timeout=120)
+    update = subprocess.run(
+        [MLEP, "update", "--root", str(course)], capture_output=True, text=True, timeout=120
+    )
     assert update.returncode == 0, update.stderr
     backups = [p for p in work_copy.parent.glob(f"{LAB}.*.ipynb") if p != work_copy]
     assert len(backups) == 1, backups
-    assert (f"{LAB}: updated work/{LAB}/{LAB}.ipynb; 1 answer(s) carried over; "
-            f"previous copy: work/{LAB}/{backups[0].name}") in update.stdout
+    assert (
+        f"{LAB}: updated work/{LAB}/{LAB}.ipynb; 1 answer(s) carried over; "
+        f"previous copy: work/{LAB}/{backups[0].name}"
+    ) in update.stdout
     assert json.loads(backups[0].read_text(encoding="utf-8")) == saved  # the old copy, as saved
     updated = json.loads(work_copy.read_text(encoding="utf-8"))
     assert notebooks.source(updated["cells"][0]).endswith(NEW_PARAGRAPH)

@@ -103,13 +103,24 @@ def test_prompts_are_numbered_as_run_all_numbers_them(lab):
     nb, entry = notebook(lab), cache(lab)
     code = [c["id"] for c in nb["cells"] if c["cell_type"] == "code"]
     executed = entry["executed"]
-    assert set(executed) <= set(code), f"{lab}: ran cells that are not the lab's: {set(executed) - set(code)}"
-    filled = [c["id"] for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()]
+    assert set(executed) <= set(code), (
+        f"{lab}: ran cells that are not the lab's: {set(executed) - set(code)}"
+    )
+    filled = [
+        c["id"] for c in nb["cells"] if c["cell_type"] == "code" and "".join(c["source"]).strip()
+    ]
     order = {cell_id: n for n, cell_id in enumerate(filled, 1)}
-    numbered = {cell_id: cell["execution_count"] for cell_id, cell in entry["cells"].items()
-                if cell.get("execution_count") is not None}
+    numbered = {
+        cell_id: cell["execution_count"]
+        for cell_id, cell in entry["cells"].items()
+        if cell.get("execution_count") is not None
+    }
     assert numbered, f"{lab}: no cached cell has a prompt number"
-    wrong = {cell_id: (n, order.get(cell_id)) for cell_id, n in numbered.items() if n != order.get(cell_id)}
+    wrong = {
+        cell_id: (n, order.get(cell_id))
+        for cell_id, n in numbered.items()
+        if n != order.get(cell_id)
+    }
     assert not wrong, f"{lab}: prompt numbers (cached, expected) {wrong}"
 
 

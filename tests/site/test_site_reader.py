@@ -65,9 +65,11 @@ def _off_site(page, base: str) -> list[str]:
     requests: list[str] = []
     page.on(
         "request",
-        lambda r: requests.append(r.url)
-        if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != host
-        else None,
+        lambda r: (
+            requests.append(r.url)
+            if urlparse(r.url).scheme in ("http", "https") and urlparse(r.url).netloc != host
+            else None
+        ),
     )
     return requests
 

@@ -317,7 +317,9 @@ def analyze_and_transform(
     if eval_df is not None:
         instance(eval_df, pd.DataFrame, "eval_df", "a pandas DataFrame or None")
     instance(output_dir, (str, Path), "output_dir", "a folder path (str or pathlib.Path)")
-    columns = sorted(train.columns if is_function(spec) else {c for p in spec.values() for c in p.inputs})
+    columns = sorted(
+        train.columns if is_function(spec) else {c for p in spec.values() for c in p.inputs}
+    )
     train_rows = _rows(train, columns)
     eval_rows = None if eval_df is None else _rows(eval_df, columns)
     if not train_rows:

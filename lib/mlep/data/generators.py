@@ -15,8 +15,16 @@ from mlep._checks import count
 AGE_BRACKETS = [f"[{lo}-{lo + 10})" for lo in range(0, 100, 10)]
 RACES = ["Caucasian", "AfricanAmerican", "Hispanic", "Asian", "Other"]
 SPECIALTIES = [
-    "InternalMedicine", "Emergency/Trauma", "Family/GeneralPractice", "Cardiology",
-    "Surgery-General", "Nephrology", "Orthopedics", "Radiologist", "Pulmonology", "Psychiatry",
+    "InternalMedicine",
+    "Emergency/Trauma",
+    "Family/GeneralPractice",
+    "Cardiology",
+    "Surgery-General",
+    "Nephrology",
+    "Orthopedics",
+    "Radiologist",
+    "Pulmonology",
+    "Psychiatry",
 ]
 PAYER_CODES = ["MC", "MD", "HM", "UN", "BC", "SP", "CP", "OG"]
 MEDICATION_LEVELS = ["No", "Steady", "Up", "Down"]
@@ -43,8 +51,12 @@ def _encounters(rng, n, *, age_weights, lab_mean, stay_scale, payer_codes, speci
     insulin = _choice(rng, MEDICATION_LEVELS, n, [46, 30, 12, 12])
     # Readmission risk grows with prior stays, length of stay and age: a learnable signal.
     risk = (
-        -1.6 + 0.45 * number_inpatient + 0.06 * time_in_hospital + 0.08 * age_index
-        + 0.3 * (insulin == "Up") + rng.normal(0, 0.8, n)
+        -1.6
+        + 0.45 * number_inpatient
+        + 0.06 * time_in_hospital
+        + 0.08 * age_index
+        + 0.3 * (insulin == "Up")
+        + rng.normal(0, 0.8, n)
     )
     readmitted = np.where(risk > 0.6, "<30", np.where(risk > -0.5, ">30", "NO"))
     return pd.DataFrame(
@@ -85,14 +97,26 @@ def hospital_readmission(seed: int = 2026, *, rows=(4000, 1000, 1000)):
     train_n, eval_n, serving_n = rows
     young_heavy = [1, 1, 2, 4, 9, 17, 22, 25, 16, 3]
     common = dict(payer_codes=PAYER_CODES, specialties=SPECIALTIES)
-    train = _encounters(rng, train_n, age_weights=young_heavy, lab_mean=43, stay_scale=2.0, **common)
+    train = _encounters(
+        rng, train_n, age_weights=young_heavy, lab_mean=43, stay_scale=2.0, **common
+    )
     eval_ = _encounters(
-        rng, eval_n, age_weights=young_heavy, lab_mean=43, stay_scale=3.2,
-        payer_codes=PAYER_CODES, specialties=SPECIALTIES + ["Dermatology"],
+        rng,
+        eval_n,
+        age_weights=young_heavy,
+        lab_mean=43,
+        stay_scale=3.2,
+        payer_codes=PAYER_CODES,
+        specialties=SPECIALTIES + ["Dermatology"],
     )
     serving = _encounters(
-        rng, serving_n, age_weights=[0, 0, 1, 2, 4, 9, 16, 28, 30, 10], lab_mean=55,
-        stay_scale=2.0, payer_codes=PAYER_CODES + ["ZZ"], specialties=SPECIALTIES,
+        rng,
+        serving_n,
+        age_weights=[0, 0, 1, 2, 4, 9, 16, 28, 30, 10],
+        lab_mean=55,
+        stay_scale=2.0,
+        payer_codes=PAYER_CODES + ["ZZ"],
+        specialties=SPECIALTIES,
     ).drop(columns=["readmitted"])
     return {"train": train, "eval": eval_, "serving": serving}
 
@@ -100,36 +124,39 @@ def hospital_readmission(seed: int = 2026, *, rows=(4000, 1000, 1000)):
 # Video comments, spam or not, in the style of the YouTube Spam Collection (Alberto et al.
 # 2015) used by Snorkel's tutorial. Some ham reuses spam words ("check out", "subscribe")
 # and some spam has none, so keyword rules are useful but imperfect: weak supervision.
-COMMENT_TEMPLATES = {1: [
-    "check out my channel {for_}",
-    "subscribe to my channel {for_}",
-    "please subscribe, i upload {thing} every week",
-    "visit {url} for {prize}",
-    "go to {url} and get {prize}",
-    "{prize} giveaway, click {url}",
-    "win {prize} now at {url}",
-    "make money from home, i earn {money} a day {url}",
-    "i make {money} a week working online, ask me how",
-    "hey guys i just started making {thing}, would mean a lot if you listened",
-    "new {thing} on my page, give it a chance",
-    "follow me on {social} for {prize}",
-    "free {prize} for the first 100 people {url}",
-], 0: [
-    "i love this song",
-    "this song never gets old",
-    "who is still listening in {year}",
-    "the part at {time} gives me chills",
-    "check out the lyrics, they are beautiful",
-    "subscribed to this channel years ago and still love it",
-    "great video, the {part} is amazing",
-    "her voice is incredible",
-    "{year} and this is still a masterpiece",
-    "this reminds me of {memory}",
-    "best music video ever made",
-    "the {part} at {time} is my favourite",
-    "listening to this while {activity}",
-    "i can't stop playing this song",
-]}
+COMMENT_TEMPLATES = {
+    1: [
+        "check out my channel {for_}",
+        "subscribe to my channel {for_}",
+        "please subscribe, i upload {thing} every week",
+        "visit {url} for {prize}",
+        "go to {url} and get {prize}",
+        "{prize} giveaway, click {url}",
+        "win {prize} now at {url}",
+        "make money from home, i earn {money} a day {url}",
+        "i make {money} a week working online, ask me how",
+        "hey guys i just started making {thing}, would mean a lot if you listened",
+        "new {thing} on my page, give it a chance",
+        "follow me on {social} for {prize}",
+        "free {prize} for the first 100 people {url}",
+    ],
+    0: [
+        "i love this song",
+        "this song never gets old",
+        "who is still listening in {year}",
+        "the part at {time} gives me chills",
+        "check out the lyrics, they are beautiful",
+        "subscribed to this channel years ago and still love it",
+        "great video, the {part} is amazing",
+        "her voice is incredible",
+        "{year} and this is still a masterpiece",
+        "this reminds me of {memory}",
+        "best music video ever made",
+        "the {part} at {time} is my favourite",
+        "listening to this while {activity}",
+        "i can't stop playing this song",
+    ],
+}
 COMMENT_FILLERS = {
     "for_": ["for more videos", "if you like music", "you won't regret it", "thanks", ""],
     "thing": ["music", "beats", "covers", "game videos", "rap songs"],
@@ -147,8 +174,9 @@ COMMENT_FILLERS = {
 
 def _comment(rng, label: int) -> str:
     template = COMMENT_TEMPLATES[label][rng.integers(len(COMMENT_TEMPLATES[label]))]
-    text = template.format_map({key: values[rng.integers(len(values))]
-                                for key, values in COMMENT_FILLERS.items()}).strip()
+    text = template.format_map(
+        {key: values[rng.integers(len(values))] for key, values in COMMENT_FILLERS.items()}
+    ).strip()
     if rng.random() < 0.25:
         text = ["lol ", "omg ", "wow ", "ok "][rng.integers(4)] + text
     if rng.random() < (0.3 if label else 0.05):
@@ -164,11 +192,13 @@ def _comments(rng, n: int, spam_rate: float):
     import pandas as pd
 
     labels = (rng.random(n) < spam_rate).astype(int)
-    return pd.DataFrame({
-        "author_id": rng.integers(10_000, 99_999, n),
-        "text": [_comment(rng, label) for label in labels],
-        "label": labels,
-    })
+    return pd.DataFrame(
+        {
+            "author_id": rng.integers(10_000, 99_999, n),
+            "text": [_comment(rng, label) for label in labels],
+            "label": labels,
+        }
+    )
 
 
 def video_comments(seed: int = 2026, *, rows=(1600, 200, 400)):
@@ -191,14 +221,16 @@ def _driver_hours(rng, driver: int, hours):
 
     skill = rng.uniform(0.3, 0.9)
     conv = np.clip(skill + np.cumsum(rng.normal(0, 0.03, len(hours))), 0.01, 0.99)
-    return pd.DataFrame({
-        "driver_id": driver,
-        "event_timestamp": hours,
-        "conv_rate": conv.round(4),
-        "acc_rate": np.clip(rng.normal(0.8, 0.1, len(hours)), 0, 1).round(4),
-        "avg_daily_trips": rng.poisson(20 + 30 * skill, len(hours)),
-        "created": hours + pd.Timedelta(minutes=5),
-    })
+    return pd.DataFrame(
+        {
+            "driver_id": driver,
+            "event_timestamp": hours,
+            "conv_rate": conv.round(4),
+            "acc_rate": np.clip(rng.normal(0.8, 0.1, len(hours)), 0, 1).round(4),
+            "avg_daily_trips": rng.poisson(20 + 30 * skill, len(hours)),
+            "created": hours + pd.Timedelta(minutes=5),
+        }
+    )
 
 
 def driver_stats(seed: int = 2026, *, drivers: int = 5, days: int = 7, orders: int = 400):
@@ -218,15 +250,28 @@ def driver_stats(seed: int = 2026, *, drivers: int = 5, days: int = 7, orders: i
     stats = pd.concat([_driver_hours(rng, d, hours) for d in ids], ignore_index=True)
     gap = (stats["driver_id"] == 1002) & stats["event_timestamp"].between(hours[50], hours[55])
     stats = stats[~gap]
-    correction = stats.iloc[[30]].assign(conv_rate=0.5, created=lambda f: f["created"] + pd.Timedelta(hours=1))
+    correction = stats.iloc[[30]].assign(
+        conv_rate=0.5, created=lambda f: f["created"] + pd.Timedelta(hours=1)
+    )
     stats = pd.concat([stats, correction], ignore_index=True)
-    order_times = hours[0] + pd.to_timedelta(rng.uniform(1, 24 * days - 1, orders) * 3600, unit="s").round("s")
+    order_times = hours[0] + pd.to_timedelta(
+        rng.uniform(1, 24 * days - 1, orders) * 3600, unit="s"
+    ).round("s")
     order_drivers = rng.choice(ids, orders)
     order_drivers[7] = 1099
-    frame = pd.DataFrame({"order_id": np.arange(1, orders + 1), "driver_id": order_drivers,
-                          "event_timestamp": order_times}).sort_values("event_timestamp", kind="stable")
-    now = pd.merge_asof(frame, stats.sort_values("event_timestamp")[["driver_id", "event_timestamp", "conv_rate"]],
-                        on="event_timestamp", by="driver_id")
+    frame = pd.DataFrame(
+        {
+            "order_id": np.arange(1, orders + 1),
+            "driver_id": order_drivers,
+            "event_timestamp": order_times,
+        }
+    ).sort_values("event_timestamp", kind="stable")
+    now = pd.merge_asof(
+        frame,
+        stats.sort_values("event_timestamp")[["driver_id", "event_timestamp", "conv_rate"]],
+        on="event_timestamp",
+        by="driver_id",
+    )
     chance = now["conv_rate"].fillna(0.5).to_numpy()
     frame["trip_completed"] = (rng.random(orders) < chance).astype(int)
     stamp = lambda f, c: f.assign(**{c: f[c].dt.strftime("%Y-%m-%dT%H:%M:%SZ")})  # noqa: E731
@@ -237,27 +282,45 @@ def driver_stats(seed: int = 2026, *, drivers: int = 5, days: int = 7, orders: i
 # Interstate traffic volume, hourly, in the style of the UCI "Metro Interstate Traffic Volume"
 # data (I-94 westbound, Minneapolis-St Paul) that the official C2W2 lab downloads.
 HOLIDAYS = {
-    "2016-01-01": "New Years Day", "2016-01-18": "Martin Luther King Jr Day",
-    "2016-02-15": "Washington Birthday", "2016-05-30": "Memorial Day",
-    "2016-07-04": "Independence Day", "2016-08-25": "State Fair", "2016-09-05": "Labor Day",
-    "2016-10-10": "Columbus Day", "2016-11-11": "Veterans Day",
-    "2016-11-24": "Thanksgiving Day", "2016-12-25": "Christmas Day",
-    "2017-01-01": "New Years Day", "2017-01-16": "Martin Luther King Jr Day",
-    "2017-02-20": "Washington Birthday", "2017-05-29": "Memorial Day",
-    "2017-07-04": "Independence Day", "2017-08-24": "State Fair", "2017-09-04": "Labor Day",
-    "2017-10-09": "Columbus Day", "2017-11-10": "Veterans Day",
-    "2017-11-23": "Thanksgiving Day", "2017-12-25": "Christmas Day",
+    "2016-01-01": "New Years Day",
+    "2016-01-18": "Martin Luther King Jr Day",
+    "2016-02-15": "Washington Birthday",
+    "2016-05-30": "Memorial Day",
+    "2016-07-04": "Independence Day",
+    "2016-08-25": "State Fair",
+    "2016-09-05": "Labor Day",
+    "2016-10-10": "Columbus Day",
+    "2016-11-11": "Veterans Day",
+    "2016-11-24": "Thanksgiving Day",
+    "2016-12-25": "Christmas Day",
+    "2017-01-01": "New Years Day",
+    "2017-01-16": "Martin Luther King Jr Day",
+    "2017-02-20": "Washington Birthday",
+    "2017-05-29": "Memorial Day",
+    "2017-07-04": "Independence Day",
+    "2017-08-24": "State Fair",
+    "2017-09-04": "Labor Day",
+    "2017-10-09": "Columbus Day",
+    "2017-11-10": "Veterans Day",
+    "2017-11-23": "Thanksgiving Day",
+    "2017-12-25": "Christmas Day",
 }
 WEATHER = {  # weather_main -> (descriptions, their weights)
     "Clear": (["sky is clear"], [1]),
-    "Clouds": (["few clouds", "scattered clouds", "broken clouds", "overcast clouds"], [2, 2, 3, 3]),
+    "Clouds": (
+        ["few clouds", "scattered clouds", "broken clouds", "overcast clouds"],
+        [2, 2, 3, 3],
+    ),
     "Mist": (["mist"], [1]),
     "Rain": (["light rain", "moderate rain", "heavy intensity rain"], [6, 3, 1]),
     "Snow": (["light snow", "snow", "heavy snow"], [6, 3, 1]),
     "Drizzle": (["light intensity drizzle", "drizzle"], [3, 1]),
     "Haze": (["haze"], [1]),
     "Fog": (["fog"], [1]),
-    "Thunderstorm": (["thunderstorm", "thunderstorm with light rain", "thunderstorm with heavy rain"], [2, 3, 1]),
+    "Thunderstorm": (
+        ["thunderstorm", "thunderstorm with light rain", "thunderstorm with heavy rain"],
+        [2, 3, 1],
+    ),
     "Squall": (["squalls"], [1]),
 }
 
@@ -266,7 +329,8 @@ def _weekly_profile(hour, day_of_week, holiday):
     """Mean traffic volume for an hour: rush-hour peaks on workdays, one midday hump otherwise."""
     workday = (day_of_week < 5) & ~holiday
     rush = (
-        800 + 5200 * np.exp(-0.5 * ((hour - 7.5) / 1.2) ** 2)
+        800
+        + 5200 * np.exp(-0.5 * ((hour - 7.5) / 1.2) ** 2)
         + 5000 * np.exp(-0.5 * ((hour - 16.5) / 1.8) ** 2)
         + 3200 * np.exp(-0.5 * ((hour - 12) / 3.5) ** 2)
     )
@@ -303,11 +367,14 @@ def _hours(rng, times, *, weather_weights):
     rain = np.where(wet, rng.gamma(1.2, 0.6, n) * np.where(heavy, 5, 1), 0.0)
     snow = np.where(main == "Snow", rng.gamma(1.0, 0.3, n) * np.where(heavy, 4, 1), 0.0)
     clouds = np.where(
-        main == "Clear", rng.integers(0, 6, n),
+        main == "Clear",
+        rng.integers(0, 6, n),
         np.where(main == "Clouds", rng.integers(20, 101, n), rng.integers(60, 101, n)),
     )
     volume = _weekly_profile(hour, day_of_week, holiday_name != "None")
-    volume = volume * (1 - 0.08 * wet - 0.25 * (main == "Snow") - 0.1 * np.isin(main, ["Fog", "Squall"]))
+    volume = volume * (
+        1 - 0.08 * wet - 0.25 * (main == "Snow") - 0.1 * np.isin(main, ["Fog", "Squall"])
+    )
     volume = volume * (1 + 0.04 * season) + rng.normal(0, 280, n)
     return pd.DataFrame(
         {
@@ -352,10 +419,19 @@ def metro_traffic(seed: int = 2026, *, rows=(2000, 500, 200)):
     return {"train": train, "eval": eval_, "serving": serving.drop(columns=["traffic_volume"])}
 
 
-SOIL_TYPES = [f"C{code}" for code in (2702, 2703, 2704, 2705, 2706, 2717, 4201, 4703, 4704, 4744, 7101, 7745)]
+SOIL_TYPES = [
+    f"C{code}" for code in (2702, 2703, 2704, 2705, 2706, 2717, 4201, 4703, 4704, 4744, 7101, 7745)
+]
 WILDERNESS = ["Rawah", "Neota", "Comanche Peak", "Cache la Poudre"]
-COVER_TYPES = ["Spruce/Fir", "Lodgepole Pine", "Ponderosa Pine", "Cottonwood/Willow", "Aspen", "Douglas-fir",
-               "Krummholz"]
+COVER_TYPES = [
+    "Spruce/Fir",
+    "Lodgepole Pine",
+    "Ponderosa Pine",
+    "Cottonwood/Willow",
+    "Aspen",
+    "Douglas-fir",
+    "Krummholz",
+]
 
 
 def _forest(rng, n, *, soils, hillshade_max):
@@ -367,26 +443,41 @@ def _forest(rng, n, *, soils, hillshade_max):
     wilderness = _choice(rng, WILDERNESS, n, [45, 5, 44, 6])
     soil = _choice(rng, soils, n, np.linspace(3, 1, len(soils)))
     # the cover type follows elevation bands, shifted by wilderness and slope: learnable, not trivial
-    score = (elevation - 2960) / 280 + 0.4 * (wilderness == "Neota") - 0.5 * (wilderness == "Cache la Poudre")
+    score = (
+        (elevation - 2960) / 280
+        + 0.4 * (wilderness == "Neota")
+        - 0.5 * (wilderness == "Cache la Poudre")
+    )
     score = score + 0.02 * (slope - 14) + rng.normal(0, 0.45, n)
     bands = np.digitize(score, [-1.6, -1.0, -0.5, 0.0, 0.5, 1.2])  # 7 bands, low to high elevation
     order = [3, 2, 5, 4, 1, 0, 6]  # cottonwood lowest ... krummholz highest
-    hillshade = lambda centre: np.clip(rng.normal(centre, 25, n), 0, hillshade_max).round().astype(int)  # noqa: E731
-    return pd.DataFrame({
-        "Elevation": elevation,
-        "Aspect": aspect,
-        "Slope": slope,
-        "Horizontal_Distance_To_Hydrology": np.clip(rng.gamma(1.6, 170, n), 0, 1400).round().astype(int),
-        "Vertical_Distance_To_Hydrology": rng.normal(46, 58, n).round().astype(int),
-        "Horizontal_Distance_To_Roadways": np.clip(rng.gamma(1.8, 1300, n), 0, 7100).round().astype(int),
-        "Hillshade_9am": hillshade(212),
-        "Hillshade_Noon": hillshade(223),
-        "Hillshade_3pm": hillshade(142),
-        "Horizontal_Distance_To_Fire_Points": np.clip(rng.gamma(1.8, 1100, n), 0, 7200).round().astype(int),
-        "Wilderness_Area": wilderness,
-        "Soil_Type": soil,
-        "Cover_Type": np.asarray(COVER_TYPES, dtype=object)[np.asarray(order)[bands]],
-    })
+
+    def hillshade(centre):
+        return np.clip(rng.normal(centre, 25, n), 0, hillshade_max).round().astype(int)
+
+    return pd.DataFrame(
+        {
+            "Elevation": elevation,
+            "Aspect": aspect,
+            "Slope": slope,
+            "Horizontal_Distance_To_Hydrology": np.clip(rng.gamma(1.6, 170, n), 0, 1400)
+            .round()
+            .astype(int),
+            "Vertical_Distance_To_Hydrology": rng.normal(46, 58, n).round().astype(int),
+            "Horizontal_Distance_To_Roadways": np.clip(rng.gamma(1.8, 1300, n), 0, 7100)
+            .round()
+            .astype(int),
+            "Hillshade_9am": hillshade(212),
+            "Hillshade_Noon": hillshade(223),
+            "Hillshade_3pm": hillshade(142),
+            "Horizontal_Distance_To_Fire_Points": np.clip(rng.gamma(1.8, 1100, n), 0, 7200)
+            .round()
+            .astype(int),
+            "Wilderness_Area": wilderness,
+            "Soil_Type": soil,
+            "Cover_Type": np.asarray(COVER_TYPES, dtype=object)[np.asarray(order)[bands]],
+        }
+    )
 
 
 def forest_cover(seed: int = 2026, *, rows=(3000, 1000)):
@@ -420,7 +511,10 @@ def _applicants(rng, n, *, minority_share):
     history = np.round(np.clip(history, 0, 40), 1)
     region = _choice(rng, REGIONS, n, [30, 30, 25, 15])
     risk = (
-        -1.3 + 4.0 * (debt_ratio - 0.35) + 0.7 * late_payments - 1.2 * np.log(income / 52)
+        -1.3
+        + 4.0 * (debt_ratio - 0.35)
+        + 0.7 * late_payments
+        - 1.2 * np.log(income / 52)
         - np.where(minority, 0.0, 0.12 * (history - 12))
         + 0.5 * (region == "west")  # a harder region: more defaults, more noise
         + rng.normal(0, np.where(region == "west", 1.2, 0.5), n)
@@ -479,5 +573,7 @@ def write(name: str, seed: int) -> dict[str, str]:
 
 
 if __name__ == "__main__":
-    for split, digest in write(sys.argv[1] if len(sys.argv) > 1 else "hospital_readmission", 2026).items():
+    for split, digest in write(
+        sys.argv[1] if len(sys.argv) > 1 else "hospital_readmission", 2026
+    ).items():
         print(split, digest)

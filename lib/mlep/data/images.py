@@ -123,13 +123,17 @@ def write_tfrecord(
     tf = tensorflow()
     labels = np.asarray(labels)
     if len(images) != len(labels):
-        raise FeatureError(f"images and labels must have the same length, got {len(images)} and {len(labels)}")
+        raise FeatureError(
+            f"images and labels must have the same length, got {len(images)} and {len(labels)}"
+        )
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with tf.io.TFRecordWriter(str(path)) as writer:
         for image, label in zip(images, labels):
             feature = {
-                image_key: tf.train.Feature(bytes_list=tf.train.BytesList(value=[png_bytes(image)])),
+                image_key: tf.train.Feature(
+                    bytes_list=tf.train.BytesList(value=[png_bytes(image)])
+                ),
                 label_key: tf.train.Feature(int64_list=tf.train.Int64List(value=[int(label)])),
             }
             example = tf.train.Example(features=tf.train.Features(feature=feature))
@@ -204,6 +208,8 @@ def image_pipeline(
     example_gen = tfx.components.ImportExampleGen(input_base=str(data_dir))
     statistics = tfx.components.StatisticsGen(examples=example_gen.outputs["examples"])
     schema = tfx.components.SchemaGen(statistics=statistics.outputs["statistics"])
-    transform = transform_component(example_gen.outputs["examples"], schema.outputs["schema"], module)
+    transform = transform_component(
+        example_gen.outputs["examples"], schema.outputs["schema"], module
+    )
     components = [example_gen, statistics, schema, transform]
     return run_pipeline(name, components, pipeline_root=pipeline_root, metadata_path=metadata_path)

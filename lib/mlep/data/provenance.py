@@ -123,8 +123,12 @@ class ProvenanceLog:
             return ", ".join(f"{key}:{value[:7]}" for key, value in prints.items())
 
         rows = [
-            {"step": s.name, "params": json.dumps(s.params, sort_keys=True),
-             "inputs": short(s.inputs), "outputs": short(s.outputs)}
+            {
+                "step": s.name,
+                "params": json.dumps(s.params, sort_keys=True),
+                "inputs": short(s.inputs),
+                "outputs": short(s.outputs),
+            }
             for s in self.steps
         ]
         return pd.DataFrame(rows, columns=["step", "params", "inputs", "outputs"])
@@ -155,11 +159,15 @@ class ProvenanceLog:
             raw = json.loads(Path(path).read_text(encoding="utf-8"))
             return cls([Step(**step) for step in raw])
         except (json.JSONDecodeError, TypeError) as error:
-            raise ValueError(f"{path} is not a provenance log written by ProvenanceLog.save: {error}") from None
+            raise ValueError(
+                f"{path} is not a provenance log written by ProvenanceLog.save: {error}"
+            ) from None
 
 
 def _require_json(name: str, params: Mapping[str, Any]) -> None:
     try:
         json.dumps(params)
     except TypeError as error:
-        raise TypeError(f"step {name!r}: parameters must be plain values (numbers, strings, lists): {error}") from None
+        raise TypeError(
+            f"step {name!r}: parameters must be plain values (numbers, strings, lists): {error}"
+        ) from None

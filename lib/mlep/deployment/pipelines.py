@@ -224,7 +224,11 @@ def training_pipeline(
     >>> run.blessed, run.pushed_version, round(run.metrics["binary_accuracy"], 2)  # doctest: +SKIP
     (True, 1795763512, 0.59)
     """
-    for what, path in {"data_dir": data_dir, "serving_dir": serving_dir, "pipeline_root": pipeline_root}.items():
+    for what, path in {
+        "data_dir": data_dir,
+        "serving_dir": serving_dir,
+        "pipeline_root": pipeline_root,
+    }.items():
         instance(path, (str, Path), what, "a folder path (str or pathlib.Path)")
     data_dir, pipeline_root, serving_dir = Path(data_dir), Path(pipeline_root), Path(serving_dir)
     if not any(data_dir.glob("*.csv")):
@@ -424,16 +428,28 @@ def _gate_value(metrics: Any, metric: str, what: str) -> float:
 
 
 _LEVELS = [  # level, name, what stays manual, what this module automates
-    (0, "manual process", "everything: data checks, training, evaluation and the hand-off to "
-     "serving are notebook steps; releases are rare",
-     "nothing (each component can still be run by hand, as in the labs)"),
-    (1, "ML pipeline automation", "changing, testing and deploying the pipeline's code",
-     "training_pipeline: ExampleGen → statistics/schema/validation → DataVolumeCheck → "
-     "Transform → Trainer → Evaluator (thresholds + latest blessed baseline) → Pusher; "
-     "ML Metadata records every run (continuous training)"),
-    (2, "CI/CD pipeline automation", "only the decision to merge a change",
-     "level 1 plus CI: unit tests of preprocessing_fn/run_fn and quality_gate in pytest on "
-     "every change, then the pipeline is deployed and triggered (schedule, new data, drift)"),
+    (
+        0,
+        "manual process",
+        "everything: data checks, training, evaluation and the hand-off to "
+        "serving are notebook steps; releases are rare",
+        "nothing (each component can still be run by hand, as in the labs)",
+    ),
+    (
+        1,
+        "ML pipeline automation",
+        "changing, testing and deploying the pipeline's code",
+        "training_pipeline: ExampleGen → statistics/schema/validation → DataVolumeCheck → "
+        "Transform → Trainer → Evaluator (thresholds + latest blessed baseline) → Pusher; "
+        "ML Metadata records every run (continuous training)",
+    ),
+    (
+        2,
+        "CI/CD pipeline automation",
+        "only the decision to merge a change",
+        "level 1 plus CI: unit tests of preprocessing_fn/run_fn and quality_gate in pytest on "
+        "every change, then the pipeline is deployed and triggered (schedule, new data, drift)",
+    ),
 ]
 
 

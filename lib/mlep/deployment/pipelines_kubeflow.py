@@ -137,7 +137,9 @@ def pipeline_spec(job):
             json_format.MessageToDict(job.pipeline_spec), pipeline_spec_pb2.PipelineSpec()
         )
     except json_format.ParseError as error:
-        raise ValueError(f"the PipelineJob's pipelineSpec is not a valid PipelineSpec: {error}") from None
+        raise ValueError(
+            f"the PipelineJob's pipelineSpec is not a valid PipelineSpec: {error}"
+        ) from None
 
 
 def task_dependencies(job) -> dict[str, list[str]]:
@@ -154,7 +156,9 @@ def task_dependencies(job) -> dict[str, list[str]]:
         Task name → sorted ``dependentTasks``.
     """
     spec = _spec(job)
-    return {name: sorted(task.dependent_tasks) for name, task in sorted(spec.root.dag.tasks.items())}
+    return {
+        name: sorted(task.dependent_tasks) for name, task in sorted(spec.root.dag.tasks.items())
+    }
 
 
 def task_inputs(job) -> pd.DataFrame:
@@ -172,8 +176,12 @@ def task_inputs(job) -> pd.DataFrame:
     """
     spec = _spec(job)
     rows = [
-        (name, key, spec_input.task_output_artifact.producer_task,
-         spec_input.task_output_artifact.output_artifact_key)  # fmt: skip
+        (
+            name,
+            key,
+            spec_input.task_output_artifact.producer_task,
+            spec_input.task_output_artifact.output_artifact_key,
+        )  # fmt: skip
         for name, task in sorted(spec.root.dag.tasks.items())
         for key, spec_input in sorted(task.inputs.artifacts.items())
     ]

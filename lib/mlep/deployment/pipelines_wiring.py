@@ -137,7 +137,10 @@ def eval_config(label: str, accuracy_threshold: float, max_accuracy_drop: float 
             metrics=("ExampleCount", "BinaryAccuracy", "AUC"),
             thresholds={
                 # 0.0 - drop: never -0.0, which would print as "change >= -0"
-                "BinaryAccuracy": {"lower": accuracy_threshold, "min_change": 0.0 - max_accuracy_drop}
+                "BinaryAccuracy": {
+                    "lower": accuracy_threshold,
+                    "min_change": 0.0 - max_accuracy_drop,
+                }
             },
         )
     for spec in config.model_specs:

@@ -93,12 +93,17 @@ def grade_submission(task: Task) -> Outcome:
         One student's submission and where to grade it.
     """
     exercises = notebooks.exercises(task.released)
-    result = StudentResult(task.student, max_score=sum(e.points for e in exercises),
-                           cells={e.grade_id + notebooks.TEST_SUFFIX: 0.0 for e in exercises})
+    result = StudentResult(
+        task.student,
+        max_score=sum(e.points for e in exercises),
+        cells={e.grade_id + notebooks.TEST_SUFFIX: 0.0 for e in exercises},
+    )
     name = f"{task.lab}.ipynb"
     if task.notebook is None:
         result.status = "not graded"
-        result.feedback = [f"no notebook named {name} in the submission (found: {task.found or 'nothing'})"]
+        result.feedback = [
+            f"no notebook named {name} in the submission (found: {task.found or 'nothing'})"
+        ]
         return Outcome(result)
     try:
         submitted = json.loads(task.notebook)
@@ -106,14 +111,19 @@ def grade_submission(task: Task) -> Outcome:
             raise ValueError("it is JSON but not a notebook (it has no list of cells)")
     except ValueError as error:
         result.status = "not graded"
-        result.feedback = [f"{name} is not valid notebook JSON ({error}); it was probably damaged by an editor. "
-                           "Re-download the lab or restore it from a checkpoint."]
+        result.feedback = [
+            f"{name} is not valid notebook JSON ({error}); it was probably damaged by an editor. "
+            "Re-download the lab or restore it from a checkpoint."
+        ]
         return Outcome(result)
     fixed = repair.normalise(submitted, task.released)
     result.feedback = list(fixed.notes)
     present = set(notebooks.grade_ids(fixed.notebook))
-    result.feedback += [f"test cell {gid} was deleted, so it scores 0; restore it from the released lab"
-                        for gid in result.cells if gid not in present]
+    result.feedback += [
+        f"test cell {gid} was deleted, so it scores 0; restore it from the released lab"
+        for gid in result.cells
+        if gid not in present
+    ]
     scratch = Path(tempfile.mkdtemp(prefix=f"mlep-grade-{task.student}-"))
     try:
         return _grade_in(scratch, task, fixed.notebook, result, exercises)
@@ -132,8 +142,11 @@ def grade_safely(task: Task) -> Outcome:
     try:
         return grade_submission(task)
     except Exception as error:  # one broken task must not stop the class
-        result = StudentResult(task.student, status="error",
-                               max_score=sum(e.points for e in notebooks.exercises(task.released)))
+        result = StudentResult(
+            task.student,
+            status="error",
+            max_score=sum(e.points for e in notebooks.exercises(task.released)),
+        )
         result.feedback = [f"grading failed: {type(error).__name__}: {verdict.clean(str(error))}"]
         return Outcome(result)
 
@@ -159,13 +172,17 @@ def _lay_out(scratch: Path, task: Task, notebook: dict) -> Path:
     return submission
 
 
-def _grade_in(scratch: Path, task: Task, notebook: dict, result: StudentResult, exercises) -> Outcome:
+def _grade_in(
+    scratch: Path, task: Task, notebook: dict, result: StudentResult, exercises
+) -> Outcome:
     submission = _lay_out(scratch, task, notebook)
     trace = scratch / "cell-trace"
     env = {"MLEP_CELL_TRACE": str(trace)}
     for _attempt in range(MAX_KILLS + 1):
         trace.unlink(missing_ok=True)
-        run = run_nbgrader(["autograde", task.lab, "--student", task.student, "--force"], scratch, extra_env=env)
+        run = run_nbgrader(
+            ["autograde", task.lab, "--student", task.student, "--force"], scratch, extra_env=env
+        )
         if run.returncode == 0:
             break
         died = _died_in(run, trace)
@@ -177,7 +194,9 @@ def _grade_in(scratch: Path, task: Task, notebook: dict, result: StudentResult, 
             fix = repair.defuse(notebook, died)
         except ValueError as error:
             result.status = "error"
-            result.feedback.append(f"the kernel died in cell {died + 1} and the rest could not be graded: {error}")
+            result.feedback.append(
+                f"the kernel died in cell {died + 1} and the rest could not be graded: {error}"
+            )
             return Outcome(result)
         result.feedback += fix.notes
         notebook = fix.notebook
@@ -191,7 +210,9 @@ def _grade_in(scratch: Path, task: Task, notebook: dict, result: StudentResult, 
     autograded = autograded_path.read_text(encoding="utf-8") if autograded_path.is_file() else None
     if autograded:
         _messages(result, json.loads(autograded), exercises)
-    feedback = run_nbgrader(["generate_feedback", task.lab, "--student", task.student, "--force"], scratch)
+    feedback = run_nbgrader(
+        ["generate_feedback", task.lab, "--student", task.student, "--force"], scratch
+    )
     page = scratch / VAR / "feedback" / task.student / task.lab / f"{task.lab}.html"
     html = page.read_text(encoding="utf-8") if page.is_file() else None
     if feedback.returncode != 0 or html is None:
@@ -223,7 +244,9 @@ def _scores(result: StudentResult, scratch: Path, lab: str) -> None:
 
 def _messages(result: StudentResult, autograded: dict, exercises) -> None:
     """A feedback line per test cell: its score, and why it failed (from the autograded copy)."""
-    found = {v.grade_id: v for v in verdict.verdicts(autograded, exercises, timeout=_cell_timeout())}
+    found = {
+        v.grade_id: v for v in verdict.verdicts(autograded, exercises, timeout=_cell_timeout())
+    }
     points = {e.grade_id + notebooks.TEST_SUFFIX: e.points for e in exercises}
     for gid in sorted(result.cells):
         score, top = result.cells[gid], points.get(gid, 0)
@@ -332,8 +355,10 @@ def _logged(root: Path, lab: str) -> dict[str, tuple[str, StudentResult]]:
 
 def _write_files(root: Path, lab: str, outcome: Outcome) -> None:
     student = outcome.result.student
-    for folder, text, name in ((VAR / "feedback", outcome.feedback_html, f"{lab}.html"),
-                               (VAR / "autograded", outcome.autograded, f"{lab}.ipynb")):
+    for folder, text, name in (
+        (VAR / "feedback", outcome.feedback_html, f"{lab}.html"),
+        (VAR / "autograded", outcome.autograded, f"{lab}.ipynb"),
+    ):
         target = root / folder / student / lab / name
         if text is None:
             target.unlink(missing_ok=True)
@@ -342,16 +367,23 @@ def _write_files(root: Path, lab: str, outcome: Outcome) -> None:
         target.write_text(text, encoding="utf-8")
 
 
-def _tasks(root: Path, lab: str, students: list[str], released: dict, gradebook: bytes) -> Iterator[Task]:
+def _tasks(
+    root: Path, lab: str, students: list[str], released: dict, gradebook: bytes
+) -> Iterator[Task]:
     for student in students:
         folder = root / VAR / "submitted" / student / lab
         notebook = folder / f"{lab}.ipynb"
         stamp = folder / "timestamp.txt"
         yield Task(
-            lab=lab, student=student, root=str(root),
-            notebook=notebook.read_text(encoding="utf-8", errors="replace") if notebook.is_file() else None,
+            lab=lab,
+            student=student,
+            root=str(root),
+            notebook=notebook.read_text(encoding="utf-8", errors="replace")
+            if notebook.is_file()
+            else None,
             found=sorted(p.name for p in folder.glob("*")) if folder.is_dir() else [],
-            released=released, gradebook=gradebook,
+            released=released,
+            gradebook=gradebook,
             timestamp=stamp.read_text(encoding="utf-8").strip() if stamp.is_file() else None,
         )
 
@@ -374,12 +406,20 @@ def _run_dask(tasks: list[Task], workers: int, scheduler: str | None) -> Iterato
 
     cluster = None
     if scheduler is None:
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-                               dashboard_address=None, silence_logs=logging.ERROR)
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
     client = Client(cluster if cluster is not None else scheduler)
     try:
-        futures = [client.submit(grade_safely, task, key=f"grade-{task.lab}-{task.student}", pure=False)
-                   for task in tasks]
+        futures = [
+            client.submit(grade_safely, task, key=f"grade-{task.lab}-{task.student}", pure=False)
+            for task in tasks
+        ]
         for future in as_completed(futures):
             yield future.result()
     finally:
@@ -439,8 +479,10 @@ def grade_class(
     _require_released(root, lab)
     released_path = notebooks.released_notebook(lab, root)
     if not released_path.is_file():
-        raise GradingError(f"lab {lab!r} is not released: no {released_path}. "
-                           f"Run `mlep release {lab}{_root_flag(root)}` first.")
+        raise GradingError(
+            f"lab {lab!r} is not released: no {released_path}. "
+            f"Run `mlep release {lab}{_root_flag(root)}` first."
+        )
     released = notebooks.read(released_path)
     keys = {s: _key(submitted / s / lab / f"{lab}.ipynb", source_path) for s in students}
     results: dict[str, StudentResult] = {}
@@ -448,22 +490,40 @@ def grade_class(
         logged, in_gradebook = _logged(root, lab), _graded_in_gradebook(root, lab)
         for student in students:
             key, result = logged.get(student, (None, None))
-            if key == keys[student] and result is not None and (
-                    result.status == "not graded" or (result.status == "graded" and student in in_gradebook)):
+            if (
+                key == keys[student]
+                and result is not None
+                and (
+                    result.status == "not graded"
+                    or (result.status == "graded" and student in in_gradebook)
+                )
+            ):
                 results[student] = result
     to_grade = [s for s in students if s not in results]
     total, done = len(students), len(results)
     log = _log_path(root, lab)
     log.parent.mkdir(parents=True, exist_ok=True)
     tasks = list(_tasks(root, lab, to_grade, released, _template(root))) if to_grade else []
-    run = _run_dask(tasks, workers, scheduler) if (dask or scheduler) else _run_threads(tasks, workers)
+    run = (
+        _run_dask(tasks, workers, scheduler)
+        if (dask or scheduler)
+        else _run_threads(tasks, workers)
+    )
     for outcome in run:
         result = outcome.result
         _merge(root, lab, result)
         _write_files(root, lab, outcome)
         with open(log, "a", encoding="utf-8") as handle:
-            handle.write(json.dumps({"student": result.student, "key": keys[result.student],
-                                     "result": asdict(result)}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "student": result.student,
+                        "key": keys[result.student],
+                        "result": asdict(result),
+                    }
+                )
+                + "\n"
+            )
         results[result.student] = result
         done += 1
         if progress is not None:

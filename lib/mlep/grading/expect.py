@@ -102,7 +102,9 @@ def _numpy_scalar_of(value: Any, kind) -> bool:
     if numpy is None or type(value).__module__ != "numpy":
         return False
     kinds = kind if isinstance(kind, tuple) else (kind,)
-    return any(k in _NUMPY_KINDS and isinstance(value, getattr(numpy, _NUMPY_KINDS[k])) for k in kinds)
+    return any(
+        k in _NUMPY_KINDS and isinstance(value, getattr(numpy, _NUMPY_KINDS[k])) for k in kinds
+    )
 
 
 def instance(value: Any, kind, exercise: str, *, what: str = "the result") -> None:
@@ -208,14 +210,32 @@ def matches(value: Any, expected: Any, exercise: str, *, what: str = "the result
     if value is None:
         that(False, exercise, f"{what} is None — did you forget to `return` it?")
     kinds = (type(value), type(expected))
-    numbers = all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, expected))
-    if not numbers and kinds[0] is not kinds[1] and not all(isinstance(v, (list, tuple)) for v in (value, expected)):
-        that(False, exercise, f"{what} should be a {kinds[1].__name__}, but got a {kinds[0].__name__}: {_short(value)}")
+    numbers = all(
+        isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, expected)
+    )
+    if (
+        not numbers
+        and kinds[0] is not kinds[1]
+        and not all(isinstance(v, (list, tuple)) for v in (value, expected))
+    ):
+        that(
+            False,
+            exercise,
+            f"{what} should be a {kinds[1].__name__}, but got a {kinds[0].__name__}: {_short(value)}",
+        )
     if numbers:
-        that(False, exercise, f"{what} is too {'high' if value > expected else 'low'}: got {_short(value)}")
+        that(
+            False,
+            exercise,
+            f"{what} is too {'high' if value > expected else 'low'}: got {_short(value)}",
+        )
     if hasattr(value, "__len__") and hasattr(expected, "__len__") and not isinstance(value, str):
         if len(value) != len(expected):
-            that(False, exercise, f"{what} should have {len(expected)} items, but got {len(value)}: {_short(value)}")
+            that(
+                False,
+                exercise,
+                f"{what} should have {len(expected)} items, but got {len(value)}: {_short(value)}",
+            )
     that(False, exercise, f"{what} is not the expected one: got {_short(value)}")
 
 
@@ -239,7 +259,11 @@ def near(
     """
     instance(value, (int, float), exercise, what=what)
     if not math.isclose(float(value), float(expected), rel_tol=tol, abs_tol=tol):
-        that(False, exercise, f"{what} is too {'high' if value > expected else 'low'}: got {float(value):.6g}")
+        that(
+            False,
+            exercise,
+            f"{what} is too {'high' if value > expected else 'low'}: got {float(value):.6g}",
+        )
 
 
 def columns(frame, expected: Iterable[str], exercise: str, *, what: str = "the table") -> None:

@@ -55,7 +55,9 @@ class Lab:
                 try:
                     exec(_compile(code, f"{self.path.name}[cell {index}]"), namespace)
                 except Exception as error:
-                    raise RuntimeError(f"{self.path.name} cell {index} failed: {error!r}") from error
+                    raise RuntimeError(
+                        f"{self.path.name} cell {index} failed: {error!r}"
+                    ) from error
         self.namespace_ = namespace
         return self
 
@@ -79,7 +81,10 @@ class Lab:
             try:
                 if others_unattempted:
                     for other in self.exercises.keys() - {function}:
-                        exec(_compile(_UNATTEMPTED.format(function=other), "<unattempted>"), namespace)
+                        exec(
+                            _compile(_UNATTEMPTED.format(function=other), "<unattempted>"),
+                            namespace,
+                        )
                 if implementation is not None:
                     exec(_compile(implementation, f"<{function} under test>"), namespace)
                 exec(_compile(test_code, f"<{exercise.grade_id}>"), namespace)

@@ -129,8 +129,15 @@ def grade(
 
     use_sandbox(sandbox)  # each submission's kernel runs in bubblewrap unless sandbox=False
     return classroom.grade_class(
-        lab, root=project_root() if root is None else Path(root), students=students, workers=workers,
-        force=force, dask=dask, scheduler=scheduler, progress=progress, on_result=on_result,
+        lab,
+        root=project_root() if root is None else Path(root),
+        students=students,
+        workers=workers,
+        force=force,
+        dask=dask,
+        scheduler=scheduler,
+        progress=progress,
+        on_result=on_result,
     )
 
 
@@ -153,7 +160,15 @@ def write_grades_csv(path: Path, lab: str, cells: list[str], results: list[Stude
         writer.writerow(["lab", "student", "score", "max_score", "status", *cells, "feedback"])
         for r in results:
             scores = [f"{r.cells.get(cell, 0):g}" for cell in cells]
-            row = [lab, r.student, f"{r.score:g}", f"{r.max_score:g}", r.status, *scores, " | ".join(r.feedback)]
+            row = [
+                lab,
+                r.student,
+                f"{r.score:g}",
+                f"{r.max_score:g}",
+                r.status,
+                *scores,
+                " | ".join(r.feedback),
+            ]
             writer.writerow(row)
 
 
@@ -183,7 +198,11 @@ KERNEL_ARGUMENTS = ["--HistoryManager.hist_file=:memory:", "--IPKernelApp.log_le
 
 
 def check(
-    path: str | Path, *, timeout: int = 240, notes: list[str] | None = None, sandbox: bool | None = None
+    path: str | Path,
+    *,
+    timeout: int = 240,
+    notes: list[str] | None = None,
+    sandbox: bool | None = None,
 ) -> list[CheckLine]:
     """Run a learner's notebook in the course kernel; report each exercise's visible tests.
 
@@ -208,7 +227,13 @@ def check(
         try:
             executed, died = _execute(notebook, path.parent, timeout)
         except Exception as error:  # a kernel that never started
-            return [CheckLine("notebook", False, f"could not run the notebook: {type(error).__name__}: {error}")]
+            return [
+                CheckLine(
+                    "notebook",
+                    False,
+                    f"could not run the notebook: {type(error).__name__}: {error}",
+                )
+            ]
         if died is None:
             break
         not_run = f"the kernel died in cell {died + 1}"
@@ -219,7 +244,9 @@ def check(
         said, notebook = said + fix.notes, fix.notebook
     if notes is not None:
         notes.extend(said)
-    found = verdict.verdicts(executed, notebooks.exercises(reference), timeout=timeout, not_run=not_run)
+    found = verdict.verdicts(
+        executed, notebooks.exercises(reference), timeout=timeout, not_run=not_run
+    )
     return [CheckLine(v.exercise, v.passed, v.message) for v in found]
 
 
@@ -244,10 +271,13 @@ def _execute(notebook: dict, folder: Path, timeout: int) -> tuple[dict, int | No
     from nbgrader.preprocessors import Execute
 
     from mlep.grading import sandbox
+
     node = nbformat.reads(_json(notebook), as_version=4)
     started: list[int] = []
     executor = Execute(
-        timeout=timeout, kernel_name=KERNEL_NAME, extra_arguments=KERNEL_ARGUMENTS,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        extra_arguments=KERNEL_ARGUMENTS,
         kernel_manager_class=sandbox.kernel_manager_class(),
         on_cell_execute=lambda cell=None, cell_index=-1, **_: started.append(cell_index),
     )

@@ -47,16 +47,23 @@ class SanitizeOutputs(NbGraderPreprocessor):
             _, message = verdict.explain(cell, None)
             first = verdict.errors(cell)[0]
             cell.outputs = [o for o in cell.outputs if o.get("output_type") != "error"] + [first]
-            first["evalue"], first["traceback"] = verdict.clean(first.get("evalue", "")), [f"Tests failed: {message}"]
+            first["evalue"], first["traceback"] = (
+                verdict.clean(first.get("evalue", "")),
+                [f"Tests failed: {message}"],
+            )
             return cell, resources
         for output in cell.get("outputs", []):
             if output.get("output_type") == "stream":
                 output["text"] = verdict.clean_lines(output.get("text", ""))
             elif output.get("output_type") == "error":
                 output["evalue"] = verdict.clean(output.get("evalue", ""))
-                output["traceback"] = [verdict.clean_lines(line) for line in output.get("traceback", [])]
+                output["traceback"] = [
+                    verdict.clean_lines(line) for line in output.get("traceback", [])
+                ]
         if test and not verdict.errors(cell) and cell.get("execution_count") is not None:
             from nbformat.v4 import new_output
 
-            cell.outputs.append(new_output("stream", name="stdout", text="Tests passed (public and hidden).\n"))
+            cell.outputs.append(
+                new_output("stream", name="stdout", text="Tests passed (public and hidden).\n")
+            )
         return cell, resources

@@ -68,7 +68,9 @@ def nbgrader_meta(cell: dict) -> dict:
 
 def grade_ids(notebook: dict) -> list[str]:
     """The ids of the graded test cells present in ``notebook``."""
-    return [nbgrader_meta(c)["grade_id"] for c in notebook["cells"] if nbgrader_meta(c).get("grade")]
+    return [
+        nbgrader_meta(c)["grade_id"] for c in notebook["cells"] if nbgrader_meta(c).get("grade")
+    ]
 
 
 def exercises(notebook: dict) -> list[Exercise]:

@@ -75,7 +75,9 @@ def normalise(submitted: dict, reference: dict) -> Repair:
         The notebook nbgrader should grade, and a note per repair.
     """
     if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
-        raise TypeError(f"submitted must be a notebook dict with a list of cells, but got {type(submitted).__name__}")
+        raise TypeError(
+            f"submitted must be a notebook dict with a list of cells, but got {type(submitted).__name__}"
+        )
     repair = Repair(copy.deepcopy(submitted))
     _restore_metadata(repair, reference)
     _deduplicate(repair)
@@ -83,7 +85,9 @@ def normalise(submitted: dict, reference: dict) -> Repair:
 
 
 def _unlabelled(notebook: dict) -> list[int]:
-    return [i for i, c in enumerate(notebook["cells"]) if not notebooks.nbgrader_meta(c).get("grade_id")]
+    return [
+        i for i, c in enumerate(notebook["cells"]) if not notebooks.nbgrader_meta(c).get("grade_id")
+    ]
 
 
 def _restore_metadata(repair: Repair, reference: dict) -> None:
@@ -108,7 +112,9 @@ def _restore_metadata(repair: Repair, reference: dict) -> None:
             _label(cells[index], lab_cell)
             free.remove(index)
             matched["content"] += 1
-    graded = [gid for gid, c in lab_cells(reference).items() if notebooks.nbgrader_meta(c).get("grade")]
+    graded = [
+        gid for gid, c in lab_cells(reference).items() if notebooks.nbgrader_meta(c).get("grade")
+    ]
     if matched["id"] or matched["content"]:
         repair.notes.append(
             f"the notebook had lost nbgrader's cell metadata (some editors drop it): {matched['id']} lab cells "
@@ -133,9 +139,13 @@ def _match_content(gid: str, lab_cell: dict, cells: list[dict], free: list[int])
     meta = notebooks.nbgrader_meta(lab_cell)
     exercise = notebooks.EXERCISE_ID.match(gid)
     if meta.get("solution") and exercise:
-        pattern = re.compile(rf"^\s*(def|class)\s+{re.escape(exercise['function'])}\b", re.MULTILINE)
+        pattern = re.compile(
+            rf"^\s*(def|class)\s+{re.escape(exercise['function'])}\b", re.MULTILINE
+        )
         for index in free:
-            if cells[index].get("cell_type") == "code" and pattern.search(notebooks.source(cells[index])):
+            if cells[index].get("cell_type") == "code" and pattern.search(
+                notebooks.source(cells[index])
+            ):
                 return index
         return None
     wanted = _squash(notebooks.source(lab_cell))
@@ -184,10 +194,14 @@ def restore_tests(notebook: dict, reference: dict) -> Repair:
             continue
         original = lab[gid]
         if cell.get("cell_type") != original.get("cell_type"):
-            repair.notes.append(f"test cell {gid} had been turned into a {cell.get('cell_type')} cell: "
-                                "it ran as code, as grading runs it")
+            repair.notes.append(
+                f"test cell {gid} had been turned into a {cell.get('cell_type')} cell: "
+                "it ran as code, as grading runs it"
+            )
         elif notebooks.source(cell).strip() != notebooks.source(original).strip():
-            repair.notes.append(f"test cell {gid} was edited: the lab's version ran, as grading runs it")
+            repair.notes.append(
+                f"test cell {gid} was edited: the lab's version ran, as grading runs it"
+            )
         else:
             continue
         cell["cell_type"] = original.get("cell_type", "code")
@@ -216,17 +230,27 @@ def defuse(notebook: dict, index: int) -> Repair:
     name = gid or f"cell {index + 1}"
     if not is_test(cell):
         cell["source"] = f"raise RuntimeError({KILLED!r})\n"
-        repair.notes.append(f"{name} stopped the kernel (os._exit() or exit(), a crash, or out of memory): "
-                            "it was skipped and the rest of the notebook ran without it")
+        repair.notes.append(
+            f"{name} stopped the kernel (os._exit() or exit(), a crash, or out of memory): "
+            "it was skipped and the rest of the notebook ran without it"
+        )
         return repair
     exercise = notebooks.EXERCISE_ID.match(gid.removesuffix(notebooks.TEST_SUFFIX))
-    solution = next((c for c in cells if exercise and notebooks.nbgrader_meta(c).get("grade_id") == exercise[0]),
-                    None)
+    solution = next(
+        (
+            c
+            for c in cells
+            if exercise and notebooks.nbgrader_meta(c).get("grade_id") == exercise[0]
+        ),
+        None,
+    )
     if solution is None:
         raise ValueError(f"cell {gid} stopped the kernel and has no exercise cell to stub")
     function = exercise["function"]
     stub = f"\n\ndef {function}(*args, **kwargs):\n    raise RuntimeError({KILLED!r})\n"
     solution["source"] = notebooks.source(solution) + stub
-    repair.notes.append(f"{gid}: calling {function}() stopped the kernel (os._exit() or exit(), a crash, or out "
-                        "of memory): these tests score 0 and the rest of the notebook ran without it")
+    repair.notes.append(
+        f"{gid}: calling {function}() stopped the kernel (os._exit() or exit(), a crash, or out "
+        "of memory): these tests score 0 and the rest of the notebook ran without it"
+    )
     return repair

@@ -50,8 +50,27 @@ from mlep.runtime import project_root
 SWITCH = "MLEP_SANDBOX"
 _PREFIX = "MLEP_SANDBOX_"
 #: Variables passed into the sandbox (everything else of the grader's environment is dropped).
-_PASS_KEYS = {"LANG", "LC_ALL", "LC_CTYPE", "TZ", "PYTHONHASHSEED", "PYTHONWARNINGS", "PYTHONIOENCODING"}
-_PASS_PREFIXES = ("MLEP_", "TF_", "JPY_", "KMP_", "OMP_", "TQDM_", "DASK_", "FEAST_", "HF_", "MPLBACKEND")
+_PASS_KEYS = {
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "PYTHONHASHSEED",
+    "PYTHONWARNINGS",
+    "PYTHONIOENCODING",
+}
+_PASS_PREFIXES = (
+    "MLEP_",
+    "TF_",
+    "JPY_",
+    "KMP_",
+    "OMP_",
+    "TQDM_",
+    "DASK_",
+    "FEAST_",
+    "HF_",
+    "MPLBACKEND",
+)
 _MB = 1024 * 1024
 
 
@@ -87,7 +106,9 @@ class Limits:
         for item in fields(self):
             value = getattr(self, item.name)
             if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(f"sandbox limit {item.name} must be a positive int, but got {value!r}")
+                raise ValueError(
+                    f"sandbox limit {item.name} must be a positive int, but got {value!r}"
+                )
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
@@ -100,7 +121,9 @@ class Limits:
                 try:
                     values[item.name] = int(raw)
                 except ValueError:
-                    raise ValueError(f"{_PREFIX}{item.name.upper()} must be an integer, but got {raw!r}") from None
+                    raise ValueError(
+                        f"{_PREFIX}{item.name.upper()} must be an integer, but got {raw!r}"
+                    ) from None
         return cls(**values)
 
     def to_env(self) -> dict[str, str]:
@@ -116,7 +139,9 @@ def enabled(environ: dict[str, str] | None = None) -> bool:
 
 def bwrap_path() -> str | None:
     """The ``bwrap`` executable, or None."""
-    return shutil.which("bwrap") or next((p for p in ("/usr/bin/bwrap",) if os.access(p, os.X_OK)), None)
+    return shutil.which("bwrap") or next(
+        (p for p in ("/usr/bin/bwrap",) if os.access(p, os.X_OK)), None
+    )
 
 
 @functools.lru_cache(maxsize=1)
@@ -126,8 +151,20 @@ def problem() -> str | None:
     if bwrap is None:
         return "bubblewrap (`bwrap`) is not installed"
     uid = sandbox_uid()
-    probe = [bwrap, *_namespaces(uid), "--die-with-parent", "--new-session", *_system_binds(),
-             "--proc", "/proc", "--dev", "/dev", "--", *_drop_privileges(uid), "/bin/true"]
+    probe = [
+        bwrap,
+        *_namespaces(uid),
+        "--die-with-parent",
+        "--new-session",
+        *_system_binds(),
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
+        "--",
+        *_drop_privileges(uid),
+        "/bin/true",
+    ]
     try:
         run = subprocess.run(probe, capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as error:
@@ -158,7 +195,15 @@ def sandbox_uid() -> int | None:
 def _drop_privileges(uid: int | None) -> list[str]:
     if uid is None:
         return []
-    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--inh-caps=-all", "--no-new-privs", "--"]
+    return [
+        "setpriv",
+        f"--reuid={uid}",
+        f"--regid={uid}",
+        "--clear-groups",
+        "--inh-caps=-all",
+        "--no-new-privs",
+        "--",
+    ]
 
 
 def _system_binds() -> list[str]:
@@ -204,8 +249,21 @@ def _environment(environ: dict[str, str], kernel_cmd: list[str]) -> list[str]:
     if Path(kernel_cmd[0]).is_absolute():
         path = f"{Path(kernel_cmd[0]).parent}:{path}"
     # JPY_PARENT_PID=1: no parent poller (bwrap --die-with-parent does that) and no console banner
-    return [*args, "--setenv", "HOME", "/tmp/home", "--setenv", "TMPDIR", "/tmp", "--setenv", "PATH", path,
-            "--setenv", "JPY_PARENT_PID", "1"]
+    return [
+        *args,
+        "--setenv",
+        "HOME",
+        "/tmp/home",
+        "--setenv",
+        "TMPDIR",
+        "/tmp",
+        "--setenv",
+        "PATH",
+        path,
+        "--setenv",
+        "JPY_PARENT_PID",
+        "1",
+    ]
 
 
 def command(
@@ -235,8 +293,11 @@ def command(
     fonts = _matplotlib_cache(environ)
     start = (
         f"mkdir -p /tmp/home/.cache && chmod -R 777 /tmp/home; cp -R {shlex.quote(source)}/. {target}/ 2>/dev/null; "
-        + (f"cp -R {_FONT_CACHE} /tmp/home/.cache/matplotlib 2>/dev/null; chmod -R a+rwX /tmp/home/.cache; "
-           if fonts else "")
+        + (
+            f"cp -R {_FONT_CACHE} /tmp/home/.cache/matplotlib 2>/dev/null; chmod -R a+rwX /tmp/home/.cache; "
+            if fonts
+            else ""
+        )
         + f"chmod -R a+rwX {target} 2>/dev/null; exec {shlex.join(_drop_privileges(uid))} "
         f"prlimit --as={limits.memory_mb * _MB} --nproc={limits.processes} "
         f'--fsize={limits.file_mb * _MB} --core=0 -- timeout -s KILL {limits.wall_seconds} "$@"'
@@ -246,21 +307,50 @@ def command(
     return [
         bwrap,
         *_namespaces(uid),
-        "--die-with-parent", "--new-session", "--hostname", "sandbox",
+        "--die-with-parent",
+        "--new-session",
+        "--hostname",
+        "sandbox",
         *_system_binds(),
-        "--proc", "/proc", "--dev", "/dev",
+        "--proc",
+        "/proc",
+        "--dev",
+        "/dev",
         # /dev/shm: POSIX semaphores of multiprocessing (Beam, joblib)
-        "--perms", "1777", "--size", size, "--tmpfs", "/dev/shm",
-        "--perms", "1777", "--size", size, "--tmpfs", "/tmp",
+        "--perms",
+        "1777",
+        "--size",
+        size,
+        "--tmpfs",
+        "/dev/shm",
+        "--perms",
+        "1777",
+        "--size",
+        size,
+        "--tmpfs",
+        "/tmp",
         *_parents(targets),
         *binds,
         *(["--ro-bind", str(cwd), source] if cwd.is_dir() else ["--dir", source]),
         *(["--ro-bind", str(fonts), _FONT_CACHE] if fonts else []),
-        "--perms", "0777", "--size", size, "--tmpfs", str(cwd),
-        "--bind", str(run_dir), str(run_dir),
-        "--chdir", str(cwd),
+        "--perms",
+        "0777",
+        "--size",
+        size,
+        "--tmpfs",
+        str(cwd),
+        "--bind",
+        str(run_dir),
+        str(run_dir),
+        "--chdir",
+        str(cwd),
         *_environment(environ, kernel_cmd),
-        "--", "/bin/sh", "-c", start, "mlep-sandbox", *kernel_cmd,
+        "--",
+        "/bin/sh",
+        "-c",
+        start,
+        "mlep-sandbox",
+        *kernel_cmd,
     ]
 
 
@@ -270,7 +360,9 @@ _FONT_CACHE = "/run/mlep-matplotlib"
 def _matplotlib_cache(environ: dict[str, str]) -> Path | None:
     """The grader's matplotlib font cache, copied in so each kernel does not rebuild it (~1 s)."""
     base = environ.get("MPLCONFIGDIR") or os.path.join(
-        environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "matplotlib")
+        environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
+        "matplotlib",
+    )
     path = Path(base)
     return path if path.is_dir() and any(path.glob("fontlist-*.json")) else None
 
@@ -279,8 +371,17 @@ def _namespaces(uid: int | None) -> list[str]:
     """All namespaces; as root, no user namespace, so the kernel can run as its own ``uid``."""
     if uid is None:
         return ["--unshare-all"]
-    return ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try",
-            "--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+    return [
+        "--unshare-ipc",
+        "--unshare-pid",
+        "--unshare-net",
+        "--unshare-uts",
+        "--unshare-cgroup-try",
+        "--cap-add",
+        "CAP_SETUID",
+        "--cap-add",
+        "CAP_SETGID",
+    ]
 
 
 def _parents(targets: list[Path]) -> list[str]:
@@ -291,7 +392,11 @@ def _parents(targets: list[Path]) -> list[str]:
     args = []
     for folder in sorted(folders, key=lambda p: len(p.parts)):
         text = str(folder)
-        if text.startswith(system) or text == "/tmp" or any(folder == t or t in folder.parents for t in targets):
+        if (
+            text.startswith(system)
+            or text == "/tmp"
+            or any(folder == t or t in folder.parents for t in targets)
+        ):
             continue
         args += ["--perms", "0755", "--dir", text]
     return args
@@ -338,8 +443,10 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
         self.total += size
         if size <= left:
             return msg
-        notice = (f"\n[output cut by the grader: a cell may print at most {allowance:,} characters; "
-                  "the rest of this cell's output was dropped]\n")
+        notice = (
+            f"\n[output cut by the grader: a cell may print at most {allowance:,} characters; "
+            "the rest of this cell's output was dropped]\n"
+        )
         text = content.get("text", "")[: max(left, 0)] if kind == "stream" else ""
         if self.told:
             msg["msg_type"] = msg["header"]["msg_type"] = "execute_input"  # nbclient ignores these
@@ -397,9 +504,20 @@ class SandboxKernelManager(AsyncKernelManager):
         launch = dict(self._launch_args or {})
         cwd = Path(launch.get("cwd") or os.getcwd()).resolve()
         roots = [Path(os.environ["MLEP_COURSE_ROOT"])] if os.environ.get("MLEP_COURSE_ROOT") else []
-        environ = {**os.environ, **(self.kernel_spec.env if self.kernel_spec else {}), **(launch.get("env") or {})}
-        return command(kernel_cmd, cwd=cwd, run_dir=self.run_dir, limits=self.limits, environ=environ,
-                       course_roots=roots, uid=self.sandbox_uid)
+        environ = {
+            **os.environ,
+            **(self.kernel_spec.env if self.kernel_spec else {}),
+            **(launch.get("env") or {}),
+        }
+        return command(
+            kernel_cmd,
+            cwd=cwd,
+            run_dir=self.run_dir,
+            limits=self.limits,
+            environ=environ,
+            course_roots=roots,
+            uid=self.sandbox_uid,
+        )
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)
@@ -435,5 +553,7 @@ def describe(limits: Limits | None = None) -> str:
 
 if __name__ == "__main__":  # `python -m mlep.grading.sandbox`: can the sandbox run here?
     reason = problem()
-    print("sandbox: ok (" + describe() + ")" if reason is None else f"sandbox unavailable: {reason}")
+    print(
+        "sandbox: ok (" + describe() + ")" if reason is None else f"sandbox unavailable: {reason}"
+    )
     sys.exit(0 if reason is None else 1)

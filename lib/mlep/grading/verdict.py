@@ -72,7 +72,8 @@ def timed_out(cell: dict) -> bool:
     found = errors(cell)
     names = {o.get("ename") for o in found}
     return bool(names & TIMEOUT_ERRORS) or any(
-        o.get("ename") == "KeyboardInterrupt" and not str(o.get("evalue", "")).strip() for o in found
+        o.get("ename") == "KeyboardInterrupt" and not str(o.get("evalue", "")).strip()
+        for o in found
     )
 
 
@@ -90,7 +91,9 @@ def _limit(timeout: int | None) -> str:
     return f" of {timeout} s" if timeout else ""
 
 
-def explain(test_cell: dict, solution_cell: dict | None, timeout: int | None = None) -> tuple[bool, str]:
+def explain(
+    test_cell: dict, solution_cell: dict | None, timeout: int | None = None
+) -> tuple[bool, str]:
     """(passed, message) for one executed test cell, looking at its exercise's cell for the cause."""
     if test_cell.get("cell_type") != "code":
         return False, "its test cell is not a code cell, so it did not run"
@@ -100,23 +103,37 @@ def explain(test_cell: dict, solution_cell: dict | None, timeout: int | None = N
             return False, "its test cell did not run"
         return True, "public tests passed"
     if timed_out(test_cell):
-        return False, f"stopped after the per-cell time limit{_limit(timeout)} (an endless loop, or far too slow?)"
+        return (
+            False,
+            f"stopped after the per-cell time limit{_limit(timeout)} (an endless loop, or far too slow?)",
+        )
     first = found[0]
     if first.get("ename") == "NotImplementedError":
         return False, "not attempted yet (NotImplementedError)"
     own = errors(solution_cell) if solution_cell is not None else []
     if first.get("ename") == "NameError" and own:
         if timed_out(solution_cell):
-            return False, f"your exercise cell was stopped after the per-cell time limit{_limit(timeout)}"
+            return (
+                False,
+                f"your exercise cell was stopped after the per-cell time limit{_limit(timeout)}",
+            )
         cause = own[0]
         if cause.get("ename") == "NotImplementedError":
             return False, "not attempted yet (NotImplementedError)"
-        return False, f"your exercise cell failed, so its function is not defined: {describe(cause)}"
+        return (
+            False,
+            f"your exercise cell failed, so its function is not defined: {describe(cause)}",
+        )
     return False, describe(first)
 
 
-def verdicts(executed: dict, exercises: list[notebooks.Exercise], *, timeout: int | None = None,
-             not_run: str | None = None) -> list[Verdict]:
+def verdicts(
+    executed: dict,
+    exercises: list[notebooks.Exercise],
+    *,
+    timeout: int | None = None,
+    not_run: str | None = None,
+) -> list[Verdict]:
     """A verdict per exercise of ``exercises`` (the lab's, from the released notebook).
 
     ``executed`` is the executed notebook (check's run, or nbgrader's autograded copy); cells
@@ -133,7 +150,10 @@ def verdicts(executed: dict, exercises: list[notebooks.Exercise], *, timeout: in
         test_id = exercise.grade_id + notebooks.TEST_SUFFIX
         test = by_id.get(test_id)
         if test is None:
-            passed, message = False, "its test cell was deleted, so it scores 0; restore it from the released lab"
+            passed, message = (
+                False,
+                "its test cell was deleted, so it scores 0; restore it from the released lab",
+            )
         else:
             passed, message = explain(test, by_id.get(exercise.grade_id), timeout)
             if message == "its test cell did not run" and not_run:

@@ -103,15 +103,19 @@ def tfjob_manifest(
     one_of(restart_policy, RESTART_POLICIES, "restart_policy")
     env = dict(env or {})
     if "TF_CONFIG" in env:
-        raise ValueError("env must not set TF_CONFIG: the training operator writes it for each replica")
+        raise ValueError(
+            "env must not set TF_CONFIG: the training operator writes it for each replica"
+        )
     variables = [{"name": str(k), "value": str(v)} for k, v in sorted(env.items())]
     container = {
         "name": "tensorflow",  # the operator looks for this name
         "image": image,
         "command": command,
         "ports": [{"name": "tfjob-port", "containerPort": PORT}],
-        "resources": {"requests": {"cpu": cpu, "memory": memory},
-                      "limits": {"cpu": cpu, "memory": memory}},  # fmt: skip
+        "resources": {
+            "requests": {"cpu": cpu, "memory": memory},
+            "limits": {"cpu": cpu, "memory": memory},
+        },  # fmt: skip
         **({"env": variables} if variables else {}),
     }
     replicas = {"Chief": int(chief), "Worker": workers, "PS": ps}

@@ -20,9 +20,14 @@ _WINE_FIELDS = """
 """
 
 
-def _wine_app(fields=None, config='model_config = ConfigDict(extra="forbid")',
-              batch_limits="Field(min_length=1, max_length=64)", columns="WINE_FEATURES",
-              batch_predict="[int(k) for k in MODEL.predict(rows(batch.instances))]", used="model"):
+def _wine_app(
+    fields=None,
+    config='model_config = ConfigDict(extra="forbid")',
+    batch_limits="Field(min_length=1, max_length=64)",
+    columns="WINE_FEATURES",
+    batch_predict="[int(k) for k in MODEL.predict(rows(batch.instances))]",
+    used="model",
+):
     """A make_wine_app with one part changed (the defaults are the solution)."""
     fields = _WINE_FIELDS.format(c="ge=0, ") if fields is None else fields
     batch_predict = batch_predict.replace("MODEL", used)
@@ -213,10 +218,27 @@ def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
     ],
     "make_wine_app": [
         # no ranges: plain floats take a negative alcohol or any magnesium
-        _wine_app(fields="\n".join(f"        {name}: float" for name in (
-            "alcohol", "malic_acid", "ash", "alcalinity_of_ash", "magnesium", "total_phenols", "flavanoids",
-            "nonflavanoid_phenols", "proanthocyanins", "color_intensity", "hue", "od280_od315_of_diluted_wines",
-            "proline")) + "\n"),
+        _wine_app(
+            fields="\n".join(
+                f"        {name}: float"
+                for name in (
+                    "alcohol",
+                    "malic_acid",
+                    "ash",
+                    "alcalinity_of_ash",
+                    "magnesium",
+                    "total_phenols",
+                    "flavanoids",
+                    "nonflavanoid_phenols",
+                    "proanthocyanins",
+                    "color_intensity",
+                    "hue",
+                    "od280_od315_of_diluted_wines",
+                    "proline",
+                )
+            )
+            + "\n"
+        ),
         # an upper limit only: negative measurements pass
         _wine_app(fields=_WINE_FIELDS.format(c="")),
         # strict bounds (gt/lt): a value exactly at a limit is refused
@@ -226,7 +248,9 @@ def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
         # a batch without limits: an empty batch and 65 wines are accepted
         _wine_app(batch_limits="Field()"),
         # one model call per wine instead of one per batch
-        _wine_app(batch_predict="[int(MODEL.predict(rows([wine]))[0]) for wine in batch.instances]"),
+        _wine_app(
+            batch_predict="[int(MODEL.predict(rows([wine]))[0]) for wine in batch.instances]"
+        ),
         # the features in alphabetical order: the model gets its columns shuffled
         _wine_app(columns="sorted(WINE_FEATURES)"),
         # the notebook's wine_model instead of the argument

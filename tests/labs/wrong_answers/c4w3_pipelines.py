@@ -45,19 +45,26 @@ def _changed(old: str, new: str) -> str:
 WRONG_ANSWERS = {
     "wire_pipeline": [
         # the Trainer fed the raw examples instead of Transform's
-        _changed('examples=transform.outputs["transformed_examples"]', 'examples=example_gen.outputs["examples"]'),
+        _changed(
+            'examples=transform.outputs["transformed_examples"]',
+            'examples=example_gen.outputs["examples"]',
+        ),
         # the Pusher not gated on the Evaluator's blessing: every model is pushed
-        _changed('model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],',
-                 'model=trainer.outputs["model"],'),
+        _changed(
+            'model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],',
+            'model=trainer.outputs["model"],',
+        ),
         # the Evaluator reads the transformed examples (the exported model expects raw ones)
-        _changed('tfx.components.Evaluator(examples=example_gen.outputs["examples"]',
-                 'tfx.components.Evaluator(examples=transform.outputs["transformed_examples"]'),
+        _changed(
+            'tfx.components.Evaluator(examples=example_gen.outputs["examples"]',
+            'tfx.components.Evaluator(examples=transform.outputs["transformed_examples"]',
+        ),
         # no baseline: the Evaluator only checks the threshold, a worse model than production passes
-        _changed('baseline_model=baseline.outputs["model"], ', ''),
+        _changed('baseline_model=baseline.outputs["model"], ', ""),
         # the Trainer does not wait for the data volume check
-        _changed('    trainer.add_upstream_node(volume)\n', ''),
+        _changed("    trainer.add_upstream_node(volume)\n", ""),
         # the global SERVING folder instead of the serving_dir argument
-        _changed('base_directory=str(serving_dir)', 'base_directory=str(SERVING)'),
+        _changed("base_directory=str(serving_dir)", "base_directory=str(SERVING)"),
     ],
     "pushed_model_story": [
         # the newest Model artifact taken as the pushed one: wrong once a later Trainer ran

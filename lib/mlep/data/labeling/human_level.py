@@ -117,10 +117,11 @@ def _truth(frame: pd.DataFrame, ground_truth) -> pd.Series:
             f"ground_truth is missing for items {truth.index[truth.isna()][:5].tolist()}"
         )
     # 1 and "1" never match: labels and truth must be one kind, as labels_table asks of labels
-    one_label_kind(np.concatenate([frame.stack().to_numpy(), truth.to_numpy()]),
-                   "labels and ground_truth together")
+    one_label_kind(
+        np.concatenate([frame.stack().to_numpy(), truth.to_numpy()]),
+        "labels and ground_truth together",
+    )
     return truth
-
 
 
 def _accuracy(frame: pd.DataFrame, truth: pd.Series) -> dict:

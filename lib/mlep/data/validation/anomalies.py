@@ -26,7 +26,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 def validate(
     stats: statistics_pb2.DatasetFeatureStatisticsList,
     schema: schema_pb2.Schema,
@@ -99,8 +98,6 @@ def anomalies_table(anomalies: anomalies_pb2.Anomalies) -> pd.DataFrame:
         for name, info in infos
     ]
     return pd.DataFrame(rows, columns=ANOMALY_TABLE_COLUMNS)
-
-
 
 
 def _measure_for(feature) -> str:

@@ -18,7 +18,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 #: Name TFDV gives the whole dataset when statistics are sliced.
 ALL_EXAMPLES = "All Examples"
 
@@ -41,9 +40,6 @@ L_INFINITY = "L-infinity"
 JENSEN_SHANNON = "Jensen-Shannon"
 
 Bucket = tuple[float, float, float]
-
-
-
 
 
 class _NamedKeyError(MlepError, KeyError):
@@ -71,8 +67,6 @@ def not_found_message(kind: str, name: str, known: Sequence[str], where: str) ->
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     listing = ", ".join(known) if known else "(none)"
     return f"{kind} {name!r} is not in {where}{hint} Known: {listing}"
-
-
 
 
 def load_tfdv():

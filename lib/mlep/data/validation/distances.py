@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 def category_frequencies(
     stats: statistics_pb2.DatasetFeatureStatisticsList, feature: str
 ) -> dict[str, float]:

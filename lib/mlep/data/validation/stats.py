@@ -32,7 +32,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 def statistics(
     data: pd.DataFrame | str | os.PathLike, *, slice_by: list[str] | None = None
 ) -> statistics_pb2.DatasetFeatureStatisticsList:
@@ -234,8 +233,6 @@ def _csv_statistics(file: Path, options) -> statistics_pb2.DatasetFeatureStatist
         ) from None
 
 
-
-
 def _dataset(stats: statistics_pb2.DatasetFeatureStatisticsList, dataset: int | str):
     require_stats(stats)
     names = [d.name or "(unnamed)" for d in stats.datasets]
@@ -320,8 +317,6 @@ def _feature_row(feature, num_examples: int) -> dict[str, Any]:
     row["count"] = int(common.num_non_missing)
     row["missing_fraction"] = common.num_missing / num_examples if num_examples else nan
     return row
-
-
 
 
 def slice_names(stats: statistics_pb2.DatasetFeatureStatisticsList) -> list[str]:

@@ -35,35 +35,74 @@ import pandas as pd
 
 from mlep._checks import count
 
-__all__ = ["INCIDENTS", "incident_events", "monitoring_history", "prediction_requests", "serving_log"]
+__all__ = [
+    "INCIDENTS",
+    "incident_events",
+    "monitoring_history",
+    "prediction_requests",
+    "serving_log",
+]
 
 #: When every synthetic record starts (a Monday morning).
 START = pd.Timestamp("2026-03-02 08:00", tz="UTC")
 
-_FIRST = ["Ann", "Omar", "Li", "Maria", "Jon", "Aiko", "Pedro", "Fatima", "Ivan", "Grace", "Kofi", "Nora"]
-_LAST = ["Lee", "Haddad", "Wang", "Garcia", "Smith", "Sato", "Silva", "Khan", "Petrov", "Okafor", "Berg",
-         "Novak"]
-_NOTES = ["Daughter can be reached on {phone}.", "Send the follow-up letter to {email}.",
-          "Patient born {dob}, lives alone.", "No remarks.",
-          "Transport booked; confirm with {email} or {phone}.", "Check insulin dose at follow-up."]
+_FIRST = [
+    "Ann",
+    "Omar",
+    "Li",
+    "Maria",
+    "Jon",
+    "Aiko",
+    "Pedro",
+    "Fatima",
+    "Ivan",
+    "Grace",
+    "Kofi",
+    "Nora",
+]
+_LAST = [
+    "Lee",
+    "Haddad",
+    "Wang",
+    "Garcia",
+    "Smith",
+    "Sato",
+    "Silva",
+    "Khan",
+    "Petrov",
+    "Okafor",
+    "Berg",
+    "Novak",
+]
+_NOTES = [
+    "Daughter can be reached on {phone}.",
+    "Send the follow-up letter to {email}.",
+    "Patient born {dob}, lives alone.",
+    "No remarks.",
+    "Transport booked; confirm with {email} or {phone}.",
+    "Check insulin dose at follow-up.",
+]
 
 
 def _patients(rng: np.random.Generator, n: int) -> list[dict[str, str]]:
     patients = []
     for k in range(n):
         first, last = rng.choice(_FIRST), rng.choice(_LAST)
-        patients.append({
-            "patient_id": f"MRN-{rng.integers(10**6, 10**7)}",
-            "patient_name": f"{first} {last}",
-            "email": f"{first}.{last}{k}@example.org".lower(),
-            "phone": f"+1 415 555 {k:04d}",
-            "dob": f"{rng.integers(1930, 1990)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}",
-        })
+        patients.append(
+            {
+                "patient_id": f"MRN-{rng.integers(10**6, 10**7)}",
+                "patient_name": f"{first} {last}",
+                "email": f"{first}.{last}{k}@example.org".lower(),
+                "phone": f"+1 415 555 {k:04d}",
+                "dob": f"{rng.integers(1930, 1990)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}",
+            }
+        )
     return patients
 
 
-def prediction_requests(rows: pd.DataFrame, scores: Sequence[float], *, seed: int,
-                        n_patients: int = 600) -> list[dict]:
+def prediction_requests(
+    rows: pd.DataFrame, scores: Sequence[float], *, seed: int, n_patients: int = 600
+) -> list[dict]:
     """One prediction request per row, as a serving system would log it.
 
     Parameters
@@ -98,7 +137,9 @@ def prediction_requests(rows: pd.DataFrame, scores: Sequence[float], *, seed: in
         raise TypeError(f"rows must be a DataFrame of features, but got {type(rows).__name__}")
     rounded = np.asarray(scores, dtype=float).round(3)
     if rounded.shape != (len(rows),):
-        raise ValueError(f"scores must have one value per row ({len(rows)}), but got shape {rounded.shape}")
+        raise ValueError(
+            f"scores must have one value per row ({len(rows)}), but got shape {rounded.shape}"
+        )
     count(n_patients, "n_patients", minimum=1)
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     patients = _patients(rng, n_patients)
@@ -106,9 +147,16 @@ def prediction_requests(rows: pd.DataFrame, scores: Sequence[float], *, seed: in
     requests = []
     for i, (row, time, score) in enumerate(zip(rows.to_dict("records"), times, rounded)):
         patient = patients[rng.integers(n_patients)]
-        requests.append({"request_id": f"req-{seed}-{i:05d}", "time": time, **patient,
-                         "note": rng.choice(_NOTES).format(**patient),
-                         "features": row, "prediction": float(score)})
+        requests.append(
+            {
+                "request_id": f"req-{seed}-{i:05d}",
+                "time": time,
+                **patient,
+                "note": rng.choice(_NOTES).format(**patient),
+                "features": row,
+                "prediction": float(score),
+            }
+        )
     return requests
 
 
@@ -119,8 +167,9 @@ def _inside(minute: np.ndarray, spans) -> np.ndarray:
     return hit
 
 
-def incident_events(seed: int, *, slow=(), pauses=(), failures=(), shifts=(), hours: int = 6,
-                    per_minute: int = 30) -> pd.DataFrame:
+def incident_events(
+    seed: int, *, slow=(), pauses=(), failures=(), shifts=(), hours: int = 6, per_minute: int = 30
+) -> pd.DataFrame:
     """Request events with planted incidents, one row per request.
 
     Parameters
@@ -156,13 +205,25 @@ def incident_events(seed: int, *, slow=(), pauses=(), failures=(), shifts=(), ho
     share = np.full(n, 0.25)
     for start, length, value in shifts:
         share[(minute >= start) & (minute < start + length)] = value
-    return pd.DataFrame({"time": START + pd.to_timedelta(minute, unit="min"),
-                         "latency_ms": latency.round(1), "error": error.astype(int),
-                         "flagged": (rng.random(n) < share).astype(int)})
+    return pd.DataFrame(
+        {
+            "time": START + pd.to_timedelta(minute, unit="min"),
+            "latency_ms": latency.round(1),
+            "error": error.astype(int),
+            "flagged": (rng.random(n) < share).astype(int),
+        }
+    )
 
 
-def monitoring_history(seed: int, *, baseline: float = 0.80, days: int = 120, drop_day: int = 70,
-                       drift_day: int = 55, glitch_day: int = 30) -> pd.DataFrame:
+def monitoring_history(
+    seed: int,
+    *,
+    baseline: float = 0.80,
+    days: int = 120,
+    drop_day: int = 70,
+    drift_day: int = 55,
+    glitch_day: int = 30,
+) -> pd.DataFrame:
     """Daily monitoring signals with a planted accuracy drop, a drift and a one-day glitch.
 
     Parameters
@@ -195,21 +256,25 @@ def monitoring_history(seed: int, *, baseline: float = 0.80, days: int = 120, dr
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     day = np.arange(days)
     labelled = rng.integers(300, 500, days)
-    accuracy = rng.binomial(labelled, np.where(day >= drop_day, baseline - 0.06, baseline)) / labelled
+    accuracy = (
+        rng.binomial(labelled, np.where(day >= drop_day, baseline - 0.06, baseline)) / labelled
+    )
     accuracy = np.where(day % 7 >= 5, np.nan, accuracy)  # no labels at weekends
     psi = 0.03 + rng.gamma(2, 0.01, days) + np.clip((day - drift_day) * 0.02, 0, 0.3)
     if 0 <= glitch_day < days:
         psi[glitch_day] = 0.45
-    return pd.DataFrame({"day": day, "new_rows": labelled, "accuracy": accuracy.round(4),
-                         "psi_age": psi.round(3)})
+    return pd.DataFrame(
+        {"day": day, "new_rows": labelled, "accuracy": accuracy.round(4), "psi_age": psi.round(3)}
+    )
 
 
 #: The incidents :func:`serving_log` can plant in an hour.
 INCIDENTS = ("tail", "slow", "missing", "stuck")
 
 
-def serving_log(model, *, hours: int = 24, per_hour: int = 200, incidents=None,
-                seed: int = 0) -> pd.DataFrame:
+def serving_log(
+    model, *, hours: int = 24, per_hour: int = 200, incidents=None, seed: int = 0
+) -> pd.DataFrame:
     """One row per request a model served, with incidents planted in chosen hours.
 
     Parameters

@@ -22,7 +22,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 
-
 #: Course 1's degrees of automation, from none to full, with what the model does in each.
 AUTOMATION_DEGREES = {
     "human only": "people decide everything; no model",
@@ -32,8 +31,6 @@ AUTOMATION_DEGREES = {
     "full automation": "the model decides everything",
 }
 TRADEOFF_COLUMNS = ["threshold", "automated", "accuracy", "cost", "degree"]
-
-
 
 
 def automation_tradeoff(

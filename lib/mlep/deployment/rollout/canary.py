@@ -32,12 +32,9 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 #: Metrics a canary or blue-green guard can watch; a guard trips when the value is above it.
 GUARD_METRICS = ("error_rate", "latency_p95_ms", "latency_mean_ms")
 LOG_COLUMNS = ["requests", "labelled", "error_rate", "latency_p95_ms", "latency_mean_ms"]
-
-
 
 
 @dataclass(frozen=True)

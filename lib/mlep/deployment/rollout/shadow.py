@@ -23,7 +23,6 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 @dataclass(frozen=True)
 class ShadowReport:
     """What shadow mode learned: how often the models agree, and which is more accurate.

@@ -26,15 +26,12 @@ if TYPE_CHECKING:  # pragma: no cover
     pass
 
 
-
 REQUEST_ID = "request_id"
 LABEL = "label"
 #: Mean latency of a model without a ``latency_ms`` attribute.
 DEFAULT_LATENCY_MS = 10.0
 #: Spread of simulated latencies: lognormal with this sigma (a long right tail).
 LATENCY_SIGMA = 0.5
-
-
 
 
 def request_stream(

@@ -28,7 +28,14 @@ from typing import Any
 
 from mlep.exceptions import MlepError
 
-__all__ = ["Feature", "PredictionError", "client_for", "describe_errors", "feature_model", "make_app"]
+__all__ = [
+    "Feature",
+    "PredictionError",
+    "client_for",
+    "describe_errors",
+    "feature_model",
+    "make_app",
+]
 
 _TYPES = (float, int)
 
@@ -69,7 +76,9 @@ class Feature:
             raise TypeError(f"dtype must be float or int, but got {self.dtype!r}")
         for bound in ("ge", "le"):
             value = getattr(self, bound)
-            if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Real)):
+            if value is not None and (
+                isinstance(value, bool) or not isinstance(value, numbers.Real)
+            ):
                 raise TypeError(f"{bound} must be a number or None, but got {value!r}")
             if value is not None and not math.isfinite(value):
                 raise ValueError(f"{bound} must be finite, but got {value!r}")
@@ -126,15 +135,21 @@ def feature_model(name: str, features: Mapping[str, "Feature | type"]):
     if not isinstance(name, str) or not name.isidentifier():
         raise ValueError(f"name must be a Python identifier, but got {name!r}")
     if not isinstance(features, Mapping) or not features:
-        raise ValueError(f"features must be a non-empty mapping of name to Feature, but got {features!r}")
+        raise ValueError(
+            f"features must be a non-empty mapping of name to Feature, but got {features!r}"
+        )
     fields = {}
     for field, spec in features.items():
         if not isinstance(field, str) or not field.isidentifier() or field.startswith("_"):
-            raise ValueError(f"feature names must be Python identifiers without a leading _, but got {field!r}")
+            raise ValueError(
+                f"feature names must be Python identifiers without a leading _, but got {field!r}"
+            )
         if spec in _TYPES:
             spec = Feature(spec)
         if not isinstance(spec, Feature):
-            raise TypeError(f"features[{field!r}] must be a Feature, float or int, but got {spec!r}")
+            raise TypeError(
+                f"features[{field!r}] must be a Feature, float or int, but got {spec!r}"
+            )
         fields[field] = (_annotated(spec), ...)
     return create_model(name, __config__=ConfigDict(extra="forbid"), **fields)
 
@@ -179,7 +194,9 @@ def _predictor(model) -> Callable:
         return model.predict
     if callable(model):
         return model
-    raise TypeError(f"model must have a predict method or be callable, but got {type(model).__name__}")
+    raise TypeError(
+        f"model must have a predict method or be callable, but got {type(model).__name__}"
+    )
 
 
 def _schema(schema, name: str):
@@ -191,7 +208,9 @@ def _schema(schema, name: str):
         return schema
     if isinstance(schema, Mapping):
         return feature_model(name, schema)
-    raise TypeError(f"schema must be a pydantic BaseModel subclass or a mapping of features, but got {schema!r}")
+    raise TypeError(
+        f"schema must be a pydantic BaseModel subclass or a mapping of features, but got {schema!r}"
+    )
 
 
 def _predictions(predict: Callable, columns: list[str], instances: list, labels) -> list:
@@ -263,7 +282,11 @@ def make_app(
     from fastapi.responses import JSONResponse
     from pydantic import ConfigDict, Field, create_model
 
-    if isinstance(max_batch_size, bool) or not isinstance(max_batch_size, int) or max_batch_size < 1:
+    if (
+        isinstance(max_batch_size, bool)
+        or not isinstance(max_batch_size, int)
+        or max_batch_size < 1
+    ):
         raise ValueError(f"max_batch_size must be a positive int, but got {max_batch_size!r}")
     if not isinstance(name, str) or not name:
         raise ValueError(f"name must be a non-empty str, but got {name!r}")
