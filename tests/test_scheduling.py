@@ -48,8 +48,8 @@ def test_scope_reads_the_group_xdist_appended(nodeid, group):
 
 
 def test_a_module_is_a_group_and_a_folder_with_its_own_conftest_is_one():
-    lib = SimpleNamespace(path=ROOT / "tests" / "lib" / "test_validation.py")
-    assert _group_of(lib) == "tests/lib/test_validation.py"
+    lib = SimpleNamespace(path=ROOT / "tests" / "lib" / "data" / "test_validation.py")
+    assert _group_of(lib) == "tests/lib/data/test_validation.py"
     site = SimpleNamespace(path=ROOT / "tests" / "site" / "test_site.py")
     assert (ROOT / "tests" / "site" / "conftest.py").is_file()
     assert _group_of(site) == "tests/site"

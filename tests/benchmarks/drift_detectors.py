@@ -26,7 +26,7 @@ STREAMS = {
     "real": {"before": 0.0, "after": 1.0, "kind": "real"},
     "binary": {"before": 0.1, "after": 0.3, "kind": "binary"},
 }
-# (detector, stream kind, params): the parameters tests/lib/test_monitoring.py pins.
+# (detector, stream kind, params): the parameters tests/lib/deployment/test_monitoring.py pins.
 CONFIGS = [
     ("adwin", "real", {}),
     ("adwin", "binary", {}),
