@@ -60,9 +60,15 @@ def drift_report(reference, live, threshold=0.1):
 def drift_kind(reference, live, model, psi_threshold=0.1, error_margin=0.05):
     features = [c for c in reference.columns if c not in ("request_id", "label")]
     data = any(mon.psi(reference[f], live[f]) > psi_threshold for f in features)
+
     def error(requests):
         known = requests[requests["label"].notna()]
-        return float(np.mean(model.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)))
+        return float(
+            np.mean(
+                model.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)
+            )
+        )
+
     concept = error(live) > error(reference)
     return DRIFT_KINDS[int(data) + 2 * int(concept)]
 """,
@@ -83,9 +89,15 @@ def drift_kind(reference, live, model, psi_threshold=0.1, error_margin=0.05):
     features = [c for c in reference.columns if c not in ("request_id", "label")]
     if any(mon.psi(reference[f], live[f]) > psi_threshold for f in features):
         return "data drift"
+
     def error(requests):
         known = requests[requests["label"].notna()]
-        return float(np.mean(model.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)))
+        return float(
+            np.mean(
+                model.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)
+            )
+        )
+
     if error(live) > error(reference) + error_margin:
         return "concept drift"
     return "no drift"
@@ -158,7 +170,8 @@ def monitor_log(log):
         # the right delta and threshold, but the default forgetting factor lets the sum wander
         'def make_detector():\n    return mon.detector("page_hinkley", delta=0.1, threshold=8)\n',
         # tuned for speed only: a low threshold alarms on noise
-        'def make_detector():\n    return mon.detector("page_hinkley", delta=0.1, threshold=4, alpha=1.0)\n',
+        "def make_detector():\n"
+        '    return mon.detector("page_hinkley", delta=0.1, threshold=4, alpha=1.0)\n',
         # DDM tuned against false alarms: quiet but slow
         'def make_detector():\n    return mon.detector("ddm", warm_start=500, drift_threshold=4)\n',
         # one detector shared by every call: it has seen the previous streams
@@ -195,7 +208,9 @@ def shadow_verdict(requests, current, candidate, min_gain=0.02, min_labelled=300
         """
 def canary_release(requests, current, candidate, tolerance=0.05, max_p95_ms=60):
     known = requests[requests["label"].notna()]
-    baseline = float(np.mean(current.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)))
+    baseline = float(
+        np.mean(current.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int))
+    )
     guards = {"error_rate": baseline + tolerance, "latency_p95_ms": max_p95_ms}
     return rollout.canary(requests, current, candidate, guards=guards)
 """,
@@ -203,9 +218,16 @@ def canary_release(requests, current, candidate, tolerance=0.05, max_p95_ms=60):
         """
 def canary_release(requests, current, candidate, tolerance=0.05, max_p95_ms=60):
     known = requests[requests["label"].notna()]
-    baseline = float(np.mean(current.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)))
-    return rollout.canary(requests, current, candidate, guards={"error_rate": baseline + tolerance},
-                          stages=(10, 50, 100))
+    baseline = float(
+        np.mean(current.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int))
+    )
+    return rollout.canary(
+        requests,
+        current,
+        candidate,
+        guards={"error_rate": baseline + tolerance},
+        stages=(10, 50, 100),
+    )
 """,
         # a fixed error-rate guard instead of the current model's error plus the tolerance
         """
@@ -217,7 +239,9 @@ def canary_release(requests, current, candidate, tolerance=0.05, max_p95_ms=60):
         """
 def canary_release(requests, current, candidate, tolerance=0.05, max_p95_ms=60):
     known = requests[requests["label"].notna()]
-    baseline = float(np.mean(current.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int)))
+    baseline = float(
+        np.mean(current.predict(rollout.features(known)) != known["label"].to_numpy(dtype=int))
+    )
     guards = {"error_rate": baseline + tolerance, "latency_p95_ms": max_p95_ms}
     return rollout.canary(requests, current, candidate, guards=guards, stages=(25, 50, 100))
 """,
@@ -225,10 +249,23 @@ def canary_release(requests, current, candidate, tolerance=0.05, max_p95_ms=60):
     "automation_plan": [
         # ignores the accuracy floor: the cheapest threshold of all
         """
-def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
-                    human_accuracy=0.98, per_day=10_000):
-    table = rollout.automation_tradeoff(confidences, correct, human_cost=human_cost, error_cost=error_cost,
-                                        thresholds=THRESHOLDS, human_accuracy=human_accuracy)
+def automation_plan(
+    confidences,
+    correct,
+    min_accuracy,
+    human_cost,
+    error_cost,
+    human_accuracy=0.98,
+    per_day=10_000,
+):
+    table = rollout.automation_tradeoff(
+        confidences,
+        correct,
+        human_cost=human_cost,
+        error_cost=error_cost,
+        thresholds=THRESHOLDS,
+        human_accuracy=human_accuracy,
+    )
     row = rollout.choose_threshold(table)
     plan = {key: row[key] for key in ["threshold", "automated", "accuracy", "cost", "degree"]}
     plan["reviews_per_day"] = float((1 - row["automated"]) * per_day)
@@ -236,10 +273,22 @@ def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
 """,
         # the default grid of thresholds (steps of 0.05)
         """
-def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
-                    human_accuracy=0.98, per_day=10_000):
-    table = rollout.automation_tradeoff(confidences, correct, human_cost=human_cost, error_cost=error_cost,
-                                        human_accuracy=human_accuracy)
+def automation_plan(
+    confidences,
+    correct,
+    min_accuracy,
+    human_cost,
+    error_cost,
+    human_accuracy=0.98,
+    per_day=10_000,
+):
+    table = rollout.automation_tradeoff(
+        confidences,
+        correct,
+        human_cost=human_cost,
+        error_cost=error_cost,
+        human_accuracy=human_accuracy,
+    )
     row = rollout.choose_threshold(table, min_accuracy=min_accuracy)
     plan = {key: row[key] for key in ["threshold", "automated", "accuracy", "cost", "degree"]}
     plan["reviews_per_day"] = float((1 - row["automated"]) * per_day)
@@ -247,10 +296,22 @@ def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
 """,
         # perfect reviewers assumed
         """
-def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
-                    human_accuracy=0.98, per_day=10_000):
-    table = rollout.automation_tradeoff(confidences, correct, human_cost=human_cost, error_cost=error_cost,
-                                        thresholds=THRESHOLDS)
+def automation_plan(
+    confidences,
+    correct,
+    min_accuracy,
+    human_cost,
+    error_cost,
+    human_accuracy=0.98,
+    per_day=10_000,
+):
+    table = rollout.automation_tradeoff(
+        confidences,
+        correct,
+        human_cost=human_cost,
+        error_cost=error_cost,
+        thresholds=THRESHOLDS,
+    )
     row = rollout.choose_threshold(table, min_accuracy=min_accuracy)
     plan = {key: row[key] for key in ["threshold", "automated", "accuracy", "cost", "degree"]}
     plan["reviews_per_day"] = float((1 - row["automated"]) * per_day)
@@ -258,10 +319,23 @@ def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
 """,
         # counts the automated requests as the reviews
         """
-def automation_plan(confidences, correct, min_accuracy, human_cost, error_cost,
-                    human_accuracy=0.98, per_day=10_000):
-    table = rollout.automation_tradeoff(confidences, correct, human_cost=human_cost, error_cost=error_cost,
-                                        thresholds=THRESHOLDS, human_accuracy=human_accuracy)
+def automation_plan(
+    confidences,
+    correct,
+    min_accuracy,
+    human_cost,
+    error_cost,
+    human_accuracy=0.98,
+    per_day=10_000,
+):
+    table = rollout.automation_tradeoff(
+        confidences,
+        correct,
+        human_cost=human_cost,
+        error_cost=error_cost,
+        thresholds=THRESHOLDS,
+        human_accuracy=human_accuracy,
+    )
     row = rollout.choose_threshold(table, min_accuracy=min_accuracy)
     plan = {key: row[key] for key in ["threshold", "automated", "accuracy", "cost", "degree"]}
     plan["reviews_per_day"] = float(row["automated"] * per_day)

@@ -20,7 +20,9 @@ def compare_baselines(X_train, y_train, X_eval, y_eval, labels):
 def compare_baselines(X_train, y_train, X_eval, y_eval, labels):
     return ma.baseline_table(
         majority=ma.majority_baseline(y_train, y_eval),
-        logistic=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="logistic")["train_accuracy"],
+        logistic=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="logistic")[
+            "train_accuracy"
+        ],
         tree=ma.quick_baseline(X_train, y_train, X_eval, y_eval, model="tree")["accuracy"],
         human=human_level_performance(labels, y_eval).mean,
     )
@@ -66,13 +68,18 @@ def rare_class_metrics(y_true, y_pred, rare_class):
     predicted, support = matrix[rare_class].sum(), matrix.loc[rare_class].sum()
     precision = tp / predicted if predicted else 0.0
     recall = tp / support if support else 0.0
-    return {"precision": float(precision), "recall": float(recall), "f1": float((precision + recall) / 2),
-            "support": int(support)}
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float((precision + recall) / 2),
+        "support": int(support),
+    }
 """,
         # divides by zero when the class is never predicted (NaN precision)
         """
 def rare_class_metrics(y_true, y_pred, rare_class):
     import warnings
+
     warnings.simplefilter("ignore")
     matrix = ma.confusion(y_true, y_pred).to_numpy().astype(float)
     k = list(ma.confusion(y_true, y_pred).index).index(rare_class)
@@ -80,7 +87,12 @@ def rare_class_metrics(y_true, y_pred, rare_class):
     precision = tp / matrix[:, k].sum()
     recall = tp / matrix[k, :].sum()
     f1 = 2 * precision * recall / (precision + recall)
-    return {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(matrix[k, :].sum())}
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "support": int(matrix[k, :].sum()),
+    }
 """,
         # support counts the predictions of the class, not its true examples
         """
@@ -91,7 +103,12 @@ def rare_class_metrics(y_true, y_pred, rare_class):
     precision = tp / predicted if predicted else 0.0
     recall = tp / support if support else 0.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"precision": float(precision), "recall": float(recall), "f1": float(f1), "support": int(predicted)}
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "support": int(predicted),
+    }
 """,
     ],
     "sanity_check": [
@@ -189,16 +206,34 @@ def choose_tag(analysis, ease, importance):
         # reads the last row, as if prioritize sorted ascending
         """
 def choose_tag(analysis, ease, importance):
-    rows = [{"tag": r.tag, "accuracy": r.accuracy, "hlp": r.hlp, "fraction_of_data": r.fraction_of_data,
-             "ease": ease[r.tag], "importance": importance[r.tag]}
-            for r in analysis.itertuples() if not pd.isna(r.hlp)]
+    rows = [
+        {
+            "tag": r.tag,
+            "accuracy": r.accuracy,
+            "hlp": r.hlp,
+            "fraction_of_data": r.fraction_of_data,
+            "ease": ease[r.tag],
+            "importance": importance[r.tag],
+        }
+        for r in analysis.itertuples()
+        if not pd.isna(r.hlp)
+    ]
     return str(prioritize(rows)["tag"].iloc[-1])
 """,
         # keeps tags without an HLP (prioritize refuses them)
         """
 def choose_tag(analysis, ease, importance):
-    rows = [{"tag": r.tag, "accuracy": r.accuracy, "hlp": r.hlp, "fraction_of_data": r.fraction_of_data,
-             "ease": ease[r.tag], "importance": importance[r.tag]} for r in analysis.itertuples()]
+    rows = [
+        {
+            "tag": r.tag,
+            "accuracy": r.accuracy,
+            "hlp": r.hlp,
+            "fraction_of_data": r.fraction_of_data,
+            "ease": ease[r.tag],
+            "importance": importance[r.tag],
+        }
+        for r in analysis.itertuples()
+    ]
     return str(prioritize(rows)["tag"].iloc[0])
 """,
         # hard-codes the visible test's answer
@@ -210,11 +245,20 @@ def choose_tag(analysis, ease, importance):
 def augmentation_vs_duplication(X_train, y_train, X_eval, y_eval, rare_class, copies, seed):
     X_dup = np.concatenate([X_train] * (copies + 1))
     y_dup = np.concatenate([y_train] * (copies + 1))
-    X_aug, y_aug = aug.augment(X_train, y_train, target_class=rare_class, copies=copies, seed=seed)
+    X_aug, y_aug = aug.augment(
+        X_train, y_train, target_class=rare_class, copies=copies, seed=seed
+    )
     recall = {}
-    for name, (X_fit, y_fit) in {"original": (X_train, y_train), "duplicated": (X_dup, y_dup),
-                                 "augmented": (X_aug, y_aug)}.items():
-        recall[name] = float(ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[rare_class, "recall"])
+    for name, (X_fit, y_fit) in {
+        "original": (X_train, y_train),
+        "duplicated": (X_dup, y_dup),
+        "augmented": (X_aug, y_aug),
+    }.items():
+        recall[name] = float(
+            ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[
+                rare_class, "recall"
+            ]
+        )
     return recall
 """,
         # counts the original as one of the copies (one duplicate too few)
@@ -223,11 +267,20 @@ def augmentation_vs_duplication(X_train, y_train, X_eval, y_eval, rare_class, co
     rare = y_train == rare_class
     X_dup = np.concatenate([X_train, np.repeat(X_train[rare], copies - 1, axis=0)])
     y_dup = np.concatenate([y_train, np.repeat(y_train[rare], copies - 1)])
-    X_aug, y_aug = aug.augment(X_train, y_train, target_class=rare_class, copies=copies, seed=seed)
+    X_aug, y_aug = aug.augment(
+        X_train, y_train, target_class=rare_class, copies=copies, seed=seed
+    )
     recall = {}
-    for name, (X_fit, y_fit) in {"original": (X_train, y_train), "duplicated": (X_dup, y_dup),
-                                 "augmented": (X_aug, y_aug)}.items():
-        recall[name] = float(ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[rare_class, "recall"])
+    for name, (X_fit, y_fit) in {
+        "original": (X_train, y_train),
+        "duplicated": (X_dup, y_dup),
+        "augmented": (X_aug, y_aug),
+    }.items():
+        recall[name] = float(
+            ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[
+                rare_class, "recall"
+            ]
+        )
     return recall
 """,
         # forgets to pass the seed to augment
@@ -238,9 +291,16 @@ def augmentation_vs_duplication(X_train, y_train, X_eval, y_eval, rare_class, co
     y_dup = np.concatenate([y_train, np.repeat(y_train[rare], copies)])
     X_aug, y_aug = aug.augment(X_train, y_train, target_class=rare_class, copies=copies)
     recall = {}
-    for name, (X_fit, y_fit) in {"original": (X_train, y_train), "duplicated": (X_dup, y_dup),
-                                 "augmented": (X_aug, y_aug)}.items():
-        recall[name] = float(ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[rare_class, "recall"])
+    for name, (X_fit, y_fit) in {
+        "original": (X_train, y_train),
+        "duplicated": (X_dup, y_dup),
+        "augmented": (X_aug, y_aug),
+    }.items():
+        recall[name] = float(
+            ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[
+                rare_class, "recall"
+            ]
+        )
     return recall
 """,
         # measures recall on the training data
@@ -249,11 +309,20 @@ def augmentation_vs_duplication(X_train, y_train, X_eval, y_eval, rare_class, co
     rare = y_train == rare_class
     X_dup = np.concatenate([X_train, np.repeat(X_train[rare], copies, axis=0)])
     y_dup = np.concatenate([y_train, np.repeat(y_train[rare], copies)])
-    X_aug, y_aug = aug.augment(X_train, y_train, target_class=rare_class, copies=copies, seed=seed)
+    X_aug, y_aug = aug.augment(
+        X_train, y_train, target_class=rare_class, copies=copies, seed=seed
+    )
     recall = {}
-    for name, (X_fit, y_fit) in {"original": (X_train, y_train), "duplicated": (X_dup, y_dup),
-                                 "augmented": (X_aug, y_aug)}.items():
-        recall[name] = float(ma.per_class_report(y_fit, SVC().fit(X_fit, y_fit).predict(X_fit)).loc[rare_class, "recall"])
+    for name, (X_fit, y_fit) in {
+        "original": (X_train, y_train),
+        "duplicated": (X_dup, y_dup),
+        "augmented": (X_aug, y_aug),
+    }.items():
+        recall[name] = float(
+            ma.per_class_report(y_fit, SVC().fit(X_fit, y_fit).predict(X_fit)).loc[
+                rare_class, "recall"
+            ]
+        )
     return recall
 """,
         # the macro-average recall instead of the rare class's
@@ -262,11 +331,20 @@ def augmentation_vs_duplication(X_train, y_train, X_eval, y_eval, rare_class, co
     rare = y_train == rare_class
     X_dup = np.concatenate([X_train, np.repeat(X_train[rare], copies, axis=0)])
     y_dup = np.concatenate([y_train, np.repeat(y_train[rare], copies)])
-    X_aug, y_aug = aug.augment(X_train, y_train, target_class=rare_class, copies=copies, seed=seed)
+    X_aug, y_aug = aug.augment(
+        X_train, y_train, target_class=rare_class, copies=copies, seed=seed
+    )
     recall = {}
-    for name, (X_fit, y_fit) in {"original": (X_train, y_train), "duplicated": (X_dup, y_dup),
-                                 "augmented": (X_aug, y_aug)}.items():
-        recall[name] = float(ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc["macro avg", "recall"])
+    for name, (X_fit, y_fit) in {
+        "original": (X_train, y_train),
+        "duplicated": (X_dup, y_dup),
+        "augmented": (X_aug, y_aug),
+    }.items():
+        recall[name] = float(
+            ma.per_class_report(y_eval, SVC().fit(X_fit, y_fit).predict(X_eval)).loc[
+                "macro avg", "recall"
+            ]
+        )
     return recall
 """,
         # a logistic regression instead of the SVC the exercise asks for
@@ -275,12 +353,19 @@ def augmentation_vs_duplication(X_train, y_train, X_eval, y_eval, rare_class, co
     rare = y_train == rare_class
     X_dup = np.concatenate([X_train, np.repeat(X_train[rare], copies, axis=0)])
     y_dup = np.concatenate([y_train, np.repeat(y_train[rare], copies)])
-    X_aug, y_aug = aug.augment(X_train, y_train, target_class=rare_class, copies=copies, seed=seed)
+    X_aug, y_aug = aug.augment(
+        X_train, y_train, target_class=rare_class, copies=copies, seed=seed
+    )
     recall = {}
-    for name, (X_fit, y_fit) in {"original": (X_train, y_train), "duplicated": (X_dup, y_dup),
-                                 "augmented": (X_aug, y_aug)}.items():
+    for name, (X_fit, y_fit) in {
+        "original": (X_train, y_train),
+        "duplicated": (X_dup, y_dup),
+        "augmented": (X_aug, y_aug),
+    }.items():
         model = LogisticRegression().fit(X_fit, y_fit)
-        recall[name] = float(ma.per_class_report(y_eval, model.predict(X_eval)).loc[rare_class, "recall"])
+        recall[name] = float(
+            ma.per_class_report(y_eval, model.predict(X_eval)).loc[rare_class, "recall"]
+        )
     return recall
 """,
     ],

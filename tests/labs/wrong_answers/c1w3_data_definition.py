@@ -211,11 +211,19 @@ def pilot_review(measured):
         # reads "unmet" from the note column, which also annotates met software targets
         """
 def pilot_review(measured):
-    pilot = Milestone("pilot", ml={"recall": 0.95, "false_reject_rate": 0.02},
-                      software={"latency_ms_p95": 300}, business={"yearly_savings": 20_000},
-                      compute="1 vCPU, no GPU", directions={"false_reject_rate": "lower"})
+    pilot = Milestone(
+        "pilot",
+        ml={"recall": 0.95, "false_reject_rate": 0.02},
+        software={"latency_ms_p95": 300},
+        business={"yearly_savings": 20_000},
+        compute="1 vCPU, no GPU",
+        directions={"false_reject_rate": "lower"},
+    )
     table = pilot.check(measured)
-    return {"ready": pilot.all_met(measured), "unmet": list(table.loc[table["note"] != "", "metric"])}
+    return {
+        "ready": pilot.all_met(measured),
+        "unmet": list(table.loc[table["note"] != "", "metric"]),
+    }
 """,
         # a zero short in the business target
         """
@@ -229,10 +237,18 @@ def pilot_review(measured):
         # only checks the metrics that were measured, so a missing one counts as met
         """
 def pilot_review(measured):
-    targets = {"recall": 0.95, "false_reject_rate": 0.02, "latency_ms_p95": 300, "yearly_savings": 20_000}
+    targets = {
+        "recall": 0.95,
+        "false_reject_rate": 0.02,
+        "latency_ms_p95": 300,
+        "yearly_savings": 20_000,
+    }
     lower = {"false_reject_rate", "latency_ms_p95"}
-    unmet = [m for m, t in targets.items() if m in measured
-             and (measured[m] > t if m in lower else measured[m] < t)]
+    unmet = [
+        m
+        for m, t in targets.items()
+        if m in measured and (measured[m] > t if m in lower else measured[m] < t)
+    ]
     return {"ready": not unmet, "unmet": unmet}
 """,
     ],
@@ -251,7 +267,12 @@ def run_pipeline(raw, seed, test_fraction, folder):
 def run_pipeline(raw, seed, test_fraction, folder):
     log = ProvenanceLog()
     log.record("clean", clean, inputs={"raw": raw})
-    log.record("split", split, inputs={"clean": raw}, params={"seed": seed, "test_fraction": test_fraction})
+    log.record(
+        "split",
+        split,
+        inputs={"clean": raw},
+        params={"seed": seed, "test_fraction": test_fraction},
+    )
     log.save(Path(folder) / "provenance.json")
     return log
 """,
@@ -260,7 +281,12 @@ def run_pipeline(raw, seed, test_fraction, folder):
 def run_pipeline(raw, seed, test_fraction, folder):
     log = ProvenanceLog()
     cleaned = log.record("clean", clean, inputs={"raw": raw})
-    log.record("split", split, inputs={"clean": cleaned}, params={"seed": seed, "test_fraction": test_fraction})
+    log.record(
+        "split",
+        split,
+        inputs={"clean": cleaned},
+        params={"seed": seed, "test_fraction": test_fraction},
+    )
     return log
 """,
         # uses the global raw_images instead of the argument
@@ -268,7 +294,12 @@ def run_pipeline(raw, seed, test_fraction, folder):
 def run_pipeline(raw, seed, test_fraction, folder):
     log = ProvenanceLog()
     cleaned = log.record("clean", clean, inputs={"raw": raw_images})
-    log.record("split", split, inputs={"clean": cleaned}, params={"seed": seed, "test_fraction": test_fraction})
+    log.record(
+        "split",
+        split,
+        inputs={"clean": cleaned},
+        params={"seed": seed, "test_fraction": test_fraction},
+    )
     log.save(Path(folder) / "provenance.json")
     return log
 """,

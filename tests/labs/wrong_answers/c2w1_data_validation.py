@@ -6,7 +6,8 @@ Each entry is the source a learner might write in the exercise's cell.
 WRONG_ANSWERS = {
     "compute_statistics": [
         # leaves the options out: statistics of every column
-        "def compute_statistics(df, features):\n    return tfdv.generate_statistics_from_dataframe(df)\n",
+        "def compute_statistics(df, features):\n"
+        "    return tfdv.generate_statistics_from_dataframe(df)\n",
         # uses the global training frame instead of the argument
         """
 def compute_statistics(df, features):
@@ -27,12 +28,20 @@ def summarize(stats):
     dataset = stats.datasets[0]
     numeric = [f.path.step[0] for f in dataset.features if f.HasField("num_stats")]
     categorical = [f.path.step[0] for f in dataset.features if f.HasField("string_stats")]
-    missing = {f.path.step[0]: (f.num_stats if f.HasField("num_stats") else f.string_stats).common_stats.num_missing
-               for f in dataset.features}
+    missing = {
+        f.path.step[0]: (
+            f.num_stats if f.HasField("num_stats") else f.string_stats
+        ).common_stats.num_missing
+        for f in dataset.features
+    }
     stay = tfdv.get_feature_stats(dataset, tfdv.FeaturePath(["time_in_hospital"]))
-    return {"num_examples": int(dataset.num_examples), "numeric_features": sorted(numeric),
-            "categorical_features": sorted(categorical), "most_missing": max(missing, key=missing.get),
-            "longest_stay": float(stay.num_stats.mean)}
+    return {
+        "num_examples": int(dataset.num_examples),
+        "numeric_features": sorted(numeric),
+        "categorical_features": sorted(categorical),
+        "most_missing": max(missing, key=missing.get),
+        "longest_stay": float(stay.num_stats.mean),
+    }
 """,
         # picks the least-missing feature
         """
@@ -40,12 +49,20 @@ def summarize(stats):
     dataset = stats.datasets[0]
     numeric = [f.path.step[0] for f in dataset.features if f.HasField("num_stats")]
     categorical = [f.path.step[0] for f in dataset.features if f.HasField("string_stats")]
-    missing = {f.path.step[0]: (f.num_stats if f.HasField("num_stats") else f.string_stats).common_stats.num_missing
-               for f in dataset.features}
+    missing = {
+        f.path.step[0]: (
+            f.num_stats if f.HasField("num_stats") else f.string_stats
+        ).common_stats.num_missing
+        for f in dataset.features
+    }
     stay = tfdv.get_feature_stats(dataset, tfdv.FeaturePath(["time_in_hospital"]))
-    return {"num_examples": int(dataset.num_examples), "numeric_features": sorted(numeric),
-            "categorical_features": sorted(categorical), "most_missing": min(missing, key=missing.get),
-            "longest_stay": float(stay.num_stats.max)}
+    return {
+        "num_examples": int(dataset.num_examples),
+        "numeric_features": sorted(numeric),
+        "categorical_features": sorted(categorical),
+        "most_missing": min(missing, key=missing.get),
+        "longest_stay": float(stay.num_stats.max),
+    }
 """,
         # reads the longest stay from the training DataFrame, not from the statistics
         """
@@ -53,11 +70,19 @@ def summarize(stats):
     dataset = stats.datasets[0]
     numeric = [f.path.step[0] for f in dataset.features if f.HasField("num_stats")]
     categorical = [f.path.step[0] for f in dataset.features if f.HasField("string_stats")]
-    missing = {f.path.step[0]: (f.num_stats if f.HasField("num_stats") else f.string_stats).common_stats.num_missing
-               for f in dataset.features}
-    return {"num_examples": int(dataset.num_examples), "numeric_features": sorted(numeric),
-            "categorical_features": sorted(categorical), "most_missing": max(missing, key=missing.get),
-            "longest_stay": float(train_df["time_in_hospital"].max())}
+    missing = {
+        f.path.step[0]: (
+            f.num_stats if f.HasField("num_stats") else f.string_stats
+        ).common_stats.num_missing
+        for f in dataset.features
+    }
+    return {
+        "num_examples": int(dataset.num_examples),
+        "numeric_features": sorted(numeric),
+        "categorical_features": sorted(categorical),
+        "most_missing": max(missing, key=missing.get),
+        "longest_stay": float(train_df["time_in_hospital"].max()),
+    }
 """,
     ],
     "curated_schema": [
@@ -130,7 +155,9 @@ def accept_new_values(schema, stats):
         """
 def curate_domains(schema, medications, min_mass):
     for feature in medications:
-        tfdv.set_domain(schema, feature, schema_pb2.StringDomain(name="medication", value=MEDICATION_VALUES))
+        tfdv.set_domain(
+            schema, feature, schema_pb2.StringDomain(name="medication", value=MEDICATION_VALUES)
+        )
     tfdv.get_feature(schema, "payer_code").distribution_constraints.min_domain_mass = min_mass
     return schema
 """,
@@ -189,10 +216,14 @@ def serving_anomalies(schema, serving_stats):
         # swaps drift and skew
         """
 def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
-    tfdv.get_feature(schema, "time_in_hospital").skew_comparator.jensen_shannon_divergence.threshold = threshold
+    tfdv.get_feature(
+        schema, "time_in_hospital"
+    ).skew_comparator.jensen_shannon_divergence.threshold = threshold
     tfdv.get_feature(schema, "payer_code").skew_comparator.infinity_norm.threshold = threshold
     tfdv.get_feature(schema, "age").drift_comparator.infinity_norm.threshold = threshold
-    tfdv.get_feature(schema, "num_lab_procedures").drift_comparator.jensen_shannon_divergence.threshold = threshold
+    tfdv.get_feature(
+        schema, "num_lab_procedures"
+    ).drift_comparator.jensen_shannon_divergence.threshold = threshold
     drift = tfdv.validate_statistics(eval_stats, schema, previous_statistics=train_stats)
     skew = tfdv.validate_statistics(train_stats, schema, serving_statistics=serving_stats)
     return drift, skew
@@ -200,10 +231,14 @@ def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
         # ignores the threshold argument
         """
 def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
-    tfdv.get_feature(schema, "time_in_hospital").drift_comparator.jensen_shannon_divergence.threshold = 0.05
+    tfdv.get_feature(
+        schema, "time_in_hospital"
+    ).drift_comparator.jensen_shannon_divergence.threshold = 0.05
     tfdv.get_feature(schema, "payer_code").drift_comparator.infinity_norm.threshold = 0.05
     tfdv.get_feature(schema, "age").skew_comparator.infinity_norm.threshold = 0.05
-    tfdv.get_feature(schema, "num_lab_procedures").skew_comparator.jensen_shannon_divergence.threshold = 0.05
+    tfdv.get_feature(
+        schema, "num_lab_procedures"
+    ).skew_comparator.jensen_shannon_divergence.threshold = 0.05
     drift = tfdv.validate_statistics(eval_stats, schema, previous_statistics=train_stats)
     skew = tfdv.validate_statistics(train_stats, schema, serving_statistics=serving_stats)
     return drift, skew
@@ -211,10 +246,14 @@ def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
         # the L-infinity distance for every feature, numeric ones too
         """
 def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
-    tfdv.get_feature(schema, "time_in_hospital").drift_comparator.infinity_norm.threshold = threshold
+    tfdv.get_feature(
+        schema, "time_in_hospital"
+    ).drift_comparator.infinity_norm.threshold = threshold
     tfdv.get_feature(schema, "payer_code").drift_comparator.infinity_norm.threshold = threshold
     tfdv.get_feature(schema, "age").skew_comparator.infinity_norm.threshold = threshold
-    tfdv.get_feature(schema, "num_lab_procedures").skew_comparator.infinity_norm.threshold = threshold
+    tfdv.get_feature(
+        schema, "num_lab_procedures"
+    ).skew_comparator.infinity_norm.threshold = threshold
     drift = tfdv.validate_statistics(eval_stats, schema, previous_statistics=train_stats)
     skew = tfdv.validate_statistics(train_stats, schema, serving_statistics=serving_stats)
     return drift, skew
@@ -222,10 +261,14 @@ def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
         # measures skew against the evaluation data instead of the training data
         """
 def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
-    tfdv.get_feature(schema, "time_in_hospital").drift_comparator.jensen_shannon_divergence.threshold = threshold
+    tfdv.get_feature(
+        schema, "time_in_hospital"
+    ).drift_comparator.jensen_shannon_divergence.threshold = threshold
     tfdv.get_feature(schema, "payer_code").drift_comparator.infinity_norm.threshold = threshold
     tfdv.get_feature(schema, "age").skew_comparator.infinity_norm.threshold = threshold
-    tfdv.get_feature(schema, "num_lab_procedures").skew_comparator.jensen_shannon_divergence.threshold = threshold
+    tfdv.get_feature(
+        schema, "num_lab_procedures"
+    ).skew_comparator.jensen_shannon_divergence.threshold = threshold
     drift = tfdv.validate_statistics(eval_stats, schema, previous_statistics=train_stats)
     skew = tfdv.validate_statistics(eval_stats, schema, serving_statistics=serving_stats)
     return drift, skew
@@ -235,18 +278,25 @@ def drift_and_skew(schema, train_stats, eval_stats, serving_stats, threshold):
         # forgets to pick the slice
         """
 def slice_stats(df, feature, value):
-    options = tfdv.StatsOptions(experimental_slice_functions=[slicing_util.get_feature_value_slicer({feature: None})])
+    options = tfdv.StatsOptions(
+        experimental_slice_functions=[slicing_util.get_feature_value_slicer({feature: None})]
+    )
     with tempfile.TemporaryDirectory() as folder:
         df.to_csv(Path(folder) / "data.csv", index=False)
-        return tfdv.generate_statistics_from_csv(str(Path(folder) / "data.csv"), stats_options=options)
+        return tfdv.generate_statistics_from_csv(
+            str(Path(folder) / "data.csv"), stats_options=options
+        )
 """,
         # slices a DataFrame in memory, where TFDV 1.16 ignores the slice functions
         """
 def slice_stats(df, feature, value):
-    options = tfdv.StatsOptions(experimental_slice_functions=[slicing_util.get_feature_value_slicer({feature: None})])
+    options = tfdv.StatsOptions(
+        experimental_slice_functions=[slicing_util.get_feature_value_slicer({feature: None})]
+    )
     return tfdv.generate_statistics_from_dataframe(df, stats_options=options)
 """,
         # the whole dataset
-        "def slice_stats(df, feature, value):\n    return tfdv.generate_statistics_from_dataframe(df)\n",
+        "def slice_stats(df, feature, value):\n"
+        "    return tfdv.generate_statistics_from_dataframe(df)\n",
     ],
 }

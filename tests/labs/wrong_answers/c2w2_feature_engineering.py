@@ -78,7 +78,10 @@ def preprocessing_fn(inputs):
         # standardises with hard-coded statistics of the visible rows
         """
 def preprocessing_fn(inputs):
-    outputs = {"temp_z": (inputs["temp"] - 271.0909) / 7.8325, "snow_1h_z": tft.scale_to_z_score(inputs["snow_1h"])}
+    outputs = {
+        "temp_z": (inputs["temp"] - 271.0909) / 7.8325,
+        "snow_1h_z": tft.scale_to_z_score(inputs["snow_1h"]),
+    }
     outputs["clouds_all_01"] = tft.scale_to_0_1(inputs["clouds_all"])
     for c in ["weather_main", "holiday"]:
         outputs[f"{c}_id"] = tft.compute_and_apply_vocabulary(inputs[c], num_oov_buckets=1)
@@ -116,13 +119,24 @@ def stale_outputs(spec, changed_columns):
         # returns the changed input columns instead of the output names
         """
 def stale_outputs(spec, changed_columns):
-    return sorted({c for part in spec.values() if part.analyzes for c in part.inputs if c in changed_columns})
+    return sorted(
+        {
+            c
+            for part in spec.values()
+            if part.analyzes
+            for c in part.inputs
+            if c in changed_columns
+        }
+    )
 """,
         # thinks only numeric scaling learns statistics (forgets vocabularies and buckets)
         """
 def stale_outputs(spec, changed_columns):
-    return sorted(name for name, part in spec.items()
-                  if part.kind in ("z_score", "scale_0_1") and set(changed_columns) & set(part.inputs))
+    return sorted(
+        name
+        for name, part in spec.items()
+        if part.kind in ("z_score", "scale_0_1") and set(changed_columns) & set(part.inputs)
+    )
 """,
         # thinks hashing and crossing learn statistics too (everything but identity)
         """
@@ -162,7 +176,9 @@ def serve(output_dir, rows, train):
 def serve(output_dir, rows, train):
     features = transform_for_serving(output_dir, serving_df)
     oov_id = int(train["weather_main"].nunique())
-    unseen = sorted(set(serving_df["weather_main"][(features["weather_main_id"] == oov_id).to_numpy()]))
+    unseen = sorted(
+        set(serving_df["weather_main"][(features["weather_main_id"] == oov_id).to_numpy()])
+    )
     return {"features": features, "oov_id": oov_id, "unseen": unseen}
 """,
         # hard-codes the visible answer
@@ -189,8 +205,12 @@ def pipeline_report(artifacts):
     uri = artifacts["Transform.transformed_examples"]
     splits = {s: read_examples(uri, split=s) for s in ("train", "eval")}
     means = {s: float(f["temp_z"].mean()) for s, f in splits.items()}
-    return {"rows": {s: len(f) for s, f in splits.items()}, "features": sorted(splits["train"].columns),
-            "temp_z_mean": means, "analyzed_split": max(means, key=lambda s: abs(means[s]))}
+    return {
+        "rows": {s: len(f) for s, f in splits.items()},
+        "features": sorted(splits["train"].columns),
+        "temp_z_mean": means,
+        "analyzed_split": max(means, key=lambda s: abs(means[s])),
+    }
 """,
         # assumes Transform always analyzes "train", without looking at the data
         """
@@ -198,8 +218,12 @@ def pipeline_report(artifacts):
     uri = artifacts["Transform.transformed_examples"]
     splits = {s: read_examples(uri, split=s) for s in ("train", "eval")}
     means = {s: float(f["temp_z"].mean()) for s, f in splits.items()}
-    return {"rows": {s: len(f) for s, f in splits.items()}, "features": sorted(splits["train"].columns),
-            "temp_z_mean": means, "analyzed_split": "train"}
+    return {
+        "rows": {s: len(f) for s, f in splits.items()},
+        "features": sorted(splits["train"].columns),
+        "temp_z_mean": means,
+        "analyzed_split": "train",
+    }
 """,
         # compares the signed means: the more negative split wins
         """
@@ -207,8 +231,12 @@ def pipeline_report(artifacts):
     uri = artifacts["Transform.transformed_examples"]
     splits = {s: read_examples(uri, split=s) for s in ("train", "eval")}
     means = {s: float(f["temp_z"].mean()) for s, f in splits.items()}
-    return {"rows": {s: len(f) for s, f in splits.items()}, "features": sorted(splits["train"].columns),
-            "temp_z_mean": means, "analyzed_split": min(means, key=means.get)}
+    return {
+        "rows": {s: len(f) for s, f in splits.items()},
+        "features": sorted(splits["train"].columns),
+        "temp_z_mean": means,
+        "analyzed_split": min(means, key=means.get),
+    }
 """,
         # reads only the train split and reports it for both
         """
@@ -237,10 +265,18 @@ def smallest_good_subset(X, y, methods, ks, tolerance):
     table = fsel.compare(X, y, sel)
     base = float(table.loc[table["selection"] == "all features", "accuracy"].iloc[0])
     good = table[table["accuracy"] >= base * (1 - tolerance)]
-    best = good.sort_values(["n_features", "accuracy"], ascending=[True, False], kind="stable").iloc[0]
-    features = list(X.columns) if best["selection"] == "all features" else sel[best["selection"]]
-    return {"selection": best["selection"], "features": features, "accuracy": float(best["accuracy"]),
-            "baseline": base}
+    best = good.sort_values(
+        ["n_features", "accuracy"], ascending=[True, False], kind="stable"
+    ).iloc[0]
+    features = (
+        list(X.columns) if best["selection"] == "all features" else sel[best["selection"]]
+    )
+    return {
+        "selection": best["selection"],
+        "features": features,
+        "accuracy": float(best["accuracy"]),
+        "baseline": base,
+    }
 """,
         # measures the tolerance from the best subset, not from all features
         """
@@ -250,9 +286,15 @@ def smallest_good_subset(X, y, methods, ks, tolerance):
     base = float(table.loc[table["selection"] == "all features", "accuracy"].iloc[0])
     subsets = table[table["selection"] != "all features"]
     good = subsets[subsets["accuracy"] >= subsets["accuracy"].max() - tolerance]
-    best = good.sort_values(["n_features", "accuracy"], ascending=[True, False], kind="stable").iloc[0]
-    return {"selection": best["selection"], "features": sel[best["selection"]],
-            "accuracy": float(best["accuracy"]), "baseline": base}
+    best = good.sort_values(
+        ["n_features", "accuracy"], ascending=[True, False], kind="stable"
+    ).iloc[0]
+    return {
+        "selection": best["selection"],
+        "features": sel[best["selection"]],
+        "accuracy": float(best["accuracy"]),
+        "baseline": base,
+    }
 """,
         # among the smallest good subsets keeps the first one found, not the most accurate
         """
@@ -274,10 +316,18 @@ def smallest_good_subset(X, y, methods, ks, tolerance):
     table = fsel.compare(X, y, sel)
     base = float(table.loc[table["selection"] == "all features", "accuracy"].iloc[0])
     good = table[table["accuracy"] >= base - tolerance]
-    best = good.sort_values(["n_features", "accuracy"], ascending=[True, False], kind="stable").iloc[0]
-    features = list(X.columns) if best["selection"] == "all features" else sel[best["selection"]]
-    return {"selection": best["selection"], "features": features, "accuracy": float(best["accuracy"]),
-            "baseline": base}
+    best = good.sort_values(
+        ["n_features", "accuracy"], ascending=[True, False], kind="stable"
+    ).iloc[0]
+    features = (
+        list(X.columns) if best["selection"] == "all features" else sel[best["selection"]]
+    )
+    return {
+        "selection": best["selection"],
+        "features": features,
+        "accuracy": float(best["accuracy"]),
+        "baseline": base,
+    }
 """,
         # never lets "all features" win: falls back to the largest subset
         """
@@ -289,9 +339,15 @@ def smallest_good_subset(X, y, methods, ks, tolerance):
     good = subsets[subsets["accuracy"] >= base - tolerance]
     if good.empty:
         good = subsets.sort_values("n_features", ascending=False).head(1)
-    best = good.sort_values(["n_features", "accuracy"], ascending=[True, False], kind="stable").iloc[0]
-    return {"selection": best["selection"], "features": sel[best["selection"]],
-            "accuracy": float(best["accuracy"]), "baseline": base}
+    best = good.sort_values(
+        ["n_features", "accuracy"], ascending=[True, False], kind="stable"
+    ).iloc[0]
+    return {
+        "selection": best["selection"],
+        "features": sel[best["selection"]],
+        "accuracy": float(best["accuracy"]),
+        "baseline": base,
+    }
 """,
     ],
 }

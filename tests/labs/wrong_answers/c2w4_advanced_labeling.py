@@ -107,7 +107,11 @@ def choose_strategy(curves, target):
     if not reached:
         return {"labels": needed, "best": None, "saved": None}
     best = min(reached, key=reached.get)
-    random_needs = needed["random"] if needed["random"] is not None else int(curves["random"]["labels"].max())
+    random_needs = (
+        needed["random"]
+        if needed["random"] is not None
+        else int(curves["random"]["labels"].max())
+    )
     return {"labels": needed, "best": best, "saved": random_needs - needed[best]}
 """,
         # counts "never" as 0 labels, so a strategy that never gets there wins
@@ -115,7 +119,11 @@ def choose_strategy(curves, target):
 def choose_strategy(curves, target):
     needed = {name: active.labels_to_reach(curve, target) for name, curve in curves.items()}
     best = min((n for n in needed if n != "random"), key=lambda n: needed[n] or 0)
-    random_needs = needed["random"] if needed["random"] is not None else int(curves["random"]["labels"].max())
+    random_needs = (
+        needed["random"]
+        if needed["random"] is not None
+        else int(curves["random"]["labels"].max())
+    )
     return {"labels": needed, "best": best, "saved": random_needs - (needed[best] or 0)}
 """,
         # no saving when random never reaches the target
@@ -137,7 +145,11 @@ def choose_strategy(curves, target):
     if not reached:
         return {"labels": needed, "best": None, "saved": None}
     best = min(reached, key=reached.get)
-    random_needs = needed["random"] if needed["random"] is not None else int(curves["random"]["labels"].max())
+    random_needs = (
+        needed["random"]
+        if needed["random"] is not None
+        else int(curves["random"]["labels"].max())
+    )
     return {"labels": needed, "best": best, "saved": needed[best] - random_needs}
 """,
         # hard-codes the visible test's target
@@ -148,7 +160,11 @@ def choose_strategy(curves, target):
     if not reached:
         return {"labels": needed, "best": None, "saved": None}
     best = min(reached, key=reached.get)
-    random_needs = needed["random"] if needed["random"] is not None else int(curves["random"]["labels"].max())
+    random_needs = (
+        needed["random"]
+        if needed["random"] is not None
+        else int(curves["random"]["labels"].max())
+    )
     return {"labels": needed, "best": best, "saved": random_needs - needed[best]}
 """,
         # on a tie the last strategy wins
@@ -161,7 +177,11 @@ def choose_strategy(curves, target):
             best = name
     if best is None:
         return {"labels": needed, "best": None, "saved": None}
-    random_needs = needed["random"] if needed["random"] is not None else int(curves["random"]["labels"].max())
+    random_needs = (
+        needed["random"]
+        if needed["random"] is not None
+        else int(curves["random"]["labels"].max())
+    )
     return {"labels": needed, "best": best, "saved": random_needs - needed[best]}
 """,
         # when random never gets there, counts its rounds instead of its labels
@@ -304,24 +324,36 @@ def window_features(recording, size, step):
         """
 def window_features(recording, size, step):
     cut = aug.windows(recording[["x", "y", "z"]].to_numpy(), size=size, step=step)
-    table = pd.DataFrame(np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES)
-    table["activity"] = aug.window_labels(recording["activity"].to_numpy(), size=size, step=step, how="last")
+    table = pd.DataFrame(
+        np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES
+    )
+    table["activity"] = aug.window_labels(
+        recording["activity"].to_numpy(), size=size, step=step, how="last"
+    )
     return table
 """,
         # swaps size and step
         """
 def window_features(recording, size, step):
     cut = aug.windows(recording[["x", "y", "z"]].to_numpy(), size=step, step=size)
-    table = pd.DataFrame(np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES)
-    table["activity"] = aug.window_labels(recording["activity"].to_numpy(), size=step, step=size)
+    table = pd.DataFrame(
+        np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES
+    )
+    table["activity"] = aug.window_labels(
+        recording["activity"].to_numpy(), size=step, step=size
+    )
     return table
 """,
         # back-to-back windows: ignores step
         """
 def window_features(recording, size, step):
     cut = aug.windows(recording[["x", "y", "z"]].to_numpy(), size=size, step=size)
-    table = pd.DataFrame(np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES)
-    table["activity"] = aug.window_labels(recording["activity"].to_numpy(), size=size, step=size)
+    table = pd.DataFrame(
+        np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES
+    )
+    table["activity"] = aug.window_labels(
+        recording["activity"].to_numpy(), size=size, step=size
+    )
     return table
 """,
         # means and standard deviations interleaved per axis, under the expected names
@@ -337,8 +369,12 @@ def window_features(recording, size, step):
         """
 def window_features(data, size, step):
     cut = aug.windows(recording[["x", "y", "z"]].to_numpy(), size=size, step=step)
-    table = pd.DataFrame(np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES)
-    table["activity"] = aug.window_labels(recording["activity"].to_numpy(), size=size, step=step)
+    table = pd.DataFrame(
+        np.concatenate([cut.mean(axis=1), cut.std(axis=1)], axis=1), columns=WINDOW_FEATURES
+    )
+    table["activity"] = aug.window_labels(
+        recording["activity"].to_numpy(), size=size, step=step
+    )
     return table
 """,
     ],
@@ -346,130 +382,255 @@ def window_features(data, size, step):
         # takes the user of the first samples instead of windowing the users
         """
 def compare_splits(X, y, users, size, step, seed):
-    window_users = np.asarray(users)[:len(X)]
+    window_users = np.asarray(users)[: len(X)]
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed)
-    random_split = float((DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test) == y_test).mean())
+    random_split = float(
+        (
+            DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test)
+            == y_test
+        ).mean()
+    )
     per_user = {}
     for user in np.unique(window_users):
         held = window_users == user
-        per_user[user] = float((DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held]) == y[held]).mean())
-    return {"random_split": random_split, "per_user": per_user, "user_split": float(np.mean(list(per_user.values())))}
+        per_user[user] = float(
+            (
+                DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held])
+                == y[held]
+            ).mean()
+        )
+    return {
+        "random_split": random_split,
+        "per_user": per_user,
+        "user_split": float(np.mean(list(per_user.values()))),
+    }
 """,
         # sklearn's default test size (0.25) written as 0.2
         """
 def compare_splits(X, y, users, size, step, seed):
     window_users = aug.window_labels(users, size=size, step=step)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.2, random_state=seed)
-    random_split = float((DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test) == y_test).mean())
+    random_split = float(
+        (
+            DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test)
+            == y_test
+        ).mean()
+    )
     per_user = {}
     for user in np.unique(window_users):
         held = window_users == user
-        per_user[user] = float((DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held]) == y[held]).mean())
-    return {"random_split": random_split, "per_user": per_user, "user_split": float(np.mean(list(per_user.values())))}
+        per_user[user] = float(
+            (
+                DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held])
+                == y[held]
+            ).mean()
+        )
+    return {
+        "random_split": random_split,
+        "per_user": per_user,
+        "user_split": float(np.mean(list(per_user.values()))),
+    }
 """,
         # pools all held-out windows instead of averaging the users
         """
 def compare_splits(X, y, users, size, step, seed):
     window_users = aug.window_labels(users, size=size, step=step)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed)
-    random_split = float((DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test) == y_test).mean())
+    random_split = float(
+        (
+            DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test)
+            == y_test
+        ).mean()
+    )
     per_user, right = {}, 0
     for user in np.unique(window_users):
         held = window_users == user
-        hits = DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held]) == y[held]
+        hits = (
+            DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held])
+            == y[held]
+        )
         per_user[user], right = float(hits.mean()), right + hits.sum()
-    return {"random_split": random_split, "per_user": per_user, "user_split": float(right / len(y))}
+    return {
+        "random_split": random_split,
+        "per_user": per_user,
+        "user_split": float(right / len(y)),
+    }
 """,
         # ignores the seed argument
         """
 def compare_splits(X, y, users, size, step, seed):
     window_users = aug.window_labels(users, size=size, step=step)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=0)
-    random_split = float((DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test) == y_test).mean())
+    random_split = float(
+        (
+            DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test)
+            == y_test
+        ).mean()
+    )
     per_user = {}
     for user in np.unique(window_users):
         held = window_users == user
-        per_user[user] = float((DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held]) == y[held]).mean())
-    return {"random_split": random_split, "per_user": per_user, "user_split": float(np.mean(list(per_user.values())))}
+        per_user[user] = float(
+            (
+                DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held])
+                == y[held]
+            ).mean()
+        )
+    return {
+        "random_split": random_split,
+        "per_user": per_user,
+        "user_split": float(np.mean(list(per_user.values()))),
+    }
 """,
         # trains on every window, the held-out user's too
         """
 def compare_splits(X, y, users, size, step, seed):
     window_users = aug.window_labels(users, size=size, step=step)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed)
-    random_split = float((DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test) == y_test).mean())
+    random_split = float(
+        (
+            DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test)
+            == y_test
+        ).mean()
+    )
     model = DecisionTreeClassifier(random_state=0).fit(X, y)
-    per_user = {user: float((model.predict(X[window_users == user]) == y[window_users == user]).mean())
-                for user in np.unique(window_users)}
-    return {"random_split": random_split, "per_user": per_user, "user_split": float(np.mean(list(per_user.values())))}
+    per_user = {
+        user: float((model.predict(X[window_users == user]) == y[window_users == user]).mean())
+        for user in np.unique(window_users)
+    }
+    return {
+        "random_split": random_split,
+        "per_user": per_user,
+        "user_split": float(np.mean(list(per_user.values()))),
+    }
 """,
         # hard-codes the visible windowing (100 samples every 50)
         """
 def compare_splits(X, y, users, size, step, seed):
     window_users = aug.window_labels(users, size=100, step=50)
     X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=0.25, random_state=seed)
-    random_split = float((DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test) == y_test).mean())
+    random_split = float(
+        (
+            DecisionTreeClassifier(random_state=0).fit(X_train, y_train).predict(X_test)
+            == y_test
+        ).mean()
+    )
     per_user = {}
     for user in np.unique(window_users):
         held = window_users == user
-        per_user[user] = float((DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held]) == y[held]).mean())
-    return {"random_split": random_split, "per_user": per_user, "user_split": float(np.mean(list(per_user.values())))}
+        per_user[user] = float(
+            (
+                DecisionTreeClassifier(random_state=0).fit(X[~held], y[~held]).predict(X[held])
+                == y[held]
+            ).mean()
+        )
+    return {
+        "random_split": random_split,
+        "per_user": per_user,
+        "user_split": float(np.mean(list(per_user.values()))),
+    }
 """,
     ],
     "image_preprocessing_fn": [
         # does not scale the pixels: they stay 0-255
         """
 def image_preprocessing_fn(inputs):
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=3),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
     pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE])
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": tft.scale_to_z_score(brightness),
+        "label_xf": inputs["label"],
+    }
 """,
         # scales to [-1, 1] as MobileNet's preprocess_input does, not to [0, 1]
         """
 def image_preprocessing_fn(inputs):
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=3),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
     pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE]) / 127.5 - 1
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": tft.scale_to_z_score(brightness),
+        "label_xf": inputs["label"],
+    }
 """,
         # does not resize: the images keep their 16 x 16 pixels
         """
 def image_preprocessing_fn(inputs):
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=3),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
     pixels = tf.cast(pixels, tf.float32) / 255.0
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": tft.scale_to_z_score(brightness),
+        "label_xf": inputs["label"],
+    }
 """,
         # resizes with the nearest neighbour instead of bilinear interpolation
         """
 def image_preprocessing_fn(inputs):
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
-    pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE], method="nearest") / 255.0
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=3),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
+    pixels = (
+        tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE], method="nearest")
+        / 255.0
+    )
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": tft.scale_to_z_score(brightness),
+        "label_xf": inputs["label"],
+    }
 """,
         # standardises the brightness with the batch's statistics, not the training set's
         """
 def image_preprocessing_fn(inputs):
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=3), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=3),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
     pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE]) / 255.0
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": (brightness - tf.reduce_mean(brightness)) / tf.math.reduce_std(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": (brightness - tf.reduce_mean(brightness))
+        / tf.math.reduce_std(brightness),
+        "label_xf": inputs["label"],
+    }
 """,
         # decodes the images in grey: one channel
         """
 def image_preprocessing_fn(inputs):
-    pixels = tf.map_fn(lambda png: tf.io.decode_png(png, channels=1), inputs["image_raw"],
-                       fn_output_signature=tf.uint8)
+    pixels = tf.map_fn(
+        lambda png: tf.io.decode_png(png, channels=1),
+        inputs["image_raw"],
+        fn_output_signature=tf.uint8,
+    )
     pixels = tf.image.resize(tf.cast(pixels, tf.float32), [IMAGE_SIZE, IMAGE_SIZE]) / 255.0
     brightness = tf.reduce_mean(pixels, axis=[1, 2, 3])
-    return {"image_xf": pixels, "brightness_z": tft.scale_to_z_score(brightness), "label_xf": inputs["label"]}
+    return {
+        "image_xf": pixels,
+        "brightness_z": tft.scale_to_z_score(brightness),
+        "label_xf": inputs["label"],
+    }
 """,
     ],
 }

@@ -8,7 +8,9 @@ WRONG_ANSWERS = {
         # keeps the baseline's rows: a baseline slice can come out as the "worst"
         """
 def worst_slices(metrics, metric, min_examples, k):
-    overall = metrics.loc[(metrics["model"] == "candidate") & (metrics["slice"] == "Overall"), metric].iloc[0]
+    overall = metrics.loc[
+        (metrics["model"] == "candidate") & (metrics["slice"] == "Overall"), metric
+    ].iloc[0]
     rows = metrics[(metrics["slice"] != "Overall") & (metrics["example_count"] >= min_examples)]
     rows = rows.sort_values([metric, "slice"]).head(k)
     table = rows[["slice", "example_count", metric]].reset_index(drop=True)
@@ -99,11 +101,17 @@ def fairness_report(y_true, scores, groups, threshold):
     rows = {}
     for group in np.unique(groups):
         t, p = y_true[groups == group], flagged[groups == group]
-        rows[group] = {"fpr": (p & (t == 0)).sum() / len(t), "fnr": (~p & (t == 1)).sum() / (t == 1).sum(),
-                       "selection_rate": p.mean()}
+        rows[group] = {
+            "fpr": (p & (t == 0)).sum() / len(t),
+            "fnr": (~p & (t == 1)).sum() / (t == 1).sum(),
+            "selection_rate": p.mean(),
+        }
     rates = pd.DataFrame.from_dict(rows, orient="index").sort_index()
-    return {"rates": rates, "fpr_gap": float(rates["fpr"].max() - rates["fpr"].min()),
-            "most_flagged": rates["fpr"].idxmax()}
+    return {
+        "rates": rates,
+        "fpr_gap": float(rates["fpr"].max() - rates["fpr"].min()),
+        "most_flagged": rates["fpr"].idxmax(),
+    }
 """,
         # selection rate among the true positives only (that is the TPR)
         """
@@ -112,11 +120,17 @@ def fairness_report(y_true, scores, groups, threshold):
     rows = {}
     for group in np.unique(groups):
         t, p = y_true[groups == group], flagged[groups == group]
-        rows[group] = {"fpr": (p & (t == 0)).sum() / (t == 0).sum(), "fnr": (~p & (t == 1)).sum() / (t == 1).sum(),
-                       "selection_rate": p[t == 1].mean()}
+        rows[group] = {
+            "fpr": (p & (t == 0)).sum() / (t == 0).sum(),
+            "fnr": (~p & (t == 1)).sum() / (t == 1).sum(),
+            "selection_rate": p[t == 1].mean(),
+        }
     rates = pd.DataFrame.from_dict(rows, orient="index").sort_index()
-    return {"rates": rates, "fpr_gap": float(rates["fpr"].max() - rates["fpr"].min()),
-            "most_flagged": rates["fpr"].idxmax()}
+    return {
+        "rates": rates,
+        "fpr_gap": float(rates["fpr"].max() - rates["fpr"].min()),
+        "most_flagged": rates["fpr"].idxmax(),
+    }
 """,
         # flags only scores strictly above the threshold, and ignores the threshold argument
         """
@@ -125,51 +139,81 @@ def fairness_report(y_true, scores, groups, threshold):
     rows = {}
     for group in np.unique(groups):
         t, p = y_true[groups == group], flagged[groups == group]
-        rows[group] = {"fpr": (p & (t == 0)).sum() / (t == 0).sum(), "fnr": (~p & (t == 1)).sum() / (t == 1).sum(),
-                       "selection_rate": p.mean()}
+        rows[group] = {
+            "fpr": (p & (t == 0)).sum() / (t == 0).sum(),
+            "fnr": (~p & (t == 1)).sum() / (t == 1).sum(),
+            "selection_rate": p.mean(),
+        }
     rates = pd.DataFrame.from_dict(rows, orient="index").sort_index()
-    return {"rates": rates, "fpr_gap": float(rates["fpr"].max() - rates["fpr"].min()),
-            "most_flagged": rates["fpr"].idxmax()}
+    return {
+        "rates": rates,
+        "fpr_gap": float(rates["fpr"].max() - rates["fpr"].min()),
+        "most_flagged": rates["fpr"].idxmax(),
+    }
 """,
     ],
     "remediate": [
         # chooses the thresholds on the test data it then reports on
         """
 def remediate(val, test, target_fpr):
-    fitted = fairness.GroupThresholds(target_fpr=target_fpr).fit(test["defaulted"], test["score"], test["group"])
+    fitted = fairness.GroupThresholds(target_fpr=target_fpr).fit(
+        test["defaulted"], test["score"], test["group"]
+    )
     before = (test["score"] >= 0.5).astype(int).to_numpy()
     after = fitted.predict(test["score"], test["group"])
     y = test["defaulted"].to_numpy()
-    gap = lambda pred: fairness.fairness_gaps(fairness.group_rates(y, pred, test["group"]))["fpr_gap"]
-    return {"thresholds": dict(fitted.thresholds_), "fpr_gap_before": gap(before),
-            "accuracy_before": float((before == y).mean()), "fpr_gap_after": gap(after),
-            "accuracy_after": float((after == y).mean())}
+    gap = lambda pred: fairness.fairness_gaps(fairness.group_rates(y, pred, test["group"]))[
+        "fpr_gap"
+    ]
+    return {
+        "thresholds": dict(fitted.thresholds_),
+        "fpr_gap_before": gap(before),
+        "accuracy_before": float((before == y).mean()),
+        "fpr_gap_after": gap(after),
+        "accuracy_after": float((after == y).mean()),
+    }
 """,
         # one threshold for everyone (the largest group's), so the gap stays
         """
 def remediate(val, test, target_fpr):
-    fitted = fairness.GroupThresholds(target_fpr=target_fpr).fit(val["defaulted"], val["score"], val["group"])
+    fitted = fairness.GroupThresholds(target_fpr=target_fpr).fit(
+        val["defaulted"], val["score"], val["group"]
+    )
     biggest = val["group"].value_counts().idxmax()
     cut = fitted.thresholds_[biggest]
     before = (test["score"] >= 0.5).astype(int).to_numpy()
     after = (test["score"] >= cut).astype(int).to_numpy()
     y = test["defaulted"].to_numpy()
-    gap = lambda pred: fairness.fairness_gaps(fairness.group_rates(y, pred, test["group"]))["fpr_gap"]
-    return {"thresholds": {g: cut for g in fitted.thresholds_}, "fpr_gap_before": gap(before),
-            "accuracy_before": float((before == y).mean()), "fpr_gap_after": gap(after),
-            "accuracy_after": float((after == y).mean())}
+    gap = lambda pred: fairness.fairness_gaps(fairness.group_rates(y, pred, test["group"]))[
+        "fpr_gap"
+    ]
+    return {
+        "thresholds": {g: cut for g in fitted.thresholds_},
+        "fpr_gap_before": gap(before),
+        "accuracy_before": float((before == y).mean()),
+        "fpr_gap_after": gap(after),
+        "accuracy_after": float((after == y).mean()),
+    }
 """,
         # measures the result on the validation data used to choose the thresholds
         """
 def remediate(val, test, target_fpr):
-    fitted = fairness.GroupThresholds(target_fpr=target_fpr).fit(val["defaulted"], val["score"], val["group"])
+    fitted = fairness.GroupThresholds(target_fpr=target_fpr).fit(
+        val["defaulted"], val["score"], val["group"]
+    )
     before = (val["score"] >= 0.5).astype(int).to_numpy()
     after = fitted.predict(val["score"], val["group"])
     y = val["defaulted"].to_numpy()
-    gap = lambda pred: fairness.fairness_gaps(fairness.group_rates(y, pred, val["group"]))["fpr_gap"]
-    return {"thresholds": dict(fitted.thresholds_), "fpr_gap_before": gap(before),
-            "accuracy_before": float((before == y).mean()), "fpr_gap_after": gap(after),
-            "accuracy_after": float((after == y).mean())}
+    gap = lambda pred: fairness.fairness_gaps(fairness.group_rates(y, pred, val["group"]))[
+        "fpr_gap"
+    ]
+    return {
+        "thresholds": dict(fitted.thresholds_),
+        "fpr_gap_before": gap(before),
+        "accuracy_before": float((before == y).mean()),
+        "fpr_gap_after": gap(after),
+        "accuracy_after": float((after == y).mean()),
+    }
 """,
     ],
     "fgsm_examples": [

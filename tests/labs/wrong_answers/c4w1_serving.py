@@ -18,7 +18,9 @@ def export_with_signature(model, base_path, version, threshold):
             super().__init__()
             self.model = model
 
-        @tf.function(input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")]
+        )
         def serve(self, features):
             risk = self.model(features)[:, 0]
             return {"risk": risk, "high_risk": risk > threshold}
@@ -33,7 +35,9 @@ def export_with_signature(model, base_path, version, threshold):
             super().__init__()
             self.model = model
 
-        @tf.function(input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")]
+        )
         def serve(self, features):
             risk = self.model(features)
             return {"risk": risk, "high_risk": risk >= threshold}
@@ -63,7 +67,9 @@ def export_with_signature(model, base_path, version, threshold):
             super().__init__()
             self.model = model
 
-        @tf.function(input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")]
+        )
         def serve(self, features):
             risk = self.model(features)[:, 0]
             return {"risk": risk, "high_risk": risk >= threshold}
@@ -80,7 +86,9 @@ def export_with_signature(model, base_path, version, threshold):
             super().__init__()
             self.model = model
 
-        @tf.function(input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")])
+        @tf.function(
+            input_signature=[tf.TensorSpec([None, len(FEATURES)], tf.float32, name="features")]
+        )
         def serve(self, features):
             risk = self.model(features)[:, 0]
             return {"risk": risk, "high_risk": risk >= 0.5}
@@ -92,36 +100,56 @@ def export_with_signature(model, base_path, version, threshold):
         # labels swapped: "stable" points at the canary
         """
 def models_config(name, base_path, stable, canary):
-    return f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" model_platform: "tensorflow"
+    return (
+        f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" '''
+        f'''model_platform: "tensorflow"
         model_version_policy {{ specific {{ versions: {stable} versions: {canary} }} }}
-        version_labels {{ key: "stable" value: {canary} }} version_labels {{ key: "canary" value: {stable} }} }} }}'''
+        version_labels {{ key: "stable" value: {canary} }} '''
+        f'''version_labels {{ key: "canary" value: {stable} }} }} }}'''
+    )
 """,
         # no version policy: TF Serving's default loads only the latest version
         """
 def models_config(name, base_path, stable, canary):
-    return f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" model_platform: "tensorflow"
-        version_labels {{ key: "stable" value: {stable} }} version_labels {{ key: "canary" value: {canary} }} }} }}'''
+    return (
+        f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" '''
+        f'''model_platform: "tensorflow"
+        version_labels {{ key: "stable" value: {stable} }} '''
+        f'''version_labels {{ key: "canary" value: {canary} }} }} }}'''
+    )
 """,
         # loads every version in the folder, not exactly the two
         """
 def models_config(name, base_path, stable, canary):
-    return f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" model_platform: "tensorflow"
+    return (
+        f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" '''
+        f'''model_platform: "tensorflow"
         model_version_policy {{ all {{ }} }}
-        version_labels {{ key: "stable" value: {stable} }} version_labels {{ key: "canary" value: {canary} }} }} }}'''
+        version_labels {{ key: "stable" value: {stable} }} '''
+        f'''version_labels {{ key: "canary" value: {canary} }} }} }}'''
+    )
 """,
         # latest two versions: right only when stable and canary are the two newest
         """
 def models_config(name, base_path, stable, canary):
-    return f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" model_platform: "tensorflow"
+    return (
+        f'''model_config_list {{ config {{ name: "{name}" base_path: "{base_path}" '''
+        f'''model_platform: "tensorflow"
         model_version_policy {{ latest {{ num_versions: 2 }} }}
-        version_labels {{ key: "stable" value: {stable} }} version_labels {{ key: "canary" value: {canary} }} }} }}'''
+        version_labels {{ key: "stable" value: {stable} }} '''
+        f'''version_labels {{ key: "canary" value: {canary} }} }} }}'''
+    )
 """,
         # the model name is hard-coded
         """
 def models_config(name, base_path, stable, canary):
-    return f'''model_config_list {{ config {{ name: "readmission" base_path: "{base_path}" model_platform: "tensorflow"
+    return (
+        f'''model_config_list {{ config {{ name: "readmission" base_path: "{base_path}" '''
+        f'''model_platform: "tensorflow"
         model_version_policy {{ specific {{ versions: {stable} versions: {canary} }} }}
-        version_labels {{ key: "stable" value: {stable} }} version_labels {{ key: "canary" value: {canary} }} }} }}'''
+        version_labels {{ key: "stable" value: {stable} }} '''
+        f'''version_labels {{ key: "canary" value: {canary} }} }} }}'''
+    )
 """,
     ],
     "predict_risk": [
@@ -150,14 +178,20 @@ def predict_risk(url, model_name, rows, columnar):
 def predict_risk(url, model_name, rows, columnar):
     body = {"inputs": {"features": rows.tolist()}} if columnar else {"instances": rows.tolist()}
     answer = httpx.post(f"{url}/v1/models/readmission:predict", json=body).json()
-    return np.asarray(answer["outputs"] if columnar else answer["predictions"], dtype=float).reshape(len(rows))
+    return np.asarray(
+        answer["outputs"] if columnar else answer["predictions"], dtype=float
+    ).reshape(len(rows))
 """,
         # one request per row: the right numbers, but n round trips instead of one batch
         """
 def predict_risk(url, model_name, rows, columnar):
     risks = []
     for row in rows:
-        body = {"inputs": {"features": [row.tolist()]}} if columnar else {"instances": [row.tolist()]}
+        body = (
+            {"inputs": {"features": [row.tolist()]}}
+            if columnar
+            else {"instances": [row.tolist()]}
+        )
         answer = httpx.post(f"{url}/v1/models/{model_name}:predict", json=body).json()
         risks.append((answer["outputs"] if columnar else answer["predictions"])[0][0])
     return np.asarray(risks, dtype=float)
@@ -185,16 +219,34 @@ def signature_inputs(metadata, signature):
         # always reads serving_default, whatever signature is asked for
         """
 def signature_inputs(metadata, signature):
-    spec_of = metadata["metadata"]["signature_def"]["signature_def"]["serving_default"]["inputs"]
-    return {name: (spec["dtype"], [None if d["size"] == "-1" else int(d["size"]) for d in spec["tensor_shape"]["dim"]])
-            for name, spec in spec_of.items()}
+    spec_of = metadata["metadata"]["signature_def"]["signature_def"]["serving_default"][
+        "inputs"
+    ]
+    return {
+        name: (
+            spec["dtype"],
+            [
+                None if d["size"] == "-1" else int(d["size"])
+                for d in spec["tensor_shape"]["dim"]
+            ],
+        )
+        for name, spec in spec_of.items()
+    }
 """,
         # a missing signature raises a bare KeyError that does not list the available ones
         """
 def signature_inputs(metadata, signature):
     spec_of = metadata["metadata"]["signature_def"]["signature_def"][signature]["inputs"]
-    return {name: (spec["dtype"], [None if d["size"] == "-1" else int(d["size"]) for d in spec["tensor_shape"]["dim"]])
-            for name, spec in spec_of.items()}
+    return {
+        name: (
+            spec["dtype"],
+            [
+                None if d["size"] == "-1" else int(d["size"])
+                for d in spec["tensor_shape"]["dim"]
+            ],
+        )
+        for name, spec in spec_of.items()
+    }
 """,
     ],
     "predict_with_label": [
@@ -203,10 +255,13 @@ def signature_inputs(metadata, signature):
 def predict_with_label(url, model_name, label, rows):
     path = f"{url}/v1/models/{model_name}/labels/{label}"
     version = int(httpx.get(path).json()["model_version_status"][0]["version"])
-    predictions = httpx.post(f"{path}:predict", json={"instances": rows.tolist()}).json()["predictions"]
+    predictions = httpx.post(f"{path}:predict", json={"instances": rows.tolist()}).json()[
+        "predictions"
+    ]
     return version, np.asarray(predictions, dtype=float).reshape(len(rows))
 """,
-        # raise_for_status: an httpx.HTTPStatusError without the server's error text, not a ValueError
+        # raise_for_status: an httpx.HTTPStatusError without the server's error text,
+        # not a ValueError
         """
 def predict_with_label(url, model_name, label, rows):
     path = f"{url}/v1/models/{model_name}/labels/{label}"
@@ -238,8 +293,14 @@ def predict_with_label(url, model_name, label, rows):
             raise ValueError(f"HTTP {reply.status_code}: {reply.json()['error']}")
         return reply.json()
 
-    version = int(answer(httpx.get(f"{url}/v1/models/{model_name}/labels/{label}"))["model_version_status"][0]["version"])
-    predictions = answer(httpx.post(f"{url}/v1/models/{model_name}:predict", json={"instances": rows.tolist()}))
+    version = int(
+        answer(httpx.get(f"{url}/v1/models/{model_name}/labels/{label}"))[
+            "model_version_status"
+        ][0]["version"]
+    )
+    predictions = answer(
+        httpx.post(f"{url}/v1/models/{model_name}:predict", json={"instances": rows.tolist()})
+    )
     return version, np.asarray(predictions["predictions"], dtype=float).reshape(len(rows))
 """,
         # the version as the server's string, not an int
@@ -253,12 +314,15 @@ def predict_with_label(url, model_name, label, rows):
         return reply.json()
 
     version = answer(httpx.get(path))["model_version_status"][0]["version"]
-    predictions = answer(httpx.post(f"{path}:predict", json={"instances": rows.tolist()}))["predictions"]
+    predictions = answer(httpx.post(f"{path}:predict", json={"instances": rows.tolist()}))[
+        "predictions"
+    ]
     return version, np.asarray(predictions, dtype=float).reshape(len(rows))
 """,
     ],
     "predict_grpc": [
-        # no float32 cast: float64 rows go out as a DT_DOUBLE tensor, which the float32 input refuses
+        # no float32 cast: float64 rows go out as a DT_DOUBLE tensor, which the float32 input
+        # refuses
         """
 def predict_grpc(address, model_name, rows, label):
     request = predict_pb2.PredictRequest()
@@ -268,10 +332,14 @@ def predict_grpc(address, model_name, rows, label):
     request.inputs["features"].CopyFrom(tf.make_tensor_proto(rows))
     with grpc.insecure_channel(address) as channel:
         try:
-            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(
+                request, 10.0
+            )
         except grpc.RpcError as error:
             raise ValueError(f"{error.code().name}: {error.details()}") from None
-    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(
+        len(rows)
+    )
 """,
         # the label is never put in the model spec: always the latest version
         """
@@ -281,10 +349,14 @@ def predict_grpc(address, model_name, rows, label):
     request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
     with grpc.insecure_channel(address) as channel:
         try:
-            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(
+                request, 10.0
+            )
         except grpc.RpcError as error:
             raise ValueError(f"{error.code().name}: {error.details()}") from None
-    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(
+        len(rows)
+    )
 """,
         # the version as the Int64Value message, not an int
         """
@@ -296,10 +368,14 @@ def predict_grpc(address, model_name, rows, label):
     request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
     with grpc.insecure_channel(address) as channel:
         try:
-            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(
+                request, 10.0
+            )
         except grpc.RpcError as error:
             raise ValueError(f"{error.code().name}: {error.details()}") from None
-    return response.model_spec.version, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+    return response.model_spec.version, tf.make_ndarray(response.outputs["risk"]).reshape(
+        len(rows)
+    )
 """,
         # the risks as the server sends them: shape (n, 1), not one number per row
         """
@@ -311,7 +387,9 @@ def predict_grpc(address, model_name, rows, label):
     request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
     with grpc.insecure_channel(address) as channel:
         try:
-            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(
+                request, 10.0
+            )
         except grpc.RpcError as error:
             raise ValueError(f"{error.code().name}: {error.details()}") from None
     return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"])
@@ -325,8 +403,12 @@ def predict_grpc(address, model_name, rows, label):
         request.model_spec.version_label = label
     request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
     with grpc.insecure_channel(address) as channel:
-        response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
-    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+        response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(
+            request, 10.0
+        )
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(
+        len(rows)
+    )
 """,
         # a ValueError with the details but not the status code: NOT_FOUND or INVALID_ARGUMENT?
         """
@@ -338,10 +420,14 @@ def predict_grpc(address, model_name, rows, label):
     request.inputs["features"].CopyFrom(tf.make_tensor_proto(np.asarray(rows, dtype="float32")))
     with grpc.insecure_channel(address) as channel:
         try:
-            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(request, 10.0)
+            response = prediction_service_pb2_grpc.PredictionServiceStub(channel).Predict(
+                request, 10.0
+            )
         except grpc.RpcError as error:
             raise ValueError(error.details()) from None
-    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(len(rows))
+    return response.model_spec.version.value, tf.make_ndarray(response.outputs["risk"]).reshape(
+        len(rows)
+    )
 """,
     ],
     "deploy_version": [
@@ -357,39 +443,73 @@ def deploy_version(models_dir, version, train):
         """
 def deploy_version(models_dir, version, train):
     booster = joblib.load(Path(models_dir) / "1" / "model.joblib")
-    schema = {name: Feature(int if name in ("age", "late_payments") else float,
-                            ge=train[name].min(), le=train[name].max()) for name in LOAN_FEATURES}
-    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+    schema = {
+        name: Feature(
+            int if name in ("age", "late_payments") else float,
+            ge=train[name].min(),
+            le=train[name].max(),
+        )
+        for name in LOAN_FEATURES
+    }
+    return make_app(
+        lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}"
+    )
 """,
         # features in alphabetical order: the model gets its columns shuffled
         """
 def deploy_version(models_dir, version, train):
     booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
-    schema = {name: Feature(int if name in ("age", "late_payments") else float,
-                            ge=train[name].min(), le=train[name].max()) for name in sorted(LOAN_FEATURES)}
-    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+    schema = {
+        name: Feature(
+            int if name in ("age", "late_payments") else float,
+            ge=train[name].min(),
+            le=train[name].max(),
+        )
+        for name in sorted(LOAN_FEATURES)
+    }
+    return make_app(
+        lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}"
+    )
 """,
         # no ranges: any value is accepted
         """
 def deploy_version(models_dir, version, train):
     booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
-    schema = {name: Feature(int if name in ("age", "late_payments") else float) for name in LOAN_FEATURES}
-    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+    schema = {
+        name: Feature(int if name in ("age", "late_payments") else float)
+        for name in LOAN_FEATURES
+    }
+    return make_app(
+        lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}"
+    )
 """,
         # every feature a float: 1.5 late payments accepted
         """
 def deploy_version(models_dir, version, train):
     booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
-    schema = {name: Feature(float, ge=train[name].min(), le=train[name].max()) for name in LOAN_FEATURES}
-    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+    schema = {
+        name: Feature(float, ge=train[name].min(), le=train[name].max())
+        for name in LOAN_FEATURES
+    }
+    return make_app(
+        lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}"
+    )
 """,
         # ranges from the global LOANS, not the train passed in
         """
 def deploy_version(models_dir, version, train):
     booster = joblib.load(Path(models_dir) / str(version) / "model.joblib")
-    schema = {name: Feature(int if name in ("age", "late_payments") else float,
-                            ge=LOANS[name].min(), le=LOANS[name].max()) for name in LOAN_FEATURES}
-    return make_app(lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}")
+    schema = {
+        name: Feature(
+            int if name in ("age", "late_payments") else float,
+            ge=LOANS[name].min(),
+            le=LOANS[name].max(),
+        )
+        for name in LOAN_FEATURES
+    }
+    return make_app(
+        lambda rows: booster.predict_proba(rows)[:, 1], schema, name=f"loans-v{version}"
+    )
 """,
     ],
 }

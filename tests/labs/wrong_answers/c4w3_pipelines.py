@@ -14,7 +14,8 @@ def wire_pipeline(data_dir, serving_dir, module, eval_config, min_rows):
     volume = P.data_volume_check()(examples=example_gen.outputs["examples"], min_rows=min_rows)
     transform = tfx.components.Transform(examples=example_gen.outputs["examples"],
                                          schema=schema_gen.outputs["schema"],
-                                         preprocessing_fn=f"{module}.preprocessing_fn", disable_statistics=True)
+                                         preprocessing_fn=f"{module}.preprocessing_fn",
+                                         disable_statistics=True)
     trainer = tfx.components.Trainer(examples=transform.outputs["transformed_examples"],
                                      transform_graph=transform.outputs["transform_graph"],
                                      schema=schema_gen.outputs["schema"], run_fn=f"{module}.run_fn",
@@ -26,8 +27,10 @@ def wire_pipeline(data_dir, serving_dir, module, eval_config, min_rows):
         model=tfx.dsl.Channel(type=tfx.types.standard_artifacts.Model),
         model_blessing=tfx.dsl.Channel(type=tfx.types.standard_artifacts.ModelBlessing),
     ).with_id("latest_blessed_model_resolver")
-    evaluator = tfx.components.Evaluator(examples=example_gen.outputs["examples"], model=trainer.outputs["model"],
-                                         baseline_model=baseline.outputs["model"], eval_config=eval_config)
+    evaluator = tfx.components.Evaluator(examples=example_gen.outputs["examples"],
+                                         model=trainer.outputs["model"],
+                                         baseline_model=baseline.outputs["model"],
+                                         eval_config=eval_config)
     pusher = tfx.components.Pusher(
         model=trainer.outputs["model"], model_blessing=evaluator.outputs["blessing"],
         push_destination=tfx.proto.PushDestination(
@@ -60,7 +63,7 @@ WRONG_ANSWERS = {
             'tfx.components.Evaluator(examples=transform.outputs["transformed_examples"]',
         ),
         # no baseline: the Evaluator only checks the threshold, a worse model than production passes
-        _changed('baseline_model=baseline.outputs["model"], ', ""),
+        _changed('baseline_model=baseline.outputs["model"],', ""),
         # the Trainer does not wait for the data volume check
         _changed("    trainer.add_upstream_node(volume)\n", ""),
         # the global SERVING folder instead of the serving_dir argument
@@ -73,25 +76,46 @@ def pushed_model_story(metadata_path):
     store = LineageStore(metadata_path).store
     types = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
     executions = sorted(store.get_executions(), key=lambda e: e.id)
-    model = store.get_artifacts_by_id([int(LineageStore(metadata_path).artifacts("Model")["id"].max())])[0]
-    [writer] = [e.execution_id for e in store.get_events_by_artifact_ids([model.id]) if e.type == Event.OUTPUT]
-    [examples_id] = [e.artifact_id for e in store.get_events_by_execution_ids([writer])
-                     if e.type == Event.INPUT and e.path.steps[0].key == "examples"]
-    return {"order": [types[e.type_id] for e in executions], "pushed_model": model.uri,
-            "trained_on": store.get_artifacts_by_id([examples_id])[0].uri}
+    model = store.get_artifacts_by_id(
+        [int(LineageStore(metadata_path).artifacts("Model")["id"].max())]
+    )[0]
+    [writer] = [
+        e.execution_id
+        for e in store.get_events_by_artifact_ids([model.id])
+        if e.type == Event.OUTPUT
+    ]
+    [examples_id] = [
+        e.artifact_id
+        for e in store.get_events_by_execution_ids([writer])
+        if e.type == Event.INPUT and e.path.steps[0].key == "examples"
+    ]
+    return {
+        "order": [types[e.type_id] for e in executions],
+        "pushed_model": model.uri,
+        "trained_on": store.get_artifacts_by_id([examples_id])[0].uri,
+    }
 """,
-        # the raw examples (ExampleGen's output) instead of what the Trainer read, and full type names
+        # the raw examples (ExampleGen's output) instead of what the Trainer read, and full type
+        # names
         """
 def pushed_model_story(metadata_path):
     store = LineageStore(metadata_path).store
     types = {t.id: t.name for t in store.get_execution_types()}
     executions = sorted(store.get_executions(), key=lambda e: e.id)
     pusher = [e for e in executions if types[e.type_id].endswith("Pusher")][-1]
-    [model_id] = [e.artifact_id for e in store.get_events_by_execution_ids([pusher.id])
-                  if e.type == Event.INPUT and e.path.steps[0].key == "model"]
-    examples = [a for a in store.get_artifacts() if "examples" in a.uri.lower() or "data" in a.uri][0]
-    return {"order": [types[e.type_id] for e in executions],
-            "pushed_model": store.get_artifacts_by_id([model_id])[0].uri, "trained_on": examples.uri}
+    [model_id] = [
+        e.artifact_id
+        for e in store.get_events_by_execution_ids([pusher.id])
+        if e.type == Event.INPUT and e.path.steps[0].key == "model"
+    ]
+    examples = [
+        a for a in store.get_artifacts() if "examples" in a.uri.lower() or "data" in a.uri
+    ][0]
+    return {
+        "order": [types[e.type_id] for e in executions],
+        "pushed_model": store.get_artifacts_by_id([model_id])[0].uri,
+        "trained_on": examples.uri,
+    }
 """,
         # the first Pusher instead of the most recent one
         """
@@ -101,15 +125,26 @@ def pushed_model_story(metadata_path):
     executions = sorted(store.get_executions(), key=lambda e: e.id)
 
     def read(execution_id, role):
-        return [e.artifact_id for e in store.get_events_by_execution_ids([execution_id])
-                if e.type == Event.INPUT and e.path.steps[0].key == role][0]
+        return [
+            e.artifact_id
+            for e in store.get_events_by_execution_ids([execution_id])
+            if e.type == Event.INPUT and e.path.steps[0].key == role
+        ][0]
 
     pusher = [e for e in executions if types[e.type_id] == "Pusher"][0]
     model_id = read(pusher.id, "model")
-    [writer] = [e.execution_id for e in store.get_events_by_artifact_ids([model_id]) if e.type == Event.OUTPUT]
+    [writer] = [
+        e.execution_id
+        for e in store.get_events_by_artifact_ids([model_id])
+        if e.type == Event.OUTPUT
+    ]
     [model] = store.get_artifacts_by_id([model_id])
     [examples] = store.get_artifacts_by_id([read(writer, "examples")])
-    return {"order": [types[e.type_id] for e in executions], "pushed_model": model.uri, "trained_on": examples.uri}
+    return {
+        "order": [types[e.type_id] for e in executions],
+        "pushed_model": model.uri,
+        "trained_on": examples.uri,
+    }
 """,
     ],
     "rollback_plan": [
@@ -123,24 +158,37 @@ def rollback_plan(serving_dir, bad_version):
     return {"served": int(names[-1]), "rollback_to": int(older[-1]) if older else None,
             "remove": [int(n) for n in names if n >= str(bad_version)]}
 """,
-        # every folder counts as a version (.partial exports and files too), and only the bad one is removed
+        # every folder counts as a version (.partial exports and files too), and only the bad one
+        # is removed
         """
 def rollback_plan(serving_dir, bad_version):
-    versions = sorted(int(p.name.strip(".").split(".")[0]) for p in Path(serving_dir).iterdir()
-                      if p.name.strip(".").split(".")[0].isdigit())
+    versions = sorted(
+        int(p.name.strip(".").split(".")[0])
+        for p in Path(serving_dir).iterdir()
+        if p.name.strip(".").split(".")[0].isdigit()
+    )
     if bad_version not in versions:
         raise ValueError(f"bad_version {bad_version} is not a version")
     older = [v for v in versions if v < bad_version]
-    return {"served": versions[-1], "rollback_to": older[-1] if older else None, "remove": [bad_version]}
+    return {
+        "served": versions[-1],
+        "rollback_to": older[-1] if older else None,
+        "remove": [bad_version],
+    }
 """,
         # rolls back to the version before the served one, whatever bad_version is
         """
 def rollback_plan(serving_dir, bad_version):
-    versions = sorted(int(p.name) for p in Path(serving_dir).iterdir() if p.is_dir() and p.name.isdigit())
+    versions = sorted(
+        int(p.name) for p in Path(serving_dir).iterdir() if p.is_dir() and p.name.isdigit()
+    )
     if bad_version not in versions:
         raise ValueError(f"bad_version {bad_version} is not a version")
-    return {"served": versions[-1], "rollback_to": versions[-2] if len(versions) > 1 else None,
-            "remove": [versions[-1]]}
+    return {
+        "served": versions[-1],
+        "rollback_to": versions[-2] if len(versions) > 1 else None,
+        "remove": [versions[-1]],
+    }
 """,
     ],
     "release_gate": [
@@ -211,7 +259,8 @@ def label_share_check(examples_uri, label, min_share):
 """,
     ],
     "maturity_level": [
-        # counts practices instead of requiring each level's practices: CI/CD without a pipeline is level 1
+        # counts practices instead of requiring each level's practices: CI/CD without a pipeline
+        # is level 1
         """
 def maturity_level(setup):
     practices = ["continuous_training", "pipeline", "pipeline_cd", "pipeline_ci"]

@@ -8,10 +8,19 @@ WRONG_ANSWERS = {
         # turns redaction off: e-mails, phone numbers and names reach the log in the clear
         """
 def log_requests(requests, path, sample_rate):
-    logger = prediction_log.PredictionLogger(path, model="readmission", version=1, sample_rate=sample_rate,
-                                             redact_personal_data=False)
+    logger = prediction_log.PredictionLogger(
+        path,
+        model="readmission",
+        version=1,
+        sample_rate=sample_rate,
+        redact_personal_data=False,
+    )
     for request in requests:
-        features = {**request["features"], "note": request["note"], "patient_name": request["patient_name"]}
+        features = {
+            **request["features"],
+            "note": request["note"],
+            "patient_name": request["patient_name"],
+        }
         logger.log(request["request_id"], features, request["prediction"], time=request["time"])
     return logger
 """,
@@ -19,21 +28,33 @@ def log_requests(requests, path, sample_rate):
         # depends on its position, not its id (another batch keeps other requests)
         """
 def log_requests(requests, path, sample_rate):
-    logger = prediction_log.PredictionLogger(path, model="readmission", version=1, sample_rate=1.0)
+    logger = prediction_log.PredictionLogger(
+        path, model="readmission", version=1, sample_rate=1.0
+    )
     rng = np.random.default_rng(0)
     for request in requests:
         if rng.random() >= sample_rate:
             continue
-        features = {**request["features"], "note": request["note"], "patient_name": request["patient_name"]}
+        features = {
+            **request["features"],
+            "note": request["note"],
+            "patient_name": request["patient_name"],
+        }
         logger.log(request["request_id"], features, request["prediction"], time=request["time"])
     return logger
 """,
         # forgets time=: every line gets the time of logging, not the request's time
         """
 def log_requests(requests, path, sample_rate):
-    logger = prediction_log.PredictionLogger(path, model="readmission", version=1, sample_rate=sample_rate)
+    logger = prediction_log.PredictionLogger(
+        path, model="readmission", version=1, sample_rate=sample_rate
+    )
     for request in requests:
-        features = {**request["features"], "note": request["note"], "patient_name": request["patient_name"]}
+        features = {
+            **request["features"],
+            "note": request["note"],
+            "patient_name": request["patient_name"],
+        }
         logger.log(request["request_id"], features, request["prediction"])
     return logger
 """,
@@ -41,10 +62,18 @@ def log_requests(requests, path, sample_rate):
         # patient id is not found by any pattern
         """
 def log_requests(requests, path, sample_rate):
-    logger = prediction_log.PredictionLogger(path, model="readmission", version=1, sample_rate=sample_rate)
+    logger = prediction_log.PredictionLogger(
+        path, model="readmission", version=1, sample_rate=sample_rate
+    )
     for request in requests:
-        features = {**request["features"], **{k: v for k, v in request.items()
-                                               if k not in ("features", "time", "prediction", "request_id")}}
+        features = {
+            **request["features"],
+            **{
+                k: v
+                for k, v in request.items()
+                if k not in ("features", "time", "prediction", "request_id")
+            },
+        }
         logger.log(request["request_id"], features, request["prediction"], time=request["time"])
     return logger
 """,
@@ -54,15 +83,30 @@ def log_requests(requests, path, sample_rate):
         """
 def pseudonymize_requests(requests, key):
     import hashlib
-    rows = [{"request_id": r["request_id"], "patient": hashlib.sha256(r["patient_id"].encode()).hexdigest()[:16],
-             "note": privacy.redact(r["note"]), **{f: r["features"][f] for f in FEATURES}} for r in requests]
+
+    rows = [
+        {
+            "request_id": r["request_id"],
+            "patient": hashlib.sha256(r["patient_id"].encode()).hexdigest()[:16],
+            "note": privacy.redact(r["note"]),
+            **{f: r["features"][f] for f in FEATURES},
+        }
+        for r in requests
+    ]
     return pd.DataFrame(rows, columns=["request_id", "patient", "note", *FEATURES])
 """,
         # pseudonymises the name instead of the id: two patients with the same name merge
         """
 def pseudonymize_requests(requests, key):
-    rows = [{"request_id": r["request_id"], "patient": privacy.pseudonymize(r["patient_name"], key=key),
-             "note": privacy.redact(r["note"]), **{f: r["features"][f] for f in FEATURES}} for r in requests]
+    rows = [
+        {
+            "request_id": r["request_id"],
+            "patient": privacy.pseudonymize(r["patient_name"], key=key),
+            "note": privacy.redact(r["note"]),
+            **{f: r["features"][f] for f in FEATURES},
+        }
+        for r in requests
+    ]
     return pd.DataFrame(rows, columns=["request_id", "patient", "note", *FEATURES])
 """,
         # numbers the patients in order of appearance: joinable within one table, but the same
@@ -70,16 +114,29 @@ def pseudonymize_requests(requests, key):
         """
 def pseudonymize_requests(requests, key):
     numbers = {}
-    rows = [{"request_id": r["request_id"], "patient": f"patient-{numbers.setdefault(r['patient_id'], len(numbers))}",
-             "note": privacy.redact(r["note"]), **{f: r["features"][f] for f in FEATURES}} for r in requests]
+    rows = [
+        {
+            "request_id": r["request_id"],
+            "patient": f"patient-{numbers.setdefault(r['patient_id'], len(numbers))}",
+            "note": privacy.redact(r["note"]),
+            **{f: r["features"][f] for f in FEATURES},
+        }
+        for r in requests
+    ]
     return pd.DataFrame(rows, columns=["request_id", "patient", "note", *FEATURES])
 """,
         # pseudonymises the note instead of redacting it
         """
 def pseudonymize_requests(requests, key):
-    rows = [{"request_id": r["request_id"], "patient": privacy.pseudonymize(r["patient_id"], key=key),
-             "note": privacy.pseudonymize(r["note"], key=key), **{f: r["features"][f] for f in FEATURES}}
-            for r in requests]
+    rows = [
+        {
+            "request_id": r["request_id"],
+            "patient": privacy.pseudonymize(r["patient_id"], key=key),
+            "note": privacy.pseudonymize(r["note"], key=key),
+            **{f: r["features"][f] for f in FEATURES},
+        }
+        for r in requests
+    ]
     return pd.DataFrame(rows, columns=["request_id", "patient", "note", *FEATURES])
 """,
     ],
@@ -87,7 +144,9 @@ def pseudonymize_requests(requests, key):
         # one threshold for every feature: the numeric threshold is ignored
         """
 def serving_skew(log, training, features, categorical_threshold, numeric_threshold):
-    table = prediction_log.skew_against_training(log, training, threshold=categorical_threshold, features=features)
+    table = prediction_log.skew_against_training(
+        log, training, threshold=categorical_threshold, features=features
+    )
     return table.set_index("feature").loc[features].reset_index()
 """,
         # the two thresholds swapped
@@ -98,7 +157,9 @@ def serving_skew(log, training, features, categorical_threshold, numeric_thresho
     schema = dv.infer_schema(training_stats)
     for feature in features:
         categorical = training[feature].dtype == object
-        dv.set_skew_threshold(schema, feature, numeric_threshold if categorical else categorical_threshold)
+        dv.set_skew_threshold(
+            schema, feature, numeric_threshold if categorical else categorical_threshold
+        )
     table = dv.skew_table(training_stats, serving_stats, schema)
     return table.set_index("feature").loc[features].reset_index()
 """,
@@ -110,7 +171,9 @@ def serving_skew(log, training, features, categorical_threshold, numeric_thresho
     schema = dv.infer_schema(training_stats)
     for feature in features:
         categorical = training[feature].dtype == object
-        dv.set_skew_threshold(schema, feature, categorical_threshold if categorical else numeric_threshold)
+        dv.set_skew_threshold(
+            schema, feature, categorical_threshold if categorical else numeric_threshold
+        )
     table = dv.skew_table(training_stats, serving_stats, schema)
     return table.set_index("feature").loc[features].reset_index()
 """,
@@ -121,49 +184,99 @@ def serving_skew(log, training, features, categorical_threshold, numeric_thresho
 def paging_rules():
     return [
         alerts.AlertRule("latency", metric="latency_ms", stat="p95", above=400, window="5min"),
-        alerts.AlertRule("errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100),
-        alerts.AlertRule("positive_share", metric="flagged", stat="mean", above=0.5, below=0.1,
-                         window="60min", for_="10min"),
+        alerts.AlertRule(
+            "errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100
+        ),
+        alerts.AlertRule(
+            "positive_share",
+            metric="flagged",
+            stat="mean",
+            above=0.5,
+            below=0.1,
+            window="60min",
+            for_="10min",
+        ),
     ]
 """,
         # the slowest request instead of the 95th percentile: normal traffic's tail pages
         """
 def paging_rules():
     return [
-        alerts.AlertRule("latency", metric="latency_ms", stat="max", above=400, window="5min", for_="5min"),
-        alerts.AlertRule("errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100),
-        alerts.AlertRule("positive_share", metric="flagged", stat="mean", above=0.5, below=0.1,
-                         window="60min", for_="10min"),
+        alerts.AlertRule(
+            "latency", metric="latency_ms", stat="max", above=400, window="5min", for_="5min"
+        ),
+        alerts.AlertRule(
+            "errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100
+        ),
+        alerts.AlertRule(
+            "positive_share",
+            metric="flagged",
+            stat="mean",
+            above=0.5,
+            below=0.1,
+            window="60min",
+            for_="10min",
+        ),
     ]
 """,
         # no minimum sample: one failed request among the first few of the day pages
         """
 def paging_rules():
     return [
-        alerts.AlertRule("latency", metric="latency_ms", stat="p95", above=400, window="5min", for_="5min"),
+        alerts.AlertRule(
+            "latency", metric="latency_ms", stat="p95", above=400, window="5min", for_="5min"
+        ),
         alerts.AlertRule("errors", metric="error", stat="mean", above=0.02, window="10min"),
-        alerts.AlertRule("positive_share", metric="flagged", stat="mean", above=0.5, below=0.1,
-                         window="60min", for_="10min"),
+        alerts.AlertRule(
+            "positive_share",
+            metric="flagged",
+            stat="mean",
+            above=0.5,
+            below=0.1,
+            window="60min",
+            for_="10min",
+        ),
     ]
 """,
         # only the upper bound of the flagged share: a model that stops flagging anyone is missed
         """
 def paging_rules():
     return [
-        alerts.AlertRule("latency", metric="latency_ms", stat="p95", above=400, window="5min", for_="5min"),
-        alerts.AlertRule("errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100),
-        alerts.AlertRule("positive_share", metric="flagged", stat="mean", above=0.5,
-                         window="60min", for_="10min"),
+        alerts.AlertRule(
+            "latency", metric="latency_ms", stat="p95", above=400, window="5min", for_="5min"
+        ),
+        alerts.AlertRule(
+            "errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100
+        ),
+        alerts.AlertRule(
+            "positive_share",
+            metric="flagged",
+            stat="mean",
+            above=0.5,
+            window="60min",
+            for_="10min",
+        ),
     ]
 """,
         # a 10-minute window for the share: the 10-minute burst of flagged predictions pages
         """
 def paging_rules():
     return [
-        alerts.AlertRule("latency", metric="latency_ms", stat="p95", above=400, window="5min", for_="5min"),
-        alerts.AlertRule("errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100),
-        alerts.AlertRule("positive_share", metric="flagged", stat="mean", above=0.5, below=0.1,
-                         window="10min", for_="5min"),
+        alerts.AlertRule(
+            "latency", metric="latency_ms", stat="p95", above=400, window="5min", for_="5min"
+        ),
+        alerts.AlertRule(
+            "errors", metric="error", stat="mean", above=0.02, window="10min", min_events=100
+        ),
+        alerts.AlertRule(
+            "positive_share",
+            metric="flagged",
+            stat="mean",
+            above=0.5,
+            below=0.1,
+            window="10min",
+            for_="5min",
+        ),
     ]
 """,
     ],
@@ -172,7 +285,9 @@ def paging_rules():
         """
 def retraining_policies(baseline):
     return {
-        "performance": retraining.PerformanceDrop(metric="accuracy", baseline=baseline, tolerance=0.03, window=3),
+        "performance": retraining.PerformanceDrop(
+            metric="accuracy", baseline=baseline, tolerance=0.03, window=3
+        ),
         "drift": retraining.DriftTrigger(signal="psi_age", threshold=0.15, patience=1),
     }
 """,
@@ -180,7 +295,9 @@ def retraining_policies(baseline):
         """
 def retraining_policies(baseline):
     return {
-        "performance": retraining.PerformanceDrop(metric="accuracy", baseline=baseline, tolerance=0.03, window=1),
+        "performance": retraining.PerformanceDrop(
+            metric="accuracy", baseline=baseline, tolerance=0.03, window=1
+        ),
         "drift": retraining.DriftTrigger(signal="psi_age", threshold=0.15, patience=2),
     }
 """,
@@ -188,7 +305,9 @@ def retraining_policies(baseline):
         """
 def retraining_policies(baseline):
     return {
-        "performance": retraining.PerformanceDrop(metric="accuracy", baseline=0.80, tolerance=0.03, window=3),
+        "performance": retraining.PerformanceDrop(
+            metric="accuracy", baseline=0.80, tolerance=0.03, window=3
+        ),
         "drift": retraining.DriftTrigger(signal="psi_age", threshold=0.15, patience=2),
     }
 """,
@@ -196,7 +315,9 @@ def retraining_policies(baseline):
         """
 def retraining_policies(baseline):
     return {
-        "performance": retraining.PerformanceDrop(metric="accuracy", baseline=baseline, tolerance=0.03, window=3),
+        "performance": retraining.PerformanceDrop(
+            metric="accuracy", baseline=baseline, tolerance=0.03, window=3
+        ),
         "drift": retraining.DriftTrigger(signal="psi_age", threshold=0.25, patience=7),
     }
 """,
@@ -204,7 +325,9 @@ def retraining_policies(baseline):
         """
 def retraining_policies(baseline):
     return {
-        "performance": retraining.PerformanceDrop(metric="accuracy", baseline=baseline, tolerance=0.03, window=3),
+        "performance": retraining.PerformanceDrop(
+            metric="accuracy", baseline=baseline, tolerance=0.03, window=3
+        ),
         "drift": retraining.DriftTrigger(signal="psi_age", threshold=0.2, patience=2),
     }
 """,
