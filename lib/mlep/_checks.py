@@ -204,7 +204,8 @@ def finite_frame(value, what: str, *, columns=None) -> None:
         where = sorted({str(numeric.columns[c]) for c in cols})[:5]
         kind = "infinite" if np.isinf(values[bad]).all() else "NaN or infinite"
         raise ValueError(
-            f"{what} must hold finite numbers, but holds {int(bad.sum())} {kind} value(s) in column(s) {where} "
+            f"{what} must hold finite numbers, but holds {int(bad.sum())} {kind} "
+            f"value(s) in column(s) {where} "
             f"(first at row {pd.Index(numeric.index)[rows[0]]!r}); drop or impute them first"
         )
 

@@ -130,11 +130,12 @@ def learner_error(etype: type, value: BaseException, tb) -> list[str]:
     --------
     >>> def summarize(stats):
     ...     raise NotImplementedError()
-    >>> try:
+    >>> try:  # doctest: +NORMALIZE_WHITESPACE
     ...     summarize(None)
     ... except NotImplementedError as error:
     ...     print(learner_error(NotImplementedError, error, error.__traceback__)[0])
-    NotImplementedError: not attempted yet: summarize() still raises NotImplementedError; write it in place of `raise NotImplementedError()` in its cell, run that cell, then this one.
+    NotImplementedError: not attempted yet: summarize() still raises NotImplementedError;
+    write it in place of `raise NotImplementedError()` in its cell, run that cell, then this one.
     """
     if issubclass(etype, NotImplementedError):
         where = tb
@@ -147,7 +148,8 @@ def learner_error(etype: type, value: BaseException, tb) -> list[str]:
             else "the exercise's stub is still there"
         )
         return [
-            f"NotImplementedError: {NOT_ATTEMPTED}: {what}; write it in place of `raise NotImplementedError()` "
+            f"NotImplementedError: {NOT_ATTEMPTED}: {what}; "
+            "write it in place of `raise NotImplementedError()` "
             "in its cell, run that cell, then this one."
         ]
     return [f"{etype.__name__}: {value}"]

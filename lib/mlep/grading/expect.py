@@ -14,9 +14,11 @@ mlep.grading.expect.ExerciseFailure: Exercise 1: the row count should be a int, 
 >>> equal(sorted({"b", "a"}), ["a", "b"], "Exercise 2", what="the domain")
 >>> close(0.1 + 0.2, 0.3, "Exercise 3", what="the distance")
 >>> matches("check_in", "check_out", "Exercise 3", what="the LF to drop")
+... # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mlep.grading.expect.ExerciseFailure: Exercise 3: the LF to drop is not the expected one: got 'check_in'
+mlep.grading.expect.ExerciseFailure: Exercise 3: the LF to drop is not the expected one:
+got 'check_in'
 >>> near(0.7, 0.79, "Exercise 7", what="the threshold", tol=0.01)
 Traceback (most recent call last):
 ...
@@ -134,7 +136,7 @@ def instance(value: Any, kind, exercise: str, *, what: str = "the result") -> No
 
 
 def _same(value: Any, expected: Any) -> Any:
-    """``value == expected``, element-wise results reduced when both sides are arrays of one shape."""
+    """``value == expected``; element-wise results are reduced when both are arrays of one shape."""
     result = value == expected
     shape = getattr(result, "shape", None)
     if shape and getattr(value, "shape", None) == getattr(expected, "shape", None) == shape:
@@ -221,7 +223,8 @@ def matches(value: Any, expected: Any, exercise: str, *, what: str = "the result
         that(
             False,
             exercise,
-            f"{what} should be a {kinds[1].__name__}, but got a {kinds[0].__name__}: {_short(value)}",
+            f"{what} should be a {kinds[1].__name__}, "
+            f"but got a {kinds[0].__name__}: {_short(value)}",
         )
     if numbers:
         that(

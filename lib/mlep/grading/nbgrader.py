@@ -149,7 +149,10 @@ def last_line(run: subprocess.CompletedProcess) -> str:
 def explain_failure(run: subprocess.CompletedProcess) -> str:
     text = run.stderr + run.stdout
     if "DeadKernelError" in text or "Kernel died" in text:
-        return "the kernel died while running the notebook (e.g. it ran out of memory or called exit()); scored 0"
+        return (
+            "the kernel died while running the notebook "
+            "(e.g. it ran out of memory or called exit()); scored 0"
+        )
     return "autograding failed: " + last_line(run)
 
 
@@ -258,7 +261,8 @@ def _reference(path: Path, raw: dict) -> dict:
     if notebooks.exercises(raw):
         return raw
     raise notebooks.NotebookError(
-        f"cannot tell which lab {path.name} is: it has no graded cells and no lab is called {path.stem!r}; "
+        f"cannot tell which lab {path.name} is: it has no graded cells "
+        f"and no lab is called {path.stem!r}; "
         f"keep the lab's file name (labs: {', '.join(notebooks.lab_ids())})"
     )
 

@@ -76,7 +76,8 @@ def normalise(submitted: dict, reference: dict) -> Repair:
     """
     if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
         raise TypeError(
-            f"submitted must be a notebook dict with a list of cells, but got {type(submitted).__name__}"
+            "submitted must be a notebook dict with a list of cells, "
+            f"but got {type(submitted).__name__}"
         )
     repair = Repair(copy.deepcopy(submitted))
     _restore_metadata(repair, reference)
@@ -117,9 +118,11 @@ def _restore_metadata(repair: Repair, reference: dict) -> None:
     ]
     if matched["id"] or matched["content"]:
         repair.notes.append(
-            f"the notebook had lost nbgrader's cell metadata (some editors drop it): {matched['id']} lab cells "
+            "the notebook had lost nbgrader's cell metadata (some editors drop it): "
+            f"{matched['id']} lab cells "
             f"were matched back by cell id and {matched['content']} by their content; "
-            f"{sum(g in _grade_ids(repair.notebook) for g in graded)} of {len(graded)} test cells found"
+            f"{sum(g in _grade_ids(repair.notebook) for g in graded)} "
+            f"of {len(graded)} test cells found"
         )
 
 

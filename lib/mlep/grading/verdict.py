@@ -1,4 +1,4 @@
-"""One verdict per exercise, read from an executed notebook: the same for ``mlep check`` and grading.
+"""One verdict per exercise, read from an executed notebook: the same for ``mlep check`` and grade.
 
 ``mlep check`` executes the released tests, ``mlep grade`` the tests with hidden ones; both read
 their executed notebook with :func:`verdicts`, so they name the same cause for a failure:
@@ -94,7 +94,7 @@ def _limit(timeout: int | None) -> str:
 def explain(
     test_cell: dict, solution_cell: dict | None, timeout: int | None = None
 ) -> tuple[bool, str]:
-    """(passed, message) for one executed test cell, looking at its exercise's cell for the cause."""
+    """(passed, message) for one executed test cell; its exercise's cell tells the cause."""
     if test_cell.get("cell_type") != "code":
         return False, "its test cell is not a code cell, so it did not run"
     found = errors(test_cell)
@@ -105,7 +105,8 @@ def explain(
     if timed_out(test_cell):
         return (
             False,
-            f"stopped after the per-cell time limit{_limit(timeout)} (an endless loop, or far too slow?)",
+            f"stopped after the per-cell time limit{_limit(timeout)} "
+            "(an endless loop, or far too slow?)",
         )
     first = found[0]
     if first.get("ename") == "NotImplementedError":

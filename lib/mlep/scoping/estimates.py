@@ -310,10 +310,11 @@ def business_value(
     20000.0 (5000.0–75000.0)
     >>> business_value(0.02, 200, 5_000)
     20000.0
-    >>> business_value(2, 200, 5_000)
+    >>> business_value(2, 200, 5_000)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: metric_gain is a change in a rate such as recall, so it must lie between -1 and 1 (0.02 means +2 points), but got 2.0
+    ValueError: metric_gain is a change in a rate such as recall, so it must lie between -1 and 1
+    (0.02 means +2 points), but got 2.0
     """
     inputs = {"metric_gain": metric_gain, "value_per_unit": value_per_unit, "volume": volume}
     gain, value, count = (Estimate.coerce(v, name) for name, v in inputs.items())

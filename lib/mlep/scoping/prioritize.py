@@ -108,7 +108,8 @@ def _frame(tags) -> pd.DataFrame:
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"prioritize needs columns {list(REQUIRED)}; missing {missing}, got {list(frame.columns)}"
+            f"prioritize needs columns {list(REQUIRED)}; "
+            f"missing {missing}, got {list(frame.columns)}"
         )
     for column in OPTIONAL:
         if column not in frame.columns:

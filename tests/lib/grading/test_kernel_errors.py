@@ -1,5 +1,6 @@
-"""The mlep kernel as JupyterLab runs it: what a learner sees when a lab test fails or an exercise is
-still a stub, and the scratch folders labs make, removed when the kernel shuts down."""
+"""The mlep kernel as JupyterLab runs it: what a learner sees when a lab test fails or an
+exercise is still a stub, and the scratch folders labs make, removed when the kernel shuts
+down."""
 
 from __future__ import annotations
 
