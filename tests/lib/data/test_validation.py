@@ -200,7 +200,7 @@ def test_curation_functions_chain_and_change_schema(schema):
     assert result is schema
     table = V.schema_table(schema)
     assert _row(table, "gender").domain == ["F", "M", "X"]
-    assert _row(table, "time_in_hospital").domain == "1..14"
+    assert _row(table, "time_in_hospital").domain == "min: 1; max: 14"
     assert _row(table, "insulin").presence == "optional"
     insulin = next(f for f in schema.feature if f.name == "insulin")
     assert (insulin.presence.min_fraction, insulin.presence.min_count) == (0.0, 0)
@@ -211,7 +211,135 @@ def test_set_range_uses_float_domain_for_float_features():
     schema.feature.add(name="weight", type=schema_pb2.FLOAT)
     V.set_range(schema, "weight", 0.5, 250)
     assert schema.feature[0].WhichOneof("domain_info") == "float_domain"
-    assert V.schema_table(schema).domain[0] == "0.5..250"
+    assert V.schema_table(schema).domain[0] == "min: 0.5; max: 250.0"
+
+
+def _tfdv_display(schema):
+    from tensorflow_data_validation.utils.display_util import get_schema_dataframe
+
+    features = get_schema_dataframe(schema)[0]
+    return features.set_axis([name.strip("'") for name in features.index])  # TFDV quotes names
+
+
+def _medication_schema(schema):
+    """The inferred schema with a shared domain, an optional feature and environments."""
+    schema.string_domain.add(name="medication", value=["Down", "No", "Steady", "Up"])
+    for name in ("insulin", "metformin"):
+        feature = schema.feature.add(name=name) if name == "metformin" else None
+        feature = feature or next(f for f in schema.feature if f.name == name)
+        feature.type = schema_pb2.BYTES
+        feature.domain = "medication"
+    V.set_required(schema, "medical_specialty", required=False)
+    V.add_environments(schema, exclude={"SERVING": ["readmitted"]})
+    next(f for f in schema.feature if f.name == "A1Cresult").in_environment.append("LABELING")
+    return schema
+
+
+def _expected_valency(feature):
+    if feature.HasField("shape"):
+        count = math.prod(dim.size for dim in feature.shape.dim)
+        return count, count
+    if feature.HasField("value_count"):
+        count = feature.value_count
+        return count.min, count.max if count.HasField("max") else None
+    return None, None
+
+
+def test_schema_table_structured_columns_follow_the_proto(schema):
+    import tensorflow_data_validation as tfdv
+
+    _medication_schema(schema)
+    table = V.schema_table(schema).set_index("feature")
+    assert list(table.index) == [f.name for f in schema.feature]
+    for feature in schema.feature:
+        row = table.loc[feature.name]
+        assert row.required == (feature.presence.min_fraction == 1.0), feature.name
+        assert row.min_fraction == feature.presence.min_fraction
+        assert row.min_count == feature.presence.min_count
+        assert (row.valency_min, row.valency_max) == _expected_valency(feature), feature.name
+        domain = tfdv.get_domain(schema, feature.name) if feature.HasField("domain") else None
+        values = tuple(domain.value) if domain is not None else None
+        assert row.domain_values == values, feature.name
+        assert row.domain_name == (feature.domain or None), feature.name
+    assert table.loc["medical_specialty", ["required", "min_fraction", "min_count"]].tolist() == [
+        False,
+        0.0,
+        0,
+    ]
+    specialty = table.loc["medical_specialty"]
+    assert (specialty.valency, specialty.valency_min, specialty.valency_max) == ("single", 1, 1)
+    assert table.required.dtype == bool and table.min_fraction.dtype == float
+    assert table.loc["gender", "domain_values"] == ("Female", "Male")
+
+
+def test_schema_table_shared_domain_stays_shared_until_one_feature_changes(schema):
+    _medication_schema(schema)
+    table = V.schema_table(schema).set_index("feature")
+    for name in ("insulin", "metformin"):
+        assert table.loc[name, "domain_name"] == "medication"
+        assert table.loc[name, "domain_values"] == ("Down", "No", "Steady", "Up")
+        assert table.loc[name, "type"] == "STRING"
+    V.add_to_domain(schema, "metformin", ["Stopped"])
+    table = V.schema_table(schema).set_index("feature")
+    assert table.loc["insulin", "domain_name"] == "medication"
+    assert table.loc["insulin", "domain_values"] == ("Down", "No", "Steady", "Up")
+    assert table.loc["metformin", "domain_name"] != "medication"
+    assert table.loc["metformin", "domain_values"] == ("Down", "No", "Steady", "Up", "Stopped")
+
+
+def test_schema_table_environments_resolve_as_tfdv_does(schema):
+    assert set(V.schema_table(schema).environments) == {()}
+    _medication_schema(schema)
+    table = V.schema_table(schema).set_index("feature")
+    assert table.loc["readmitted", "environments"] == ("TRAINING",)
+    assert table.loc["A1Cresult", "environments"] == ("TRAINING", "SERVING", "LABELING")
+    assert table.loc["gender", "environments"] == ("TRAINING", "SERVING")
+    # in_environment wins over not_in_environment, as in TFDV's Schema::IsFeatureInEnvironment
+    label = next(f for f in schema.feature if f.name == "readmitted")
+    label.in_environment.append("SERVING")
+    assert _row(V.schema_table(schema), "readmitted").environments == ("TRAINING", "SERVING")
+
+
+def test_schema_table_text_columns_use_tfdvs_wording(schema):
+    _medication_schema(schema)
+    V.set_range(schema, "time_in_hospital", 1, 14)
+    schema.feature.add(name="codes", type=schema_pb2.INT).value_count.min = 1
+    theirs = _tfdv_display(schema)
+    ours = V.schema_table(schema).set_index("feature")
+    assert ours.type.tolist() == theirs.Type.tolist()
+    assert ours.presence.tolist() == theirs.Presence.tolist()
+    assert ours.loc["time_in_hospital", "domain"] == theirs.loc["time_in_hospital", "Domain"]
+    counted = [f.name for f in schema.feature if f.HasField("value_count")]
+    assert ours.loc[counted, "valency"].tolist() == theirs.loc[counted, "Valency"].tolist()
+    assert ours.loc["codes", "valency"] == "[1,inf)"
+    assert (ours.loc["codes", "valency_min"], ours.loc["codes", "valency_max"]) == (1, None)
+
+
+def test_schema_table_ranges_and_named_numeric_domains():
+    schema = schema_pb2.Schema()
+    schema.float_domain.add(name="unit", min=0.0, max=1.0)
+    schema.feature.add(name="share", type=schema_pb2.FLOAT, domain="unit")
+    schema.feature.add(name="weight", type=schema_pb2.FLOAT).float_domain.min = 0.5
+    schema.feature.add(name="stay", type=schema_pb2.INT).int_domain.max = 30
+    schema.feature.add(name="flag", type=schema_pb2.INT).bool_domain.SetInParent()
+    schema.feature.add(name="note", type=schema_pb2.BYTES)
+    table = V.schema_table(schema).set_index("feature")
+    columns = ["domain", "domain_name", "domain_min", "domain_max", "domain_values"]
+    assert table.loc["share", columns].tolist() == ["min: 0.0; max: 1.0", "unit", 0.0, 1.0, None]
+    assert table.loc["weight", columns].tolist() == ["min: 0.5; max: inf", None, 0.5, None, None]
+    assert table.loc["stay", columns].tolist() == ["max: 30", None, None, 30, None]
+    assert isinstance(table.loc["stay", "domain_max"], int)
+    assert table.loc["flag", columns].tolist() == ["bool_domain", None, None, None, None]
+    assert table.loc["note", columns].tolist() == [None, None, None, None, None]
+    assert table.loc["note", "type"] == "BYTES"
+    assert table.loc["note", ["presence", "required", "valency", "valency_min"]].tolist() == [
+        "",
+        False,
+        "",
+        None,
+    ]
+    empty = V.schema_table(schema_pb2.Schema())
+    assert empty.empty and list(empty.columns) == V.SCHEMA_TABLE_COLUMNS
 
 
 def test_add_environments_sets_default_and_exclusions(schema):

@@ -19,7 +19,8 @@ by hand (:func:`linf_distance`, :func:`jensen_shannon_divergence`) and tested ag
 values TFDV reports.
 
 The package is one module per step: :mod:`~mlep.data.validation.stats` (statistics),
-:mod:`~mlep.data.validation.schema`, :mod:`~mlep.data.validation.anomalies` (validation,
+:mod:`~mlep.data.validation.schema` (and :mod:`~mlep.data.validation.schema_view`, the
+schema as a table), :mod:`~mlep.data.validation.anomalies` (validation,
 drift and skew), :mod:`~mlep.data.validation.distances` (the distances by hand) and
 :mod:`~mlep.data.validation.plots`; their shared pieces are in
 :mod:`~mlep.data.validation.common`. Every public name is re-exported here.
@@ -64,12 +65,12 @@ from mlep.data.validation.schema import (
     domain_values,
     infer_schema,
     load_schema,
-    schema_table,
     set_domain,
     set_range,
     set_required,
     write_schema,
 )
+from mlep.data.validation.schema_view import schema_table
 from mlep.data.validation.stats import feature_table, slice_names, slice_statistics, statistics
 
 # Tracebacks name the errors where learners import them from.

@@ -33,7 +33,24 @@ FEATURE_TABLE_COLUMNS = [
     "unique",
     "top",
 ]
-SCHEMA_TABLE_COLUMNS = ["feature", "type", "presence", "valency", "domain"]
+#: ``schema_table``: five columns to read (TFDV's wording), then structured ones for programs.
+SCHEMA_TABLE_COLUMNS = [
+    "feature",
+    "type",
+    "presence",
+    "valency",
+    "domain",
+    "required",
+    "min_fraction",
+    "min_count",
+    "valency_min",
+    "valency_max",
+    "domain_name",
+    "domain_values",
+    "domain_min",
+    "domain_max",
+    "environments",
+]
 ANOMALY_TABLE_COLUMNS = ["feature", "short_description", "description", "severity"]
 COMPARISON_TABLE_COLUMNS = ["feature", "measure", "value", "threshold", "alarm"]
 L_INFINITY = "L-infinity"

@@ -13,12 +13,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 from tensorflow_metadata.proto.v0 import schema_pb2, statistics_pb2
 
 from mlep._checks import ExistsError, real
 from mlep.data.validation.common import (
-    SCHEMA_TABLE_COLUMNS,
     DataReadError,
     FeatureNotFoundError,
     load_tfdv,
@@ -68,65 +66,6 @@ def _string_domain_values(schema: schema_pb2.Schema, feature) -> list[str] | Non
     if feature.WhichOneof("domain_info") == "string_domain":
         return list(feature.string_domain.value)
     return None
-
-
-def _domain_text(schema: schema_pb2.Schema, feature) -> list[str] | str | None:
-    values = _string_domain_values(schema, feature)
-    if values is not None:
-        return values
-    kind = feature.WhichOneof("domain_info")
-    if kind in ("int_domain", "float_domain"):
-        domain = getattr(feature, kind)
-        low = f"{domain.min:g}" if domain.HasField("min") else ""
-        high = f"{domain.max:g}" if domain.HasField("max") else ""
-        return f"{low}..{high}"
-    return kind  # e.g. "bool_domain", or None when the feature has no domain
-
-
-def _valency(feature) -> str:
-    if feature.HasField("shape"):
-        sizes = [dim.size for dim in feature.shape.dim]
-        return "single" if sizes == [1] else f"shape {sizes}"
-    if feature.HasField("value_count"):
-        count = feature.value_count
-        if count.min == count.max == 1:
-            return "single"
-        high = str(count.max) if count.HasField("max") else "inf"
-        return f"[{count.min},{high}]"
-    return ""
-
-
-def schema_table(schema: schema_pb2.Schema) -> pd.DataFrame:
-    """One row per schema feature: ``feature, type, presence, valency, domain``.
-
-    ``type`` follows ``tfdv.display_schema``: a BYTES feature with a string domain shows as
-    STRING. ``domain`` is the list of allowed strings, ``"min..max"`` for a numeric range,
-    or None.
-
-    Examples
-    --------
-    >>> from tensorflow_metadata.proto.v0 import schema_pb2
-    >>> schema = schema_pb2.Schema()
-    >>> _ = schema.feature.add(name="age", type=schema_pb2.INT)
-    >>> _ = set_range(schema, "age", 0, 120)
-    >>> _ = schema.feature.add(name="gender", type=schema_pb2.BYTES)
-    >>> _ = set_required(set_domain(schema, "gender", ["Female", "Male"]), "gender")
-    >>> schema_table(schema)
-      feature    type  presence valency          domain
-    0     age     INT  optional                  0..120
-    1  gender  STRING  required          [Female, Male]
-    """
-    require_schema(schema)
-    rows = []
-    for feature in schema.feature:
-        kind = schema_pb2.FeatureType.Name(feature.type)
-        if kind == "BYTES" and _string_domain_values(schema, feature) is not None:
-            kind = "STRING"
-        presence = "required" if feature.presence.min_fraction == 1.0 else "optional"
-        rows.append(
-            [feature.name, kind, presence, _valency(feature), _domain_text(schema, feature)]
-        )
-    return pd.DataFrame(rows, columns=SCHEMA_TABLE_COLUMNS)
 
 
 def _as_strings(values: Iterable[Any], feature: str) -> list[str]:
@@ -193,7 +132,7 @@ def set_domain(schema: schema_pb2.Schema, feature: str, values: Iterable[str]) -
     >>> from tensorflow_metadata.proto.v0 import schema_pb2
     >>> schema = schema_pb2.Schema()
     >>> _ = schema.feature.add(name="gender", type=schema_pb2.BYTES)
-    >>> schema_table(set_domain(schema, "gender", ["Female", "Male"])).domain[0]
+    >>> domain_values(set_domain(schema, "gender", ["Female", "Male"]), "gender")
     ['Female', 'Male']
     >>> set_domain(schema, "gendr", ["X"])
     Traceback (most recent call last):
@@ -230,7 +169,7 @@ def add_to_domain(
     >>> schema = schema_pb2.Schema()
     >>> _ = schema.feature.add(name="payer_code", type=schema_pb2.BYTES)
     >>> _ = set_domain(schema, "payer_code", ["MC", "MD"])
-    >>> schema_table(add_to_domain(schema, "payer_code", ["ZZ", "MC"])).domain[0]
+    >>> domain_values(add_to_domain(schema, "payer_code", ["ZZ", "MC"]), "payer_code")
     ['MC', 'MD', 'ZZ']
     """
     chosen = schema_feature(schema, feature)
@@ -259,8 +198,9 @@ def set_range(schema: schema_pb2.Schema, feature: str, min: float, max: float) -
     >>> from tensorflow_metadata.proto.v0 import schema_pb2
     >>> schema = schema_pb2.Schema()
     >>> _ = schema.feature.add(name="time_in_hospital", type=schema_pb2.INT)
-    >>> schema_table(set_range(schema, "time_in_hospital", 1, 14)).domain[0]
-    '1..14'
+    >>> domain = set_range(schema, "time_in_hospital", 1, 14).feature[0].int_domain
+    >>> domain.min, domain.max
+    (1, 14)
     >>> set_range(schema, "time_in_hospital", 1, 7.5)
     Traceback (most recent call last):
     ...
