@@ -16,9 +16,11 @@ A graded notebook is arbitrary code. Its kernel is started through Debian's ``bw
   per-sandbox), largest file, wall time of the whole kernel, and the notebook output the
   grader keeps.
 
-The grader talks to the kernel over ZeroMQ ``ipc`` sockets (Unix sockets in a private
-folder bound into the sandbox), because TCP cannot cross the network namespace. Only the
-grading process, never the kernel, writes the gradebook.
+The command line itself is built by :mod:`mlep.grading.bubblewrap` (:func:`command`) and
+the limits are :mod:`mlep.grading.limits` (:class:`Limits`); both are re-exported here.
+The grader talks to the kernel over ZeroMQ ``ipc`` sockets (Unix sockets in a private folder
+bound into the sandbox), because TCP cannot cross the network namespace. Only the grading
+process, never the kernel, writes the gradebook.
 
 :class:`SandboxKernelManager` is a ``jupyter_client`` kernel manager that does all this;
 ``nbgrader_config.py`` makes nbgrader use it (:func:`install_nbgrader`) and
@@ -30,12 +32,12 @@ from __future__ import annotations
 
 import functools
 import os
-import shlex
 import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import asdict, dataclass, fields
+from collections.abc import Mapping
+from dataclasses import asdict
 from pathlib import Path
 
 from jupyter_client.asynchronous.client import AsyncKernelClient
@@ -43,105 +45,53 @@ from jupyter_client.channels import AsyncZMQSocketChannel
 from jupyter_client.manager import AsyncKernelManager
 from traitlets import DottedObjectName, Type
 
-from mlep.exceptions import MlepError
-from mlep.runtime import project_root
+from mlep.grading.bubblewrap import (
+    SandboxUnavailable,
+    bwrap_path,
+    command,
+    probe_command,
+    sandbox_uid,
+    unavailable,
+)
+from mlep.grading.limits import MB, Limits
+
+__all__ = [
+    "SWITCH",
+    "CappedIOPubChannel",
+    "Limits",
+    "SandboxKernelClient",
+    "SandboxKernelManager",
+    "SandboxUnavailable",
+    "bwrap_path",
+    "command",
+    "describe",
+    "enabled",
+    "install_nbgrader",
+    "kernel_manager_class",
+    "problem",
+    "require",
+    "sandbox_uid",
+]
 
 #: Environment switch read by ``nbgrader_config.py`` and :func:`enabled`: "0" turns it off.
 SWITCH = "MLEP_SANDBOX"
-_PREFIX = "MLEP_SANDBOX_"
-#: Variables passed into the sandbox (everything else of the grader's environment is dropped).
-_PASS_KEYS = {
-    "LANG",
-    "LC_ALL",
-    "LC_CTYPE",
-    "TZ",
-    "PYTHONHASHSEED",
-    "PYTHONWARNINGS",
-    "PYTHONIOENCODING",
-}
-_PASS_PREFIXES = (
-    "MLEP_",
-    "TF_",
-    "JPY_",
-    "KMP_",
-    "OMP_",
-    "TQDM_",
-    "DASK_",
-    "FEAST_",
-    "HF_",
-    "MPLBACKEND",
-)
-_MB = 1024 * 1024
 
 
-class SandboxUnavailable(MlepError, RuntimeError):
-    """bubblewrap cannot run here, and the caller did not opt out of the sandbox."""
+def enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether graded kernels run sandboxed (``MLEP_SANDBOX`` is not "0"; on by default).
 
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one sandboxed kernel (``MLEP_SANDBOX_<FIELD>`` overrides each).
-
-    Attributes
+    Parameters
     ----------
-    memory_mb : address space of each process (``RLIMIT_AS``); a bigger allocation raises
-        ``MemoryError`` in the learner's cell. TensorFlow alone maps about 1.7 GB.
-    processes : processes and threads (``RLIMIT_NPROC``); a fork bomb gets ``BlockingIOError``.
-    file_mb : largest file the kernel may write (``RLIMIT_FSIZE``).
-    scratch_mb : size of each tmpfs (the working folder and ``/tmp``); they live in memory.
-    output_mb : notebook output the grader keeps per kernel; beyond it output is dropped
-        (error messages are kept, shortened, so a failing test still fails).
-    wall_seconds : the whole kernel's lifetime; then it is killed (the per-cell limit is
-        nbgrader's, ``MLEP_CELL_TIMEOUT``).
+    environ : mapping of str to str, optional
+        The environment to read (``os.environ`` by default).
+
+    Examples
+    --------
+    >>> enabled({}), enabled({"MLEP_SANDBOX": "0"})
+    (True, False)
     """
-
-    memory_mb: int = 6144
-    processes: int = 512
-    file_mb: int = 512
-    scratch_mb: int = 1024
-    output_mb: int = 16
-    wall_seconds: int = 1500
-
-    def __post_init__(self):
-        for item in fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
-                raise ValueError(
-                    f"sandbox limit {item.name} must be a positive int, but got {value!r}"
-                )
-
-    @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None) -> Limits:
-        """Defaults, overridden by ``MLEP_SANDBOX_MEMORY_MB`` etc. where set."""
-        environ = os.environ if environ is None else environ
-        values = {}
-        for item in fields(cls):
-            raw = environ.get(_PREFIX + item.name.upper())
-            if raw is not None:
-                try:
-                    values[item.name] = int(raw)
-                except ValueError:
-                    raise ValueError(
-                        f"{_PREFIX}{item.name.upper()} must be an integer, but got {raw!r}"
-                    ) from None
-        return cls(**values)
-
-    def to_env(self) -> dict[str, str]:
-        """The ``MLEP_SANDBOX_*`` variables that reproduce these limits in a child process."""
-        return {_PREFIX + key.upper(): str(value) for key, value in asdict(self).items()}
-
-
-def enabled(environ: dict[str, str] | None = None) -> bool:
-    """Whether graded kernels run sandboxed (``MLEP_SANDBOX`` is not "0"; on by default)."""
-    environ = os.environ if environ is None else environ
-    return environ.get(SWITCH, "1") != "0"
-
-
-def bwrap_path() -> str | None:
-    """The ``bwrap`` executable, or None."""
-    return shutil.which("bwrap") or next(
-        (p for p in ("/usr/bin/bwrap",) if os.access(p, os.X_OK)), None
-    )
+    env = os.environ if environ is None else environ
+    return env.get(SWITCH, "1") != "0"
 
 
 @functools.lru_cache(maxsize=1)
@@ -150,27 +100,15 @@ def problem() -> str | None:
     bwrap = bwrap_path()
     if bwrap is None:
         return "bubblewrap (`bwrap`) is not installed"
-    uid = sandbox_uid()
-    probe = [
-        bwrap,
-        *_namespaces(uid),
-        "--die-with-parent",
-        "--new-session",
-        *_system_binds(),
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        "--",
-        *_drop_privileges(uid),
-        "/bin/true",
-    ]
     try:
-        run = subprocess.run(probe, capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            probe_command(bwrap, sandbox_uid()), capture_output=True, text=True, timeout=60
+        )
     except (OSError, subprocess.TimeoutExpired) as error:
         return f"bubblewrap could not start: {error}"
     if run.returncode != 0:
-        return f"bubblewrap cannot create namespaces here: {run.stderr.strip() or f'exit code {run.returncode}'}"
+        why = run.stderr.strip() or f"exit code {run.returncode}"
+        return f"bubblewrap cannot create namespaces here: {why}"
     return None
 
 
@@ -178,228 +116,7 @@ def require() -> None:
     """Raise :class:`SandboxUnavailable` with the remedy unless the sandbox can run."""
     reason = problem()
     if reason is not None:
-        raise SandboxUnavailable(
-            f"cannot run learners' code in a sandbox: {reason}. Install Debian's bubblewrap "
-            "(`apt-get install bubblewrap`, or `make sandbox`) on a machine with user namespaces; "
-            "or, only for notebooks you trust, pass --no-sandbox."
-        )
-
-
-def sandbox_uid() -> int | None:
-    """An unprivileged uid of our own when running as root (None: keep the caller's uid)."""
-    if os.geteuid() != 0:
-        return None
-    return 200_000 + os.getpid() % 50_000
-
-
-def _drop_privileges(uid: int | None) -> list[str]:
-    if uid is None:
-        return []
-    return [
-        "setpriv",
-        f"--reuid={uid}",
-        f"--regid={uid}",
-        "--clear-groups",
-        "--inh-caps=-all",
-        "--no-new-privs",
-        "--",
-    ]
-
-
-def _system_binds() -> list[str]:
-    args = []
-    for name in ("usr", "bin", "sbin", "lib", "lib64", "lib32", "etc"):
-        path = Path("/") / name
-        if path.is_symlink():
-            args += ["--symlink", os.readlink(path), str(path)]
-        elif path.is_dir():
-            args += ["--ro-bind", str(path), str(path)]
-    return args
-
-
-def _kernel_binds(kernel_cmd: list[str], course_roots: list[Path]) -> list[str]:
-    """Read-only binds: the kernel's Python (env and base install) and the course's public folders."""
-    paths: list[Path] = []
-    executable = Path(kernel_cmd[0])
-    if executable.is_absolute():
-        env_dir = executable.parent.parent
-        paths += [env_dir, executable.resolve().parent.parent]
-        config = env_dir / "pyvenv.cfg"
-        if config.is_file():  # a venv: bind the base installation it was made from
-            for line in config.read_text(encoding="utf-8").splitlines():
-                key, _, value = line.partition("=")
-                if key.strip() == "home":
-                    paths.append(Path(value.strip()).resolve().parent)
-    for root in dict.fromkeys([project_root(), *course_roots]):
-        paths += [root / "lib", root / "datasets", root / "labs"]
-    args = []
-    for path in dict.fromkeys(paths):
-        if path.exists() and not any(str(path).startswith(p) for p in ("/usr/", "/etc/")):
-            args += ["--ro-bind", str(path), str(path)]
-    return args
-
-
-def _environment(environ: dict[str, str], kernel_cmd: list[str]) -> list[str]:
-    """Only the course's own variables pass in (no tokens or paths of the grader's)."""
-    args = ["--clearenv"]
-    for key, value in sorted(environ.items()):
-        if key in _PASS_KEYS or key.startswith(_PASS_PREFIXES):
-            args += ["--setenv", key, value]
-    path = "/usr/local/bin:/usr/bin:/bin"
-    if Path(kernel_cmd[0]).is_absolute():
-        path = f"{Path(kernel_cmd[0]).parent}:{path}"
-    # JPY_PARENT_PID=1: no parent poller (bwrap --die-with-parent does that) and no console banner
-    return [
-        *args,
-        "--setenv",
-        "HOME",
-        "/tmp/home",
-        "--setenv",
-        "TMPDIR",
-        "/tmp",
-        "--setenv",
-        "PATH",
-        path,
-        "--setenv",
-        "JPY_PARENT_PID",
-        "1",
-    ]
-
-
-def command(
-    kernel_cmd: list[str],
-    *,
-    cwd: Path,
-    run_dir: Path,
-    limits: Limits,
-    environ: dict[str, str] | None = None,
-    course_roots: list[Path] = (),
-    uid: int | None = None,
-) -> list[str]:
-    """The full command that runs ``kernel_cmd`` sandboxed, in a private copy of ``cwd``.
-
-    ``run_dir`` (connection file and ipc sockets) is the only host folder bound writable.
-    """
-    bwrap = bwrap_path()
-    if bwrap is None:
-        require()
-    cwd = Path(cwd)
-    environ = dict(os.environ if environ is None else environ)
-    source = "/run/mlep-notebook"  # the real notebook folder, read-only, copied into the tmpfs
-    size = str(limits.scratch_mb * _MB)
-    # as the sandbox's root (when the grader is root): copy the notebook's folder, which may be
-    # private to root, into the tmpfs and open it to the kernel's uid; then drop to that uid
-    target = shlex.quote(str(cwd))
-    fonts = _matplotlib_cache(environ)
-    start = (
-        f"mkdir -p /tmp/home/.cache && chmod -R 777 /tmp/home; cp -R {shlex.quote(source)}/. {target}/ 2>/dev/null; "
-        + (
-            f"cp -R {_FONT_CACHE} /tmp/home/.cache/matplotlib 2>/dev/null; chmod -R a+rwX /tmp/home/.cache; "
-            if fonts
-            else ""
-        )
-        + f"chmod -R a+rwX {target} 2>/dev/null; exec {shlex.join(_drop_privileges(uid))} "
-        f"prlimit --as={limits.memory_mb * _MB} --nproc={limits.processes} "
-        f'--fsize={limits.file_mb * _MB} --core=0 -- timeout -s KILL {limits.wall_seconds} "$@"'
-    )
-    binds = _kernel_binds(kernel_cmd, list(course_roots))
-    targets = [Path(binds[i + 2]) for i in range(0, len(binds), 3)] + [Path(run_dir), cwd]
-    return [
-        bwrap,
-        *_namespaces(uid),
-        "--die-with-parent",
-        "--new-session",
-        "--hostname",
-        "sandbox",
-        *_system_binds(),
-        "--proc",
-        "/proc",
-        "--dev",
-        "/dev",
-        # /dev/shm: POSIX semaphores of multiprocessing (Beam, joblib)
-        "--perms",
-        "1777",
-        "--size",
-        size,
-        "--tmpfs",
-        "/dev/shm",
-        "--perms",
-        "1777",
-        "--size",
-        size,
-        "--tmpfs",
-        "/tmp",
-        *_parents(targets),
-        *binds,
-        *(["--ro-bind", str(cwd), source] if cwd.is_dir() else ["--dir", source]),
-        *(["--ro-bind", str(fonts), _FONT_CACHE] if fonts else []),
-        "--perms",
-        "0777",
-        "--size",
-        size,
-        "--tmpfs",
-        str(cwd),
-        "--bind",
-        str(run_dir),
-        str(run_dir),
-        "--chdir",
-        str(cwd),
-        *_environment(environ, kernel_cmd),
-        "--",
-        "/bin/sh",
-        "-c",
-        start,
-        "mlep-sandbox",
-        *kernel_cmd,
-    ]
-
-
-_FONT_CACHE = "/run/mlep-matplotlib"
-
-
-def _matplotlib_cache(environ: dict[str, str]) -> Path | None:
-    """The grader's matplotlib font cache, copied in so each kernel does not rebuild it (~1 s)."""
-    base = environ.get("MPLCONFIGDIR") or os.path.join(
-        environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "matplotlib",
-    )
-    path = Path(base)
-    return path if path.is_dir() and any(path.glob("fontlist-*.json")) else None
-
-
-def _namespaces(uid: int | None) -> list[str]:
-    """All namespaces; as root, no user namespace, so the kernel can run as its own ``uid``."""
-    if uid is None:
-        return ["--unshare-all"]
-    return [
-        "--unshare-ipc",
-        "--unshare-pid",
-        "--unshare-net",
-        "--unshare-uts",
-        "--unshare-cgroup-try",
-        "--cap-add",
-        "CAP_SETUID",
-        "--cap-add",
-        "CAP_SETGID",
-    ]
-
-
-def _parents(targets: list[Path]) -> list[str]:
-    """Create the mount points' parent folders world-readable (bwrap copies the host's modes,
-    e.g. ``/root`` 0700, which an unprivileged kernel could not traverse)."""
-    system = ("/usr", "/etc", "/bin", "/lib", "/proc", "/dev")
-    folders = {parent for target in targets for parent in target.parents if str(parent) != "/"}
-    args = []
-    for folder in sorted(folders, key=lambda p: len(p.parts)):
-        text = str(folder)
-        if (
-            text.startswith(system)
-            or text == "/tmp"
-            or any(folder == t or t in folder.parents for t in targets)
-        ):
-            continue
-        args += ["--perms", "0755", "--dir", text]
-    return args
+        raise unavailable(reason)
 
 
 class CappedIOPubChannel(AsyncZMQSocketChannel):
@@ -409,9 +126,14 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
     the whole notebook has printed four times the limit, every later cell keeps only its first
     4 KB. ``status`` and ``error`` messages always pass (tracebacks shortened), so a failing
     test cell still scores 0 and the notebook goes on.
+
+    Parameters
+    ----------
+    *args, **kwargs
+        As for ``jupyter_client``'s ``AsyncZMQSocketChannel``.
     """
 
-    limit = 16 * _MB
+    limit = 16 * MB
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -469,6 +191,11 @@ class SandboxKernelManager(AsyncKernelManager):
 
     Transport is ``ipc`` in a private folder; interrupts go as messages (a signal would stop
     bwrap, not the cell). Limits come from ``MLEP_SANDBOX_*`` (:meth:`Limits.from_env`).
+
+    Parameters
+    ----------
+    **kwargs
+        As for ``jupyter_client``'s ``AsyncKernelManager``.
     """
 
     client_class = DottedObjectName("mlep.grading.sandbox.SandboxKernelClient")
@@ -478,7 +205,7 @@ class SandboxKernelManager(AsyncKernelManager):
         super().__init__(**kwargs)
         require()
         self.limits = Limits.from_env()
-        CappedIOPubChannel.limit = self.limits.output_mb * _MB
+        CappedIOPubChannel.limit = self.limits.output_mb * MB
         self.sandbox_uid = sandbox_uid()
         self.run_dir = Path(tempfile.mkdtemp(prefix="mlep-sandbox-"))
         if self.sandbox_uid is not None:
@@ -546,7 +273,18 @@ def install_nbgrader() -> None:
 
 
 def describe(limits: Limits | None = None) -> str:
-    """One line for logs: the sandbox's limits."""
+    """One line for logs: the sandbox's limits.
+
+    Parameters
+    ----------
+    limits : Limits, optional
+        The limits to describe (those of ``MLEP_SANDBOX_*`` by default).
+
+    Examples
+    --------
+    >>> describe(Limits()).split(", ")[0]
+    'memory_mb=6144'
+    """
     limits = Limits.from_env() if limits is None else limits
     return ", ".join(f"{key}={value}" for key, value in asdict(limits).items())
 
