@@ -6,29 +6,27 @@ at deployment. :func:`patients` makes the table; the same ``seed`` always gives 
 
 Datasheet
 ---------
-Motivation
-    A model that scores well on held-out data can still have learnt a shortcut. The lab needs
-    a table where the shortcut is known, so that what the explanations show can be checked.
-Composition
-    One row per (invented) patient: ``age`` (years, 25-85), ``systolic_bp`` (mmHg, about
-    130 ± 18), ``glucose`` (mg/dL, about 105 ± 25), ``activity`` (hours of exercise a week,
-    gamma-distributed, mean 4), ``heart_rate`` (beats a minute, about 75 ± 10) and ``site``
-    (0-4, the hospital the record comes from); the label is 1 for heart disease, 0 for none
-    (about 45 % have it).
-Collection process
-    Drawn, not collected. The label is a Bernoulli draw of a logistic risk that grows with age,
-    blood pressure and glucose and falls with activity: ``logit = -0.3 + 0.07 (age - 55)
-    + 0.035 (bp - 130) + 0.03 (glucose - 105) - 0.3 (activity - 4)``. ``heart_rate`` and
-    ``site`` play no part in it.
-The planted shortcut
-    With ``leaky=True`` the table is assembled as the project's training data was: 70 % of the
-    patients with disease were referred by the cardiology hospital, :data:`REFERRAL_SITE`, and
-    their ``site`` is set to it; referred healthy patients recorded there are moved to sites
-    0-2. ``site`` then predicts the label, and a model uses it. With ``leaky=False`` (what the
-    hospitals send once the model is live) ``site`` is uniform and independent of the label.
-Uses
-    Teaching feature importance, partial dependence, SHAP, LIME and leakage. Not medical
-    data: the effects are round numbers chosen to be learnable, not estimates from patients.
+- **Motivation.** A model that scores well on held-out data can still have learnt a shortcut.
+  The lab needs a table where the shortcut is known, so that what the explanations show can
+  be checked.
+- **Composition.** One row per (invented) patient: ``age`` (years, 25-85), ``systolic_bp``
+  (mmHg, about 130 ± 18), ``glucose`` (mg/dL, about 105 ± 25), ``activity`` (hours of
+  exercise a week, gamma-distributed, mean 4), ``heart_rate`` (beats a minute, about 75 ± 10)
+  and ``site`` (0-4, the hospital the record comes from). The label is 1 for heart disease,
+  0 for none (about 45 % have it).
+- **Collection process.** Drawn, not collected. The label is a Bernoulli draw of a logistic
+  risk that grows with age, blood pressure and glucose and falls with activity, ``logit =
+  -0.3 + 0.07 (age - 55) + 0.035 (bp - 130) + 0.03 (glucose - 105) - 0.3 (activity - 4)``;
+  ``heart_rate`` and ``site`` play no part in it.
+- **The planted shortcut.** With ``leaky=True`` the table is assembled as the project's
+  training data was: 70 % of the patients with disease were referred by the cardiology
+  hospital, :data:`REFERRAL_SITE`, and their ``site`` is set to it; referred healthy patients
+  recorded there are moved to sites 0-2. ``site`` then predicts the label, and a model uses
+  it. With ``leaky=False`` (what the hospitals send once the model is live) ``site`` is
+  uniform and independent of the label.
+- **Uses.** Teaching feature importance, partial dependence, SHAP, LIME and leakage. Not
+  medical data: the effects are round numbers chosen to be learnable, not estimates from
+  patients.
 
 Examples
 --------
