@@ -113,46 +113,51 @@ def breaking_changes(versions, old, new):
         # ignores added and removed features
         """
 def breaking_changes(versions, old, new):
-    def bounds(text):
-        low, high = text.split("..")
-        return (float(low) if low else -math.inf, float(high) if high else math.inf)
+    was = dv.schema_table(versions.load(old)).set_index("feature")
+    now = dv.schema_table(versions.load(new)).set_index("feature")
+
+    def bounds(row):
+        low = -math.inf if row.domain_min is None else row.domain_min
+        return low, math.inf if row.domain_max is None else row.domain_max
+
     breaking = set()
     for row in versions.diff(old, new).itertuples():
         if row.change == "type changed":
             breaking.add(row.feature)
-        elif row.change == "presence changed" and row.after == "required":
+        elif row.change == "presence changed" and now.loc[row.feature, "required"]:
             breaking.add(row.feature)
-        elif row.change == "domain changed" and row.after is not None:
-            if row.before is None:
+        elif row.change == "domain changed" and now.loc[row.feature, "domain"] is not None:
+            before, after = was.loc[row.feature], now.loc[row.feature]
+            if before.domain is None:
                 breaking.add(row.feature)
-            elif isinstance(row.before, list):
-                if set(row.before) - set(row.after):
+            elif before.domain_values is not None:
+                if set(before.domain_values) - set(after.domain_values):
                     breaking.add(row.feature)
-            elif bounds(row.after)[0] > bounds(row.before)[0] or bounds(row.after)[1] < bounds(row.before)[1]:
+            elif bounds(after)[0] > bounds(before)[0] or bounds(after)[1] < bounds(before)[1]:
                 breaking.add(row.feature)
     return sorted(breaking)
 """,
         # compares only the maximum of a range
         """
 def breaking_changes(versions, old, new):
-    presence = dv.schema_table(versions.load(new)).set_index("feature")["presence"]
+    was = dv.schema_table(versions.load(old)).set_index("feature")
+    now = dv.schema_table(versions.load(new)).set_index("feature")
     breaking = set()
     for row in versions.diff(old, new).itertuples():
         if row.change in ("removed", "type changed"):
             breaking.add(row.feature)
-        elif row.change == "added" and presence[row.feature] == "required":
+        elif row.change in ("added", "presence changed") and now.loc[row.feature, "required"]:
             breaking.add(row.feature)
-        elif row.change == "presence changed" and row.after == "required":
-            breaking.add(row.feature)
-        elif row.change == "domain changed" and row.after is not None:
-            if row.before is None:
+        elif row.change == "domain changed" and now.loc[row.feature, "domain"] is not None:
+            before, after = was.loc[row.feature], now.loc[row.feature]
+            if before.domain is None:
                 breaking.add(row.feature)
-            elif isinstance(row.before, list):
-                if set(row.before) - set(row.after):
+            elif before.domain_values is not None:
+                if set(before.domain_values) - set(after.domain_values):
                     breaking.add(row.feature)
             else:
-                high_before = float(row.before.split("..")[1] or math.inf)
-                high_after = float(row.after.split("..")[1] or math.inf)
+                high_before = math.inf if before.domain_max is None else before.domain_max
+                high_after = math.inf if after.domain_max is None else after.domain_max
                 if high_after < high_before:
                     breaking.add(row.feature)
     return sorted(breaking)
