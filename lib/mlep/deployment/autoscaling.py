@@ -1,4 +1,4 @@
-"""Autoscaling a model service: Kubernetes' Horizontal Pod Autoscaler rule, simulated on a load trace.
+"""Autoscaling a model service: Kubernetes' Horizontal Pod Autoscaler rule, on a load trace.
 
 The HPA (C4W2, *Scaling infrastructure*) looks at a metric per replica — here CPU-like
 utilisation = load / (replicas × capacity) — and sets

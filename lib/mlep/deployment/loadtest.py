@@ -8,8 +8,8 @@ interpreter with the server under test), and returns Locust's own statistics as 
 :func:`compare` runs one row per (server, concurrency) and :func:`plot_percentiles` draws the
 latency percentiles.
 
-Every run is bounded twice, by ``run_time_s`` and by ``max_requests``, and only loopback hosts are accepted: a load test is not a tool to point at
-someone else's server.
+Every run is bounded twice, by ``run_time_s`` and by ``max_requests``, and only loopback hosts
+are accepted: a load test is not a tool to point at someone else's server.
 
 Examples
 --------
@@ -121,7 +121,7 @@ def locust_run(
     max_requests: int | None = None,
     timeout_s: float | None = None,
 ) -> dict[str, float]:
-    """Send ``body`` to ``host + path`` from ``users`` concurrent Locust users; return Locust's stats.
+    """Send ``body`` to ``host + path`` from ``users`` concurrent Locust users; return the stats.
 
     Parameters
     ----------

@@ -219,8 +219,8 @@ def training_pipeline(
     Examples
     --------
     >>> sample_data("work/data", rows=600)  # doctest: +SKIP
-    >>> run = training_pipeline("work/data", serving_dir="work/serving",
-    ...                         pipeline_root="work/root", accuracy_threshold=0.55)  # doctest: +SKIP
+    >>> run = training_pipeline("work/data", serving_dir="work/serving",  # doctest: +SKIP
+    ...                         pipeline_root="work/root", accuracy_threshold=0.55)
     >>> run.blessed, run.pushed_version, round(run.metrics["binary_accuracy"], 2)  # doctest: +SKIP
     (True, 1795763512, 0.59)
     """
@@ -378,7 +378,8 @@ def served_version(serving_dir: str | Path) -> int | None:
     instance(serving_dir, (str, Path), "serving_dir", "a folder path (str or pathlib.Path)")
     if not Path(serving_dir).is_dir():
         raise FileNotFoundError(
-            f"serving_dir must be an existing folder (the model base path), but {str(serving_dir)!r} is not"
+            "serving_dir must be an existing folder (the model base path), "
+            f"but {str(serving_dir)!r} is not"
         )
     versions = [int(p.name) for p in Path(serving_dir).iterdir() if p.is_dir() and p.name.isdigit()]
     return max(versions, default=None)

@@ -57,9 +57,10 @@ MODES = ("none", "dynamic", "float16", "int8")
 
 
 def reduce(X: Any, *, method: str, n_components: int, seed: int = 0):
-    """Fit ``method`` (``"pca"``, ``"svd"``, ``"ica"`` or ``"nmf"``) and return ``(transformed, fitted)``.
+    """Fit ``method`` to ``X`` and return ``(transformed, fitted)``.
 
-    NMF needs non-negative data; ICA and NMF are seeded.
+    ``method`` is ``"pca"``, ``"svd"``, ``"ica"`` or ``"nmf"``. NMF needs non-negative data; ICA
+    and NMF are seeded.
 
     Parameters
     ----------
@@ -472,7 +473,8 @@ def compare(variants: Mapping[str, bytes], X: Any, y: Any, *, repeats: int = 3) 
     for name, flatbuffer in variants.items():
         if not isinstance(flatbuffer, bytes | bytearray):
             raise TypeError(
-                f"variant {name!r} must be TFLite bytes from to_tflite(), got {type(flatbuffer).__name__}"
+                f"variant {name!r} must be TFLite bytes from to_tflite(), "
+                f"got {type(flatbuffer).__name__}"
             )
         check_flatbuffer(flatbuffer, f"variant {name!r}")
     rows = []

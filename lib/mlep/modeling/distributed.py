@@ -9,8 +9,8 @@
   ``interleave`` switched on; :func:`time_pipeline` measures an epoch, so the speed-up of each
   optimisation can be seen rather than believed.
 * **Distillation** — :class:`Distiller` trains a small student on a blend of the true labels
-  and a teacher's softened predictions: ``loss = α·CE(y, student) + (1−α)·T²·KL(teacher_T ‖ student_T)``
-  (Hinton et al., 2015).
+  and a teacher's softened predictions:
+  ``loss = α·CE(y, student) + (1−α)·T²·KL(teacher_T ‖ student_T)`` (Hinton et al., 2015).
 
 TensorFlow loads when a function runs; :func:`logical_cpus` must run before any TF operation.
 """
@@ -71,7 +71,10 @@ def logical_cpus(n: int, *, reset: bool = False) -> list[str]:
 
 
 def strategy(name: str = "mirrored"):
-    """``"one_device"`` (the first CPU) or ``"mirrored"`` (every logical CPU) as a tf.distribute strategy."""
+    """A ``tf.distribute`` strategy by name.
+
+    ``"one_device"`` uses the first CPU, ``"mirrored"`` every logical CPU.
+    """
     one_of(name, ("one_device", "mirrored"), "strategy")
     from mlep.runtime import tensorflow
 
@@ -261,7 +264,8 @@ class Distiller:
         features, labels = finite_array(X, "X"), finite_array(y, "y", ndim=1)
         if features.ndim < 2 or len(features) != len(labels):
             raise ValueError(
-                f"X and y must have one label per row, but got shapes {features.shape} and {labels.shape}"
+                "X and y must have one label per row, "
+                f"but got shapes {features.shape} and {labels.shape}"
             )
         import tensorflow as tf
 

@@ -219,7 +219,8 @@ def cluster_tf_config(manifest: dict, replica_type: str, index: int) -> dict:
     replicas = {kind: spec.get("replicas", 1) for kind, spec in specs.items()}
     if index >= replicas[replica_type]:
         raise ValueError(
-            f"index must be below {replica_type}'s {replicas[replica_type]} replicas, but got {index}"
+            f"index must be below {replica_type}'s {replicas[replica_type]} replicas, "
+            f"but got {index}"
         )
     name = manifest["metadata"]["name"]
     namespace = manifest["metadata"].get("namespace", "default")

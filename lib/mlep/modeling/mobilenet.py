@@ -25,7 +25,10 @@ The paper's Table 3 (a 3 x 3 layer, 512 to 512 channels, 14 x 14 feature map):
 ...     ("standard", conv_cost(3, 512, 512, feature_map=14)),
 ...     ("depthwise separable", separable_conv_cost(3, 512, 512, feature_map=14)),
 ...     ("alpha = 0.75", separable_conv_cost(3, 512, 512, feature_map=14, width=0.75)),
-...     ("rho = 0.714", separable_conv_cost(3, 512, 512, feature_map=14, width=0.75, resolution=0.714)),
+...     (
+...         "rho = 0.714",
+...         separable_conv_cost(3, 512, 512, feature_map=14, width=0.75, resolution=0.714),
+...     ),
 ... ]:
 ...     print(f"{name:20} {cost}")
 standard             462.4 M multiply-adds, 2.36 M parameters

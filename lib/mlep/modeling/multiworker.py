@@ -150,7 +150,8 @@ def multi_worker_train(
         called inside the strategy's scope in every worker. A module-level function, a function
         defined in a notebook (sent by value with cloudpickle), or ``"module:function"``.
     X, y : the training data; every worker gets all of it and Keras shards it by batch.
-    batch_size : the *global* batch: each of the ``workers`` replicas gets ``batch_size // workers``.
+    batch_size : the *global* batch: each of the ``workers`` replicas gets
+        ``batch_size // workers``.
     timeout : seconds for the whole run (starting TensorFlow included) before every worker is
         stopped and :class:`WorkerError` raised.
 
@@ -164,7 +165,8 @@ def multi_worker_train(
     features, targets = finite_array(X, "X"), finite_array(y, "y")
     if features.ndim == 0 or len(features) != len(targets):
         raise ValueError(
-            f"X and y must have one target per row, but got shapes {features.shape} and {targets.shape}"
+            "X and y must have one target per row, "
+            f"but got shapes {features.shape} and {targets.shape}"
         )
     import cloudpickle
 

@@ -13,8 +13,10 @@ idle share is ``(K - 1) / (M + K - 1)``.
 
 Examples
 --------
->>> bubble_fraction(stages=4, micro_batches=1), round(bubble_fraction(stages=4, micro_batches=16), 3)
-(0.75, 0.158)
+>>> bubble_fraction(stages=4, micro_batches=1)
+0.75
+>>> round(bubble_fraction(stages=4, micro_batches=16), 3)
+0.158
 >>> print(schedule(stages=3, micro_batches=4))
 step     1  2  3  4  5  6
 stage 1  F1 F2 F3 F4 .  .

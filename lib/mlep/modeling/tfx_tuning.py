@@ -159,7 +159,7 @@ def _seed(seed: int) -> None:
 
 
 def tuner_fn(fn_args):
-    """TFX Tuner's user function: a KerasTuner tuner over the spec's space, and its fit arguments."""
+    """TFX Tuner's ``tuner_fn``: a KerasTuner tuner over the spec's space, and its fit arguments."""
     import keras_tuner as kt
     from tfx import v1 as tfx
 
@@ -197,7 +197,7 @@ def tuner_fn(fn_args):
 
 
 def run_fn(fn_args):
-    """TFX Trainer's user function: train with ``fn_args.hyperparameters`` (Tuner's best) and save."""
+    """TFX Trainer's ``run_fn``: train with ``fn_args.hyperparameters`` (Tuner's best) and save."""
     import keras_tuner as kt
 
     spec = fn_args.custom_config
@@ -260,7 +260,8 @@ def tuning_pipeline(
     tuner = tfx.components.Tuner(
         examples=example_gen.outputs["examples"],
         schema=schema_gen.outputs["schema"],
-        tuner_fn=f"{__name__}.tuner_fn",  # a dotted path: TFX would package a module file as a wheel
+        # a dotted path: TFX would package a module file as a wheel
+        tuner_fn=f"{__name__}.tuner_fn",
         train_args=tfx.proto.TrainArgs(splits=["train"]),
         eval_args=tfx.proto.EvalArgs(splits=["eval"]),
         custom_config=spec,

@@ -290,7 +290,9 @@ def search(
     >>> def accuracy(units, rate, epochs):  # more epochs help; 64 units and rate 0.01 are best
     ...     return 1 - abs(np.log2(units) - 6) / 10 - abs(np.log10(rate) + 2) / 4 - 0.5 / epochs
     >>> space = Space(units=[8, 16, 32, 64, 128], rate=(1e-4, 1e-1, "log"))
-    >>> table = search(accuracy, space, strategy="hyperband", budget=20, epochs=9, seed=0)  # doctest: +SKIP
+    >>> table = search(  # doctest: +SKIP
+    ...     accuracy, space, strategy="hyperband", budget=20, epochs=9, seed=0
+    ... )
     >>> sorted(table["epochs"].unique()), int(table["cost"].iloc[-1])  # doctest: +SKIP
     ([1, 3, 9], 60)
     """
@@ -367,7 +369,9 @@ def mlp_objective(
     >>> from sklearn.datasets import load_digits
     >>> X, y = load_digits(return_X_y=True)
     >>> objective = mlp_objective(X[:500] / 16, y[:500], X[500:800] / 16, y[500:800])
-    >>> objective(units=32, rate=0.01, epochs=9) > 0.8 > 0.2 > objective(units=32, rate=1e-4, epochs=1)
+    >>> good = objective(units=32, rate=0.01, epochs=9)
+    >>> bad = objective(units=32, rate=1e-4, epochs=1)
+    >>> good > 0.8 > 0.2 > bad
     True
     """
     from sklearn.neural_network import MLPClassifier

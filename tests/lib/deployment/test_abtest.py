@@ -1,4 +1,4 @@
-"""A/B tests: the two-proportion z-test and its sample size, checked against scipy and a simulation."""
+"""A/B tests: the two-proportion z-test and its sample size, against scipy and a simulation."""
 
 from __future__ import annotations
 

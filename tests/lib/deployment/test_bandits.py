@@ -1,4 +1,5 @@
-"""Bandits for model rollout: Thompson sampling loses less than an even split and finds the best arm."""
+"""Bandits for model rollout: Thompson sampling loses less than an even split and finds the
+best arm."""
 
 from __future__ import annotations
 

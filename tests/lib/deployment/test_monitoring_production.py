@@ -1,4 +1,5 @@
-"""Production monitoring: privacy scanning/redaction, sampled prediction logs, retraining policies."""
+"""Production monitoring: privacy scanning/redaction, sampled prediction logs, retraining
+policies."""
 
 from __future__ import annotations
 

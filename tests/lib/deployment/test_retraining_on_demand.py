@@ -1,4 +1,5 @@
-"""The course's fourth retraining trigger: on demand, next to the schedule, data and performance ones."""
+"""The course's fourth retraining trigger: on demand, next to the schedule, data and
+performance ones."""
 
 from __future__ import annotations
 

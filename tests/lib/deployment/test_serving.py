@@ -53,7 +53,8 @@ def running(base, tmp_path_factory):
         "model_config_list {\n"
         f'  config {{ name: "risk" base_path: "{base}" model_platform: "tensorflow"\n'
         "    model_version_policy { specific { versions: 1 versions: 2 } }\n"
-        '    version_labels { key: "stable" value: 1 } version_labels { key: "canary" value: 2 } }\n'
+        '    version_labels { key: "stable" value: 1 } '
+        'version_labels { key: "canary" value: 2 } }\n'
         "}\n"
     )
     server = S.ModelServer.from_config_file(config, poll_seconds=0)
@@ -66,7 +67,8 @@ def test_status_lists_each_version_like_tf_serving(running):
     assert [v["version"] for v in status["model_version_status"]] == ["2", "1"]
     assert {v["state"] for v in status["model_version_status"]} == {"AVAILABLE"}
     assert status["model_version_status"][0]["status"] == {"error_code": "OK", "error_message": ""}
-    # as in TF Serving (get_model_status_impl.cc), a label does not narrow the status; a version does
+    # as in TF Serving (get_model_status_impl.cc), a label does not narrow the status; a version
+    # does
     by_label = S.ServingClient(running.url, "risk").status(label="stable")
     assert [v["version"] for v in by_label["model_version_status"]] == ["2", "1"]
     one = S.ServingClient(running.url, "risk").status(version=1)["model_version_status"]

@@ -470,7 +470,8 @@ def test_json_tensor_test_typed_values_and_context_merge(url):
         {"signature_name": "regress_x_to_y2", "context": {"x": 9.0}, "examples": [{"x": 4.0}, {}]},
     ).json()
     assert merged == {"results": [5.0, 7.5]}
-    # regress_x2_to_y3 takes the float x2, not tf.Example records: the graph says so, as in TF Serving
+    # regress_x2_to_y3 takes the float x2, not tf.Example records: the graph says so, as in TF
+    # Serving
     wrong = _post(
         url, "half_plus_two:regress", {"signature_name": "regress_x2_to_y3", "examples": [{}]}
     )

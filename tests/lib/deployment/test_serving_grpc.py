@@ -666,7 +666,8 @@ def test_reload_config_adds_changes_and_removes_models(bases):
             "Illegal to list model a multiple times in config list",
         ),
         (
-            'model_config_list { config { name: "a" base_path: "models/a" model_platform: "tensorflow" } }',
+            'model_config_list { config { name: "a" base_path: "models/a" '
+            'model_platform: "tensorflow" } }',
             "INVALID_ARGUMENT",
             "Expected model a to have an absolute path or URI; got base_path()=models/a",
         ),
@@ -676,7 +677,8 @@ def test_reload_config_adds_changes_and_removes_models(bases):
             "Model a requests unsupported platform pytorch",
         ),
         (
-            'model_config_list { config { name: "risk" base_path: "/m" model_platform: "tensorflow" '
+            'model_config_list { config { name: "risk" base_path: "/m" '
+            'model_platform: "tensorflow" '
             'version_labels { key: "canary" value: 9 } } }',
             "FAILED_PRECONDITION",
             "Request to assign label to version 9 of model risk, which is not currently available",

@@ -89,8 +89,8 @@ def test_each_optimisation_keeps_the_data_and_adds_its_stage():
         == sorted(float(v) for batch in fast for v in batch.numpy())
         == [2.0 * i for i in range(160)]
     )
-    # how much faster each makes it is measured by `make bench` (tests/benchmarks/input_pipeline.py):
-    # a timing here would fail on a busy machine
+    # how much faster each makes it is measured by `make bench`
+    # (tests/benchmarks/input_pipeline.py): a timing here would fail on a busy machine
     ops = _dataset_ops(fast)
     assert ops[0] == "PrefetchDataset"
     assert any(op.startswith("ParallelInterleaveDataset") for op in ops)

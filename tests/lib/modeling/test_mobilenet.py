@@ -1,4 +1,5 @@
-"""MobileNet's cost formulas: against counted operations of real convolutions and the paper's Table 3."""
+"""MobileNet's cost formulas: against counted operations of real convolutions and the paper's
+Table 3."""
 
 from __future__ import annotations
 

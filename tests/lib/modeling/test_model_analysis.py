@@ -1,4 +1,5 @@
-"""Reference tests for mlep.modeling.analysis.sliced: TFMA metrics per slice, thresholds, blessing."""
+"""Reference tests for mlep.modeling.analysis.sliced: TFMA metrics per slice, thresholds,
+blessing."""
 
 from __future__ import annotations
 

@@ -238,7 +238,7 @@ def test_eval_config_refuses_a_bare_metric_name(name):
     _clear(caught.value, "metrics")
 
 
-# -- tuning: samples stay in the space; rank agreement is Spearman's --------------------------------
+# -- tuning: samples stay in the space; rank agreement is Spearman's ------------------------------
 
 
 @FAST
@@ -275,7 +275,7 @@ def test_space_refuses_a_foreign_rng(bad):
     _clear(caught.value, "rng")
 
 
-# -- cluster settings and load-test targets ---------------------------------------------------------
+# -- cluster settings and load-test targets -------------------------------------------------------
 
 
 @FAST
@@ -334,7 +334,8 @@ def test_bad_arguments_are_refused_before_tensorflow_is_imported():
             "        pass",
             "    else:",
             "        raise SystemExit('no error')",
-            "heavy = [m for m in ('tensorflow', 'tensorflow_model_analysis', 'keras_tuner') if m in sys.modules]",
+            "heavy = [m for m in ('tensorflow', 'tensorflow_model_analysis', 'keras_tuner')",
+            "         if m in sys.modules]",
             "print(heavy)",
         ]
     )
@@ -345,7 +346,7 @@ def test_bad_arguments_are_refused_before_tensorflow_is_imported():
     assert result.stdout.strip() == "[]"
 
 
-# -- feature selection: a string is not a list of features ------------------------------------------
+# -- feature selection: a string is not a list of features ----------------------------------------
 
 
 @FAST

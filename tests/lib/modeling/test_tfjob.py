@@ -154,7 +154,8 @@ def test_the_schema_refuses_what_the_operator_refuses(change, where):
 
 
 def test_the_operators_documented_example_is_accepted():
-    """The shape of the training operator's dist-mnist example (PS + Worker, restartPolicy Never)."""
+    """The shape of the training operator's dist-mnist example (PS + Worker, restartPolicy
+    Never)."""
     job = {
         "apiVersion": "kubeflow.org/v1",
         "kind": "TFJob",
@@ -184,7 +185,8 @@ def test_the_operators_documented_example_is_accepted():
 
 # Verbatim from kubeflow/training-operator (examples/tensorflow/simple.yaml and
 # examples/tensorflow/distribution_strategy/keras-API/multi_worker_tfjob.yaml): the operator's own
-# documented manifests, with volumes, volume mounts and an integer GPU limit our builder never writes.
+# documented manifests, with volumes, volume mounts and an integer GPU limit our builder never
+# writes.
 OPERATOR_EXAMPLES = {
     "simple": """
 apiVersion: "kubeflow.org/v1"

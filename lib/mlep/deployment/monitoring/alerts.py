@@ -78,9 +78,11 @@ class AlertRule:
     Examples
     --------
     >>> AlertRule("errors", metric="error", stat="average", above=0.02)
+    ... # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: rule 'errors': stat must be one of mean, max, min, sum, count or a percentile like 'p95', got 'average'
+    ValueError: rule 'errors': stat must be one of mean, max, min, sum, count or a percentile
+    like 'p95', got 'average'
     """
 
     name: str

@@ -193,10 +193,11 @@ def detector(name: str, **params: Any) -> Detector:
     --------
     >>> detector("adwin", delta=0.001)
     detector('adwin', delta=0.001)
-    >>> detector("adwin", threshold=3)
+    >>> detector("adwin", threshold=3)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: adwin has no parameter 'threshold'; its parameters are: delta, clock, max_buckets, min_window_length, grace_period
+    ValueError: adwin has no parameter 'threshold'; its parameters are: delta, clock, max_buckets,
+    min_window_length, grace_period
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a detector name (a string), but got {type(name).__name__}")

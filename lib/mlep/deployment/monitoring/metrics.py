@@ -181,10 +181,11 @@ class Monitor:
     Traceback (most recent call last):
     ...
     ValueError: unknown metric(s) error_rte; this monitor watches: error_rate
-    >>> monitor.update(error_rate=1.5)
+    >>> monitor.update(error_rate=1.5)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: 'error_rate' is a rate, so its value must be between 0 and 1, but got 1.5; check how it is computed
+    ValueError: 'error_rate' is a rate, so its value must be between 0 and 1, but got 1.5; check
+    how it is computed
     """
 
     def __init__(self, *metrics: Metric) -> None:
@@ -330,10 +331,11 @@ def error_rate(predictions: Iterable, labels: Iterable) -> float:
     --------
     >>> error_rate([1, 0, 1, 1], [1, 1, 1, 0])
     0.5
-    >>> error_rate([1, 0], [1])
+    >>> error_rate([1, 0], [1])  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: predictions and labels must have the same length (one value per item), but got 2 and 1
+    ValueError: predictions and labels must have the same length (one value per item), but got 2
+    and 1
     """
     p = np.asarray(_batch(predictions, "predictions"), dtype=object)
     y = np.asarray(_batch(labels, "labels"), dtype=object)

@@ -34,10 +34,17 @@ _PATTERNS = {
     "EMAIL": r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}",
     "CREDIT_CARD": r"\b(?:\d[ -]?){12,18}\d\b",
     "US_SSN": r"\b\d{3}-\d{2}-\d{4}\b",
-    "PHONE": r"(?:\+\d{1,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,3}|\(\d{3}\) ?\d{3}[ .-]\d{4}|\b\d{3}[ .-]\d{3}[ .-]\d{4})\b",
+    "PHONE": (
+        r"(?:\+\d{1,3}[ .-]?\d{1,4}(?:[ .-]?\d{2,4}){2,3}"
+        r"|\(\d{3}\) ?\d{3}[ .-]\d{4}"
+        r"|\b\d{3}[ .-]\d{3}[ .-]\d{4})\b"
+    ),
     "IP_ADDRESS": r"\b(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)\b",
     # a date is personal when it is a birth date: "born", "birth" or "dob" just before it
-    "DATE_OF_BIRTH": r"(?i)(?:born|birth|dob)\W{1,12}((?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\b",
+    "DATE_OF_BIRTH": (
+        r"(?i)(?:born|birth|dob)\W{1,12}"
+        r"((?:19|20)\d{2}-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12]\d|3[01]))\b"
+    ),
 }
 # earlier kinds win where matches overlap (a card number also looks like a phone number)
 KINDS = (*_PATTERNS, "PERSONAL_FIELD")

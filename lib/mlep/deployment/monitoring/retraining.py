@@ -91,7 +91,8 @@ class OnDemand:
         """
         if not isinstance(reason, str) or not reason.strip():
             raise ValueError(
-                f"reason must say why the model is retrained (a non-empty string), but got {reason!r}"
+                "reason must say why the model is retrained (a non-empty string), "
+                f"but got {reason!r}"
             )
         self.pending_.append(reason.strip())
 

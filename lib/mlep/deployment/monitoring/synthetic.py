@@ -94,7 +94,10 @@ def _patients(rng: np.random.Generator, n: int) -> list[dict[str, str]]:
                 "patient_name": f"{first} {last}",
                 "email": f"{first}.{last}{k}@example.org".lower(),
                 "phone": f"+1 415 555 {k:04d}",
-                "dob": f"{rng.integers(1930, 1990)}-{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}",
+                "dob": (
+                    f"{rng.integers(1930, 1990)}-"
+                    f"{rng.integers(1, 13):02d}-{rng.integers(1, 29):02d}"
+                ),
             }
         )
     return patients

@@ -34,8 +34,9 @@ Examples
 >>> requests = request_stream(5000, seed=0)
 >>> current, candidate = ThresholdModel(), NoisyModel(ThresholdModel(), flip_rate=0.3)
 >>> report = shadow(requests, current, candidate)
->>> print(report)
-shadow mode on 5000 requests (5000 labelled): agreement 0.700, current accuracy 0.811, candidate accuracy 0.628, regret -0.183
+>>> print(report)  # doctest: +NORMALIZE_WHITESPACE
+shadow mode on 5000 requests (5000 labelled): agreement 0.700, current accuracy 0.811,
+candidate accuracy 0.628, regret -0.183
 >>> result = canary(requests, current, candidate, guards={"error_rate": 0.25})
 >>> result.decision
 'rollback'

@@ -20,8 +20,9 @@ against ``scipy.stats.norm``.
 Examples
 --------
 >>> result = ab_test(100, 1000, 125, 1000)
->>> print(result)
-A 10.00% (100/1000), B 12.50% (125/1000): lift +2.50 points, z = 1.77, p = 0.077, 95% CI [-0.27, +5.27] points
+>>> print(result)  # doctest: +NORMALIZE_WHITESPACE
+A 10.00% (100/1000), B 12.50% (125/1000): lift +2.50 points, z = 1.77, p = 0.077,
+95% CI [-0.27, +5.27] points
 >>> result.significant()
 False
 >>> sample_size(0.10, 0.025)

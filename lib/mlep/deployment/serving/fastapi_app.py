@@ -339,7 +339,8 @@ def client_for(app, **options):
 
     Examples
     --------
-    >>> client_for(make_app(lambda rows: rows[:, 0], {"x": float})).get("/health").json()["features"]
+    >>> app = make_app(lambda rows: rows[:, 0], {"x": float})
+    >>> client_for(app).get("/health").json()["features"]
     ['x']
     """
     import warnings

@@ -41,7 +41,8 @@ def examples_from_json(doc: dict, method: str) -> list[bytes]:
     examples = doc["examples"]
     if type(examples) is not list:
         raise invalid(
-            f"JSON Value: {json_value_to_string(doc)} Expecting 'examples' value to be an list/array"
+            f"JSON Value: {json_value_to_string(doc)} "
+            "Expecting 'examples' value to be an list/array"
         )
     if not examples:
         raise invalid(f"JSON Value: {json_value_to_string(doc)} 'examples' value is an empty array")

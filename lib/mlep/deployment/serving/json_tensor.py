@@ -1,4 +1,6 @@
-"""JSON request bodies → tensors, by TF Serving's rules (``tensorflow_serving/util/json_tensor.cc``).
+"""JSON request bodies → tensors, by TF Serving's rules.
+
+The rules are those of ``tensorflow_serving/util/json_tensor.cc``:
 
 * the body is one JSON object; ``NaN``, ``Infinity`` and ``-Infinity`` are accepted for floats;
 * ``"instances"`` (row format: a list, one item per batch element; objects name the inputs) or
@@ -9,7 +11,8 @@
   float tensors (without losing precision: 16777217 is not a float32), ``true``/``false`` for
   bool, strings or ``{"b64": "..."}`` for strings. Anything else is a 400 with TF's message.
 
-Classify/regress bodies become ``tf.Example`` records in :mod:`~mlep.deployment.serving.json_examples`.
+Classify/regress bodies become ``tf.Example`` records in
+:mod:`~mlep.deployment.serving.json_examples`.
 """
 
 import base64

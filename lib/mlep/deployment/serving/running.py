@@ -1,4 +1,4 @@
-"""Running a model server (or any ASGI app) over HTTP, in a background thread or in the foreground."""
+"""Running a model server (or any ASGI app) over HTTP, in a background thread or the foreground."""
 
 import threading
 import time
@@ -34,7 +34,8 @@ def serve(
     server: ModelServer, *, host: str = "127.0.0.1", port: int = 8501, background: bool = True
 ):
     """Serve ``server`` over HTTP; in a background thread (returns a :class:`RunningServer`)
-    or in the foreground until Ctrl-C. Binds the loopback interface unless ``host`` says otherwise."""
+    or in the foreground until Ctrl-C. Binds the loopback interface unless ``host`` says
+    otherwise."""
     running = serve_app(server.app(), host=host, port=port, background=background)
     if running is not None:
         running.model_server = server

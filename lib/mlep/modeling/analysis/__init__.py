@@ -2,8 +2,8 @@
 
 Course 1, week 2 — error analysis in :mod:`mlep.modeling.analysis.errors` and baselines in
 :mod:`mlep.modeling.analysis.baselines` (their input checks in
-:mod:`~mlep.modeling.analysis.label_checks`); their public API is re-exported here, so ``from mlep.modeling.analysis import error_analysis``
-works.
+:mod:`~mlep.modeling.analysis.label_checks`); their public API is re-exported here, so
+``from mlep.modeling.analysis import error_analysis`` works.
 
 Course 3, week 4 — model analysis, each in its own module (they import TensorFlow, TFMA and
 TFX inside their functions, so importing this package stays light):

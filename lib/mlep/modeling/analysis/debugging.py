@@ -189,7 +189,8 @@ def _attack_inputs(model: Any, X: Any, y: Any, clip: Any) -> None:
     """Refuse a non-Keras model, non-finite inputs, a length mismatch or a reversed clip."""
     if not callable(model) or not hasattr(model, "output_shape"):
         raise TypeError(
-            f"model must be a Keras model (callable, with output_shape), but got {type(model).__name__}"
+            "model must be a Keras model (callable, with output_shape), "
+            f"but got {type(model).__name__}"
         )
     inputs = finite_array(X, "X")
     if inputs.ndim < 2:
@@ -199,7 +200,8 @@ def _attack_inputs(model: Any, X: Any, y: Any, clip: Any) -> None:
     labels = finite_array(y, "y", ndim=1)
     if len(labels) != len(inputs):
         raise ValueError(
-            f"X and y must have one label per row, but got {len(inputs)} rows and {len(labels)} labels"
+            "X and y must have one label per row, "
+            f"but got {len(inputs)} rows and {len(labels)} labels"
         )
     if clip is not None:
         if not isinstance(clip, (tuple, list)) or len(clip) != 2:

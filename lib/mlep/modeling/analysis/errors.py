@@ -275,10 +275,11 @@ def error_analysis(
                  tag  hlp  gap_to_hlp  potential_gain
     0      car_noise  0.9       0.567            0.17
     1  low_bandwidth  0.6       0.100            0.02
-    >>> error_analysis(tags, y_true, y_pred[:9])
+    >>> error_analysis(tags, y_true, y_pred[:9])  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: tags has 10, y_true has 10, y_pred has 9 entries; they should have one entry per example
+    ValueError: tags has 10, y_true has 10, y_pred has 9 entries; they should have one entry per
+    example
     """
     tag_frame = _boolean_tags(tags)
     true, pred = as_labels(y_true, "y_true"), as_labels(y_pred, "y_pred")

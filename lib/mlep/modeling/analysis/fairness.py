@@ -18,7 +18,8 @@ Examples
 >>> y_true = [0, 0, 1, 1, 0, 0, 1, 1]
 >>> y_pred = [0, 0, 1, 1, 1, 1, 1, 0]
 >>> groups = ["a", "a", "a", "a", "b", "b", "b", "b"]
->>> group_rates(y_true, y_pred, groups)[["count", "fpr", "fnr", "selection_rate"]]  # doctest: +NORMALIZE_WHITESPACE
+>>> columns = ["count", "fpr", "fnr", "selection_rate"]
+>>> group_rates(y_true, y_pred, groups)[columns]  # doctest: +NORMALIZE_WHITESPACE
        count  fpr  fnr  selection_rate
 group
 a          4  0.0  0.0            0.50

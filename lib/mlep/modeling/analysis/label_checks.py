@@ -8,10 +8,11 @@ Examples
 --------
 >>> accuracy(np.array([1, 0, 1]), np.array([1, 1, 1]))
 0.6666666666666666
->>> label_pair([1, 0], ["1", "0"])
+>>> label_pair([1, 0], ["1", "0"])  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-ValueError: labels mix types (y_true holds number, y_pred holds text), e.g. 1 and '1' never match; use one type for all labels
+ValueError: labels mix types (y_true holds number, y_pred holds text), e.g. 1 and '1' never
+match; use one type for all labels
 """
 
 from __future__ import annotations
@@ -140,7 +141,9 @@ def sorted_classes(*arrays: np.ndarray) -> np.ndarray:
 
 
 def class_index(labels: Any, observed: np.ndarray) -> pd.Index:
-    """The classes to report, in order: ``labels`` if given (covering ``observed``), else ``observed``.
+    """The classes to report, in order.
+
+    ``labels`` if given (it must cover ``observed``), else ``observed``.
 
     Parameters
     ----------
