@@ -94,6 +94,25 @@ def test_no_cached_output_belongs_to_an_exercise_cell(lab):
 
 
 @pytest.mark.parametrize("lab", LABS)
+def test_cells_that_need_an_answer_let_run_all_go_on(lab):
+    """A cell that failed in the run without answers (it calls an exercise) is tagged
+    ``raises-exception``: JupyterLab's Run All stops at the first untagged cell that fails, so
+    a learner could not preview the rest of the lab before answering."""
+    if not TOOL.cache_path(lab, REPO).is_file():
+        pytest.skip(f"no outputs cache for {lab} (the staleness test fails for it)")
+    tags = {c.get("id"): c["metadata"].get("tags", []) for c in notebook(lab)["cells"]}
+    untagged = sorted(
+        cell_id
+        for cell_id in cache(lab)["errors"]
+        if cell_id in tags and "raises-exception" not in tags[cell_id]
+    )
+    assert not untagged, (
+        f"{lab}: cells {untagged} fail until the exercises are answered and would stop Run All; "
+        "tag them raises-exception in solutions/ and release the lab"
+    )
+
+
+@pytest.mark.parametrize("lab", LABS)
 def test_prompts_are_numbered_as_run_all_numbers_them(lab):
     """Only the notebook's own code cells ran, and a cell's prompt is its place among the
     notebook's non-empty code cells (the first is [1]), as after Run All, which runs the
