@@ -13,10 +13,11 @@ True
 >>> sheet = datasheet("hospital_readmission")
 >>> sorted(sheet.splits)
 ['eval', 'serving', 'train']
->>> load("nope")
+>>> load("nope")  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mlep.data.datasets.UnknownDatasetError: unknown dataset 'nope'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments
+mlep.data.datasets.UnknownDatasetError: unknown dataset 'nope'; available: chicago_taxi,
+driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments
 """
 
 from __future__ import annotations
@@ -91,6 +92,7 @@ class Datasheet:
 
     def describe(self) -> str:
         """A plain-text datasheet for the terminal."""
+        splits = ", ".join(f"{s.name} {s.rows}" for s in self.splits.values())
         lines = [
             f"{self.name}: {self.title}",
             "",
@@ -98,7 +100,7 @@ class Datasheet:
             "",
             f"source:  {self.source}",
             f"licence: {self.licence}",
-            f"rows:    {self.rows} ({', '.join(f'{s.name} {s.rows}' for s in self.splits.values())})",
+            f"rows:    {self.rows} ({splits})",
         ]
         if self.label:
             lines.append(f"label:   {self.label}")

@@ -125,7 +125,8 @@ def select(
         positive(C, "C")
     if estimator is not None and not hasattr(estimator, "fit"):
         raise TypeError(
-            f"estimator must be a scikit-learn estimator (with fit), but got {type(estimator).__name__}"
+            "estimator must be a scikit-learn estimator (with fit), "
+            f"but got {type(estimator).__name__}"
         )
     if method != "l1":
         if k is None:
@@ -202,7 +203,8 @@ def compare(
     count(seed, "seed")
     if estimator is not None and not hasattr(estimator, "fit"):
         raise TypeError(
-            f"estimator must be a scikit-learn estimator (with fit), but got {type(estimator).__name__}"
+            "estimator must be a scikit-learn estimator (with fit), "
+            f"but got {type(estimator).__name__}"
         )
     model = estimator if estimator is not None else _default_model(seed)
     folds = StratifiedKFold(n_splits=cv, shuffle=True, random_state=seed)

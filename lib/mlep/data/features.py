@@ -147,7 +147,8 @@ def _check_spec(spec: Mapping[str, Part]) -> None:
     for name, part in spec.items():
         if not isinstance(part, Part):
             raise FeatureError(
-                f"spec[{name!r}] is a {type(part).__name__}, not a transformation part; use z_score(...), "
+                f"spec[{name!r}] is a {type(part).__name__}, not a transformation part; "
+                "use z_score(...), "
                 "scale_0_1, vocabulary, bucketize, hash_buckets, cross or identity"
             )
 
@@ -232,7 +233,10 @@ _TF_TYPES = {"i": "int64", "u": "int64", "b": "int64", "f": "float32", "O": "str
 
 
 def feature_spec(frame: pd.DataFrame, columns: Sequence[str]) -> dict:
-    """A ``tf.io`` feature spec for ``columns`` of ``frame`` (int → int64, float → float32, else string)."""
+    """A ``tf.io`` feature spec for ``columns`` of ``frame``.
+
+    Integer columns become int64, floats float32 and everything else string.
+    """
     import tensorflow as tf
 
     spec = {}
@@ -387,7 +391,8 @@ def transform_for_serving(output_dir: str | Path, rows: pd.DataFrame) -> pd.Data
     output_dir = Path(output_dir)
     if not (output_dir / "transform_fn").is_dir():
         raise FeatureError(
-            f"no transform graph in {output_dir}: run analyze_and_transform(..., output_dir=...) first"
+            f"no transform graph in {output_dir}: "
+            "run analyze_and_transform(..., output_dir=...) first"
         )
     output = tft.TFTransformOutput(str(output_dir))
     raw_spec = output.raw_feature_spec()
@@ -444,9 +449,10 @@ def transform_pipeline(
 ) -> PipelineRun:
     """Run CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator → Transform.
 
-    With ``schema_file`` (a curated ``schema.pbtxt``, e.g. a :class:`~mlep.data.schema_versions.SchemaVersions`
-    version) the pipeline imports that schema with ``ImportSchemaGen`` instead of inferring one,
-    so validation and Transform use the reviewed schema.
+    With ``schema_file`` (a curated ``schema.pbtxt``, e.g. a
+    :class:`~mlep.data.schema_versions.SchemaVersions` version) the pipeline imports that schema
+    with ``ImportSchemaGen`` instead of inferring one, so validation and Transform use the
+    reviewed schema.
 
     ``data_dir`` holds the CSV file(s); ``module_file`` is a Python file that defines
     ``preprocessing_fn`` (typically ``preprocessing_fn = for_tfx(spec)``), or is your own

@@ -17,7 +17,9 @@ Examples
 >>> import pandas as pd
 >>> stats = pd.DataFrame({
 ...     "driver_id": [1, 1, 2],
-...     "event_timestamp": pd.to_datetime(["2026-03-02 00:00", "2026-03-02 02:00", "2026-03-02 00:00"], utc=True),
+...     "event_timestamp": pd.to_datetime(
+...         ["2026-03-02 00:00", "2026-03-02 02:00", "2026-03-02 00:00"], utc=True
+...     ),
 ...     "conv_rate": [0.1, 0.2, 0.7],
 ... })
 >>> repo = FeatureRepo(tempfile.mkdtemp())
@@ -255,7 +257,7 @@ class FeatureRepo:
         timestamp_field: str = TIMESTAMP,
         created_field: str | None = None,
     ):
-        """Write ``frame`` as this repository's Parquet source ``name`` and return its ``FileSource``.
+        """Write ``frame`` as this repository's Parquet source ``name``; return its ``FileSource``.
 
         Timestamp columns are stored as UTC. ``created_field`` names the column that says
         when a row was written: of two rows for the same entity and time, the later wins.
@@ -267,7 +269,8 @@ class FeatureRepo:
         for column in filter(None, (timestamp_field, created_field)):
             if column not in frame.columns:
                 raise FeatureStoreError(
-                    f"source {name!r} has no timestamp column {column!r}; columns are: {', '.join(frame.columns)}"
+                    f"source {name!r} has no timestamp column {column!r}; "
+                    f"columns are: {', '.join(frame.columns)}"
                 )
         frame = frame.copy()
         for column in filter(None, (timestamp_field, created_field)):
@@ -308,8 +311,9 @@ class FeatureRepo:
         missing = [c for c in wanted if c not in columns]
         if missing:
             raise FeatureStoreError(
-                f"feature view {view.name!r} uses column(s) {', '.join(map(repr, missing))}, which its source "
-                f"{view.batch_source.name!r} does not have; the source has: {', '.join(sorted(columns))}"
+                f"feature view {view.name!r} uses column(s) {', '.join(map(repr, missing))}, "
+                f"which its source {view.batch_source.name!r} does not have; "
+                f"the source has: {', '.join(sorted(columns))}"
             )
 
     # -- offline: training data -----------------------------------------------------------
@@ -327,7 +331,8 @@ class FeatureRepo:
         instance(entity_rows, pd.DataFrame, "entity_rows", "a pandas DataFrame")
         if TIMESTAMP not in entity_rows.columns:
             raise FeatureStoreError(
-                f"entity rows need an {TIMESTAMP!r} column: the time at which each row's features must be known"
+                f"entity rows need an {TIMESTAMP!r} column: "
+                "the time at which each row's features must be known"
             )
         rows = entity_rows.copy()
         rows[TIMESTAMP] = to_utc(rows[TIMESTAMP]).to_numpy()
@@ -386,9 +391,11 @@ class FeatureRepo:
                 )
             if view not in views:
                 raise FeatureStoreError(
-                    f"unknown feature view {view!r} in {ref!r}; applied views: {', '.join(sorted(views)) or 'none'}"
+                    f"unknown feature view {view!r} in {ref!r}; "
+                    f"applied views: {', '.join(sorted(views)) or 'none'}"
                 )
             if feature not in views[view]:
                 raise FeatureStoreError(
-                    f"feature view {view!r} has no feature {feature!r}; it has: {', '.join(sorted(views[view]))}"
+                    f"feature view {view!r} has no feature {feature!r}; "
+                    f"it has: {', '.join(sorted(views[view]))}"
                 )

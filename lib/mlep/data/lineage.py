@@ -318,7 +318,7 @@ class LineageStore:
         return int(artifact)
 
     def parents(self, artifact: Any) -> list:
-        """The artifacts read by the execution(s) that wrote ``artifact`` (an artifact or its id)."""
+        """The artifacts read by the execution(s) that wrote ``artifact`` (artifact or its id)."""
         artifact_id = self._id(artifact)
         self.artifact(artifact_id)
         writers = [
@@ -334,7 +334,7 @@ class LineageStore:
         return self.store.get_artifacts_by_id(sorted(set(read))) if read else []
 
     def children(self, artifact: Any) -> list:
-        """The artifacts written by the execution(s) that read ``artifact`` (an artifact or its id)."""
+        """The artifacts written by the execution(s) that read ``artifact`` (artifact or its id)."""
         artifact_id = self._id(artifact)
         self.artifact(artifact_id)
         readers = [

@@ -38,7 +38,8 @@ def fingerprint(obj: Any) -> str:
     Row order and column names count; the index does not.
 
     >>> import pandas as pd
-    >>> fingerprint(pd.DataFrame({"a": [1, 2]})) == fingerprint(pd.DataFrame({"a": [1, 2]}, index=[5, 6]))
+    >>> frame = pd.DataFrame({"a": [1, 2]})
+    >>> fingerprint(frame) == fingerprint(pd.DataFrame({"a": [1, 2]}, index=[5, 6]))
     True
     >>> fingerprint(pd.DataFrame({"a": [1, 2]})) == fingerprint(pd.DataFrame({"a": [2, 1]}))
     False
@@ -63,7 +64,8 @@ def fingerprint(obj: Any) -> str:
         data = obj.encode() if isinstance(obj, str) else obj
     else:
         raise TypeError(
-            f"cannot fingerprint a {type(obj).__name__}: expected a DataFrame, Series, Path, bytes or str"
+            f"cannot fingerprint a {type(obj).__name__}: "
+            "expected a DataFrame, Series, Path, bytes or str"
         )
     return hashlib.sha256(data).hexdigest()
 

@@ -120,7 +120,10 @@ class SchemaVersions:
         )
 
     def diff(self, old: int, new: int | None = None) -> pd.DataFrame:
-        """What changed from version ``old`` to ``new`` (latest by default); see :func:`diff_schemas`."""
+        """What changed from version ``old`` to ``new`` (the latest by default).
+
+        See :func:`diff_schemas`.
+        """
         return diff_schemas(self.load(old), self.load(new))
 
 

@@ -65,10 +65,11 @@ def windows(signal: Any, *, size: int, step: int) -> np.ndarray:
            [3, 4, 5]])
     >>> windows(np.arange(8).reshape(4, 2), size=2, step=2).shape
     (2, 2, 2)
-    >>> windows(np.arange(3), size=5, step=1)
+    >>> windows(np.arange(3), size=5, step=1)  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: signal has 3 samples, fewer than one window of size=5; use a smaller size or a longer recording
+    ValueError: signal has 3 samples, fewer than one window of size=5; use a smaller size or a
+    longer recording
     """
     size = _count_arg(size, "size", minimum=1)
     step = _count_arg(step, "step", minimum=1)

@@ -22,10 +22,11 @@ Examples
 >>> fn = checked(preprocessing_fn)
 >>> fn.__name__
 'preprocessing_fn'
->>> checked(42)
+>>> checked(42)  # doctest: +NORMALIZE_WHITESPACE
 Traceback (most recent call last):
 ...
-mlep.data.features.FeatureError: preprocessing_fn must be a function preprocessing_fn(inputs) that returns a dict of tensors, but got int
+mlep.data.features.FeatureError: preprocessing_fn must be a function preprocessing_fn(inputs)
+that returns a dict of tensors, but got int
 """
 
 from __future__ import annotations
@@ -191,8 +192,9 @@ def _check_outputs(outputs, name: str) -> None:
             )
 
 
-_MODULE = '''"""preprocessing_fn for the TFX Transform component, written by mlep.data.user_transform.
-
+_MODULE = (
+    '"""preprocessing_fn for the TFX Transform component, written by mlep.data.user_transform.\n'
+    '''
 The function is stored by value in {pickle}; its source, for reading:
 
 {source}
@@ -202,6 +204,7 @@ from mlep.data.user_transform import load_pickled
 
 preprocessing_fn = load_pickled(__file__, "{pickle}")
 '''
+)
 
 
 def tfx_module(fn: Callable, path: str | Path) -> Path:

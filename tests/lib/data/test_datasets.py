@@ -9,7 +9,8 @@ from mlep.data import datasets, generators
 def test_unknown_dataset_lists_the_known_names():
     with pytest.raises(
         datasets.UnknownDatasetError,
-        match="available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments",
+        match="available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, "
+        "loan_applications, metro_traffic, video_comments",
     ):
         datasets.load("diabetes")
 

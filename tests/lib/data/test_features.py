@@ -1,5 +1,6 @@
 """TF Transform features: each part checked against its formula, training/serving consistency
-(Beam vs the exported graph, and TFX Transform vs the same graph), clear errors; feature selection."""
+(Beam vs the exported graph, and TFX Transform vs the same graph), clear errors; feature
+selection."""
 
 from __future__ import annotations
 

@@ -117,7 +117,8 @@ def test_an_image_preprocessing_fn_matches_pil_and_numpy(tmp_path):
     assert list(result.eval["label_xf"]) == list(labels[20:])
 
 
-@pytest.mark.slow  # a TFX pipeline: ImportExampleGen → StatisticsGen → SchemaGen → Transform (~40 s)
+# a TFX pipeline: ImportExampleGen → StatisticsGen → SchemaGen → Transform (~40 s)
+@pytest.mark.slow
 @pytest.mark.xdist_group("tfx-images")
 def test_the_tfx_transform_graph_gives_the_same_images(tmp_path):
     pixels, labels = images.shapes(36, size=16, seed=2)

@@ -1,4 +1,4 @@
-"""Reference tests for mlep.data.labeling (consistency): kappas against sklearn and Fleiss (1971)."""
+"""Reference tests for mlep.data.labeling (consistency): kappas vs sklearn and Fleiss (1971)."""
 
 from __future__ import annotations
 
@@ -328,7 +328,7 @@ def test_borderline_class_rejects_bad_input(scratches, kwargs, message):
         borderline_class(scratches[1], **kwargs)
 
 
-# --------------------------------------------------------------------------- human-level performance
+# ----------------------------------------------------------------------- human-level performance
 
 
 def test_hlp_against_ground_truth_is_labeler_accuracy(scratches):

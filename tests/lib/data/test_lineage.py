@@ -1,4 +1,5 @@
-"""ML Metadata lineage: record by hand, query parents/children/ancestry, reopen, read a TFX run's store."""
+"""ML Metadata lineage: record by hand, query parents/children/ancestry, reopen, read a TFX
+run's store."""
 
 from __future__ import annotations
 

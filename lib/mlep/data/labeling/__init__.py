@@ -2,8 +2,9 @@
 
 :mod:`mlep.data.labeling.agreement` measures labeler agreement (Cohen's and Fleiss'
 kappa); :mod:`mlep.data.labeling.consistency` finds ambiguous items and confusable classes
-and fixes them by merging classes or adding a borderline class; :mod:`mlep.data.labeling.human_level` estimates human-level
-performance and simulates labelers. Their public API is re-exported here.
+and fixes them by merging classes or adding a borderline class;
+:mod:`mlep.data.labeling.human_level` estimates human-level performance and simulates
+labelers. Their public API is re-exported here.
 
 Labeling less (C2W4), imported from their own modules:
 :mod:`~mlep.data.labeling.propagation` (semi-supervised label spreading),

@@ -133,7 +133,8 @@ def learning_curve(
     start = rng.choice(len(X_pool), size=initial, replace=False)
     if len(np.unique(y_pool[start])) < 2:
         raise ValueError(
-            f"the {initial} initial examples all have one class; use a larger `initial` or another seed"
+            f"the {initial} initial examples all have one class; "
+            "use a larger `initial` or another seed"
         )
     learner = _learner(estimator, strategy, X_pool[start], y_pool[start], rng)
     unlabeled = np.setdiff1d(np.arange(len(X_pool)), start)

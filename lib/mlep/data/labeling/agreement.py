@@ -62,10 +62,11 @@ def cohen_kappa(labels_a: Sequence[Hashable], labels_b: Sequence[Hashable]) -> f
     --------
     >>> cohen_kappa(["cat", "cat", "dog", "dog"], ["cat", "dog", "dog", "dog"])
     0.5
-    >>> cohen_kappa(["cat", "dog"], ["cat"])
+    >>> cohen_kappa(["cat", "dog"], ["cat"])  # doctest: +NORMALIZE_WHITESPACE
     Traceback (most recent call last):
     ...
-    ValueError: cohen_kappa compares two labelers on the same items: labels_a and labels_b must have the same length, but labels_a has 2 labels and labels_b has 1
+    ValueError: cohen_kappa compares two labelers on the same items: labels_a and labels_b
+    must have the same length, but labels_a has 2 labels and labels_b has 1
     """
     a, b = _vector(labels_a, "labels_a"), _vector(labels_b, "labels_b")
     same_label_kind(a, b, "labels_a", "labels_b")

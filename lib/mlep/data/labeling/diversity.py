@@ -18,7 +18,8 @@ uncertain first.
 Examples
 --------
 >>> from sklearn.datasets import make_blobs
->>> X, blob = make_blobs(200, centers=[[0, 0], [0, 6], [6, 0], [6, 6]], cluster_std=0.8, random_state=0)
+>>> centers = [[0, 0], [0, 6], [6, 0], [6, 6]]
+>>> X, blob = make_blobs(200, centers=centers, cluster_std=0.8, random_state=0)
 >>> p_first = 1 / (1 + np.exp(-np.linalg.norm(X, axis=1) / 2))  # unsure near (0, 0) only
 >>> probabilities = np.column_stack([p_first, 1 - p_first])
 >>> blob[uncertainty_sampling(probabilities, 4)].tolist()  # four near-copies from blob 0
@@ -160,7 +161,8 @@ def cluster_sampling(
     scores = uncertainty(probabilities, measure=measure)
     if len(X) != len(scores):
         raise ValueError(
-            f"X and probabilities must have one row per pool example, but got {len(X)} and {len(scores)}"
+            "X and probabilities must have one row per pool example, "
+            f"but got {len(X)} and {len(scores)}"
         )
     one_of(pick, ("uncertain", "centre"), "pick")
     n = _batch_size(n, len(X))
@@ -213,7 +215,8 @@ def region_sampling(
     regions = np.asarray(regions)
     if regions.ndim != 1 or len(regions) != len(scores):
         raise ValueError(
-            f"regions must hold one region per pool example ({len(scores)}), but got shape {regions.shape}"
+            f"regions must hold one region per pool example ({len(scores)}), "
+            f"but got shape {regions.shape}"
         )
     n = _batch_size(n, len(scores))
     queues = []

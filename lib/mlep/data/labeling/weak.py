@@ -126,7 +126,8 @@ def _check_matrix(L: Any, what: str = "L") -> np.ndarray:
     L = np.asarray(L)
     if L.ndim != 2 or L.shape[0] == 0 or L.shape[1] == 0:
         raise ValueError(
-            f"{what} must be a non-empty 2-D label matrix (rows × labeling functions), got shape {L.shape}"
+            f"{what} must be a non-empty 2-D label matrix (rows × labeling functions), "
+            f"got shape {L.shape}"
         )
     if not np.issubdtype(L.dtype, np.integer) or L.min() < ABSTAIN:
         raise ValueError(f"{what} must hold integer votes: -1 (abstain) or a class index 0, 1, ...")
@@ -182,7 +183,8 @@ def fit_label_model(
     count(seed, "seed")
     if L_train.max() >= cardinality:
         raise ValueError(
-            f"L_train has the vote {L_train.max()}, but cardinality={cardinality} allows 0..{cardinality - 1}"
+            f"L_train has the vote {L_train.max()}, but cardinality={cardinality} "
+            f"allows 0..{cardinality - 1}"
         )
     model = LabelModel(cardinality=cardinality, verbose=False)
     model.fit(L_train, n_epochs=n_epochs, seed=seed, progress_bar=False)
