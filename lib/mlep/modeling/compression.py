@@ -59,8 +59,7 @@ MODES = ("none", "dynamic", "float16", "int8")
 def reduce(X: Any, *, method: str, n_components: int, seed: int = 0):
     """Fit ``method`` to ``X`` and return ``(transformed, fitted)``.
 
-    ``method`` is ``"pca"``, ``"svd"``, ``"ica"`` or ``"nmf"``. NMF needs non-negative data; ICA
-    and NMF are seeded.
+    NMF needs non-negative data; ICA and NMF are seeded.
 
     Parameters
     ----------
