@@ -8,6 +8,8 @@
 2. **Sphinx roles in docstrings.** ``:mod:`mlep.data```, ``:func:`load``` and friends are
    Sphinx syntax; mkdocstrings shows them literally. They become optional cross-references
    (a link when the target is documented, plain code otherwise).
+   reStructuredText's literal-block marker (a paragraph ending in ``::`` before indented code)
+   is shown as reST shows it: ``label::`` becomes ``label:``, a lone ``::`` disappears.
 3. **Offline notebooks.** nbconvert's HTML template loads MathJax from a CDN; that script tag is
    dropped and a page never asks the network for it (the site's vendored KaTeX typesets the labs'
    ``$...$`` maths instead, see ``docs/javascripts/site.js``).
@@ -322,6 +324,17 @@ _MATHJAX_CONFIG = re.compile(
 )
 
 
+# A docstring paragraph ending in reST's "::" (its code block follows): "text::" -> "text:",
+# "text ::" -> "text", a paragraph of "::" alone -> nothing.
+_LITERAL_MARKER = re.compile(r"(<p>)?(\s*)::</p>")
+
+
+def _literal_marker(match: re.Match) -> str:
+    if match.group(1):
+        return ""
+    return "</p>" if match.group(2) else ":</p>"
+
+
 def _role_to_autoref(match: re.Match) -> str:
     tilde, target, call = match.groups()
     shown = (target.rsplit(".", 1)[-1] if tilde else target) + (call or "")
@@ -386,8 +399,11 @@ def _notebook_toc(html_text: str, page: Page) -> None:
                 title = _text(item.title)
                 match = next((hid for hid, text in headings if _omits(text, title)), None)
                 if match is None:
-                    log.warning("Notebook '%s': no heading for contents entry '%s'",
-                                page.file.src_uri, item.title)
+                    log.warning(
+                        "Notebook '%s': no heading for contents entry '%s'",
+                        page.file.src_uri,
+                        item.title,
+                    )
                 else:
                     item.id = match
             fix(item.children)
@@ -406,7 +422,7 @@ def _notebook_links(html_text: str, page: Page, files: Files) -> str:
     def fix(match: re.Match) -> str:
         href = html.unescape(match.group(2))
         if href.startswith(LOCAL_SITE):  # on the site itself: a relative link to that page
-            path, _, fragment = href[len(LOCAL_SITE):].partition("#")
+            path, _, fragment = href[len(LOCAL_SITE) :].partition("#")
             target = (path.rstrip("/") or "index") + ".md"
         elif href.startswith(("#", "/")) or re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
             return match.group(0)  # anchor, absolute path, or a URL with a scheme
@@ -432,6 +448,8 @@ def _notebook_links(html_text: str, page: Page, files: Files) -> str:
 
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     html_text = _ROLE.sub(_role_to_autoref, html_text)
+    if page.file.src_uri.startswith(REFERENCE_DIR + "/"):
+        html_text = _LITERAL_MARKER.sub(_literal_marker, html_text)
     if page.file.src_uri.endswith(".ipynb"):
         html_text = _MATHJAX.sub("", html_text)
         html_text = _MATHJAX_CONFIG.sub("", html_text)

@@ -19,6 +19,7 @@ import os
 import secrets
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -173,6 +174,12 @@ def _status(url: str) -> int | None:
         return None
 
 
+def _in_use(port: int) -> bool:
+    """Whether something already listens on ``port`` of the loopback address."""
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) == 0
+
+
 def _answers(url: str) -> bool:
     """Whether ``url`` answers as a page does (HTTP 200, or 302 to one)."""
     return _status(url) in (200, 302)
@@ -230,6 +237,12 @@ def _start(args) -> int:
     # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published ports reach
     host = getattr(args, "host", None) or os.environ.get("MLEP_HOST") or "127.0.0.1"
     site_url = f"http://127.0.0.1:{args.site_port}/"
+    if not args.no_site and _in_use(args.site_port):  # mkdocs serve binds it after a 1-min build
+        print(
+            f"port {args.site_port} is in use (another `mlep start`?): stop it or use --site-port",
+            file=sys.stderr,
+        )
+        return 2
     work = workspace.work_dir(root)
     work.mkdir(exist_ok=True)
     copied = workspace.ensure_copies(root)

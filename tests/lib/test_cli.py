@@ -43,8 +43,8 @@ def test_datasets_list_and_describe():
     unknown = _mlep("datasets", "describe", "mnist")
     assert unknown.returncode == 2
     assert (
-        "unknown dataset 'mnist'; available: chicago_taxi, driver_stats, forest_cover, hospital_readmission, loan_applications, metro_traffic, video_comments"
-        in unknown.stderr
+        "unknown dataset 'mnist'; available: chicago_taxi, driver_stats, forest_cover, "
+        "hospital_readmission, loan_applications, metro_traffic, video_comments" in unknown.stderr
     )
     assert "Traceback" not in unknown.stderr
 
@@ -124,6 +124,19 @@ def test_start_serves_site_and_jupyterlab_and_stops_both_on_ctrl_c():
             assert s.connect_ex(("127.0.0.1", port)) != 0, f"port {port} still served after Ctrl-C"
 
 
+def test_start_refuses_a_busy_site_port_before_starting_anything(tmp_path):
+    """mkdocs serve binds only after a minute of building: meanwhile another server on the port
+    would answer as if it were the course site, so `mlep start` says so and starts nothing."""
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        run = _mlep("start", "--site-port", str(port), "--lab-port", "1", "--root", str(tmp_path))
+    assert run.returncode == 2, run.stdout + run.stderr
+    assert f"port {port} is in use" in run.stderr and "--site-port" in run.stderr
+    assert "http://" not in run.stdout and not (tmp_path / "work").exists()
+
+
 def test_workspace_update_command_reports_each_lab(tmp_path):
     run = _mlep("update", "c9w9_nothing")
     assert run.returncode == 2 and "cannot update: lab must be one of" in run.stderr
@@ -132,7 +145,7 @@ def test_workspace_update_command_reports_each_lab(tmp_path):
 
 @pytest.mark.slow
 def test_start_with_jupyterlab_port_busy_prints_the_port_it_took_and_learner_settings():
-    """Jupyter moves to the next free port: the URL printed is the one that answers (loopback only)."""
+    """Jupyter moves to the next free port: the URL printed is the one that answers (loopback)."""
     busy = socket.socket()
     busy.bind(("127.0.0.1", 0))
     busy.listen()

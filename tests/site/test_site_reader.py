@@ -260,3 +260,17 @@ def test_api_functions_have_parameter_tables(built_site):
     route = built_site.page("reference/mlep/deployment/rollout").read_text(encoding="utf-8")
     block = route.split('id="mlep.deployment.rollout.route"')[1].split('class="doc doc-object ')[0]
     assert 'doc-section-title">Parameters' in block and "percent" in block
+
+
+@pytest.mark.slow
+def test_api_pages_show_no_rest_literal_marker(built_site):
+    """A docstring's "text::" (reST's code-block marker) reads "text:" on its API page."""
+    marked = []
+    for page_file in (built_site.site / "reference").rglob("index.html"):
+        text = page_file.read_text(encoding="utf-8")
+        marked += [
+            f"{page_file.parent.name}: ...{m[-60:]}" for m in re.findall(r"[^>]*::</p>", text)
+        ]
+    assert not marked, "a literal '::' ends a paragraph:\n" + "\n".join(marked[:10])
+    signals = built_site.page("reference/mlep/data/signals").read_text(encoding="utf-8")
+    assert "one training example with one label:</p>" in signals
