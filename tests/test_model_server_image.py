@@ -141,7 +141,8 @@ def test_the_image_builds_with_podman_and_its_server_answers_inside_the_build():
         assert "8000/tcp" in config["Config"]["ExposedPorts"]
         size = int(config["Size"])
         print(
-            f"\n== model server image built and smoke-tested in {seconds:.0f} s; size {size / 1e6:.0f} MB"
+            f"\n== model server image built and smoke-tested in {seconds:.0f} s; "
+            f"size {size / 1e6:.0f} MB"
         )
     finally:
         _podman("rmi", "--force", TAG)  # only the image this test built

@@ -5,7 +5,8 @@ bubblewrap sandbox and with ``--no-sandbox`` (order alternating per round, one w
 two modes see the same machine load), and times ``mlep check`` of one notebook both ways.
 Prints seconds per submission and the sandbox's overhead. Goal (issue 16): at most 10 %.
 
-    PATH=.envs/tools/bin:$PATH .envs/course/bin/python tests/benchmarks/grading_sandbox.py [--students 4] [--rounds 2]
+    PATH=.envs/tools/bin:$PATH .envs/course/bin/python tests/benchmarks/grading_sandbox.py \\
+        [--students 4] [--rounds 2]
 """
 
 from __future__ import annotations
@@ -56,7 +57,8 @@ def _grade(root: Path, sandboxed: bool) -> float:
     seconds = time.perf_counter() - start
     if run.returncode != 0:
         raise SystemExit(
-            f"grading failed ({'sandbox' if sandboxed else 'no sandbox'}):\n{run.stdout}\n{run.stderr}"
+            f"grading failed ({'sandbox' if sandboxed else 'no sandbox'}):"
+            f"\n{run.stdout}\n{run.stderr}"
         )
     return seconds
 
@@ -89,7 +91,8 @@ def main(argv: list[str] | None = None) -> None:
                 times[sandboxed].append(_grade(root, sandboxed) / args.students)
                 checks[sandboxed].append(_check(notebook, sandboxed))
     print(
-        f"\nGrading sandbox overhead: {REFERENCE_LAB}, {args.students} submissions x {args.rounds} rounds, "
+        f"\nGrading sandbox overhead: {REFERENCE_LAB}, "
+        f"{args.students} submissions x {args.rounds} rounds, "
         f"1 worker ({sandbox.describe()})"
     )
     print(f"{'':<26}{'sandboxed':>11}{'no sandbox':>12}{'overhead':>10}")

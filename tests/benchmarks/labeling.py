@@ -85,7 +85,8 @@ def weak_rows() -> list[str]:
 def main() -> None:
     warnings.filterwarnings("ignore")
     print(
-        f"\nActive learning on digits: labels to reach {TARGET:.0%} test accuracy, {len(SEEDS)} seeds"
+        f"\nActive learning on digits: labels to reach {TARGET:.0%} test accuracy, "
+        f"{len(SEEDS)} seeds"
     )
     print("| strategy | labels (median) | time per curve |\n|---|---|---|")
     print("\n".join(active_rows()))

@@ -49,7 +49,10 @@ def setup_rows() -> list[tuple[str, str]]:
 def import_rows() -> list[tuple[str, str]]:
     rows = []
     for modules in ("mlep", "mlep.data.validation"):
-        code = f"import time; t = time.perf_counter(); import {modules}; print(time.perf_counter() - t)"
+        code = (
+            f"import time; t = time.perf_counter(); import {modules}; "
+            "print(time.perf_counter() - t)"
+        )
         runs = [
             float(
                 subprocess.run(

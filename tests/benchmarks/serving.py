@@ -53,7 +53,9 @@ MODELS = {"small 32->256->1": (256,), "wide 32->1024->1024->1": (1024, 1024)}
 _HTTP_LOAD = r"""
 import asyncio, json, sys, time
 
-host, port, path, users, seconds, body_path = sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+host, port, path, users, seconds, body_path = (
+    sys.argv[1], int(sys.argv[2]), sys.argv[3], int(sys.argv[4]), float(sys.argv[5]), sys.argv[6]
+)
 body = open(body_path, "rb").read()
 request = (f"POST {path} HTTP/1.1\r\nHost: {host}:{port}\r\nContent-Type: application/json\r\n"
            f"Content-Length: {len(body)}\r\n\r\n").encode() + body
@@ -96,8 +98,9 @@ async def main():
     for _, writer in connections:
         writer.close()
     ms = sorted(1000 * t for t in latencies)
-    print(json.dumps({"requests": len(ms), "failures": failures, "requests_per_s": len(ms) / elapsed,
-                      "p50_ms": ms[len(ms) // 2], "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))]}))
+    print(json.dumps({"requests": len(ms), "failures": failures,
+                      "requests_per_s": len(ms) / elapsed, "p50_ms": ms[len(ms) // 2],
+                      "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))]}))
 
 
 asyncio.run(main())
@@ -132,8 +135,9 @@ async def main():
         await asyncio.gather(*(user() for _ in range(users)))
         elapsed = time.perf_counter() - begin
     ms = sorted(1000 * t for t in latencies)
-    print(json.dumps({"requests": len(ms), "failures": failures, "requests_per_s": len(ms) / elapsed,
-                      "p50_ms": ms[len(ms) // 2], "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))]}))
+    print(json.dumps({"requests": len(ms), "failures": failures,
+                      "requests_per_s": len(ms) / elapsed, "p50_ms": ms[len(ms) // 2],
+                      "p99_ms": ms[min(len(ms) - 1, int(0.99 * len(ms)))]}))
 
 
 asyncio.run(main())
@@ -308,7 +312,8 @@ def main() -> None:
             verdict = "PASS" if ratio >= 3 and p99 > 1 else "FAIL"
             verdicts.append(
                 f"{name}, concurrency 32, {server} vs the strongest naive endpoint ({best}): "
-                f"{ratio:.2f}x the throughput, p99 {p99:.2f}x lower (goal >= 3x and lower) -> {verdict}"
+                f"{ratio:.2f}x the throughput, p99 {p99:.2f}x lower "
+                f"(goal >= 3x and lower) -> {verdict}"
             )
     print("\n".join(["", *verdicts, f"load average after: {os.getloadavg()[0]:.1f}"]))
 

@@ -286,7 +286,8 @@ def test_the_class_is_merged_into_one_gradebook_and_exported(broken_class):
     code = (
         "import sys, json\nfrom nbgrader.api import Gradebook\n"
         f"with Gradebook('sqlite:///{database}') as gb:\n"
-        f"    print(json.dumps({{s.student.id: s.score for s in gb.find_assignment('{LAB}').submissions}}))"
+        "    print(json.dumps({s.student.id: s.score "
+        f"for s in gb.find_assignment('{LAB}').submissions}}))"
     )
     scores = json.loads(
         subprocess.run(

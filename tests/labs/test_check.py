@@ -55,7 +55,7 @@ def test_check_explains_a_missing_notebook(tmp_path):
 
 
 def test_check_explains_a_notebook_it_cannot_match_to_a_lab(tmp_path):
-    """No graded cell (an editor dropped the metadata) and not named after a lab: say so, no crash."""
+    """No graded cell (an editor dropped the metadata), not named after a lab: say so, no crash."""
     path = tmp_path / "my_copy.ipynb"
     path.write_text(
         '{"cells": [{"cell_type": "code", "metadata": {}, "source": "x = 1", "outputs": [], '

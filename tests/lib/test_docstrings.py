@@ -15,7 +15,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 LIB = ROOT / "lib"
-#: public callables with parameters but no ``Parameters`` section (2026-12-04: 162 of 304, then 58 of 345)
+#: public callables with parameters but no ``Parameters`` section
+#: (2026-12-04: 162 of 304, then 58 of 345)
 UNDOCUMENTED_PARAMETERS_AT_MOST = 58
 PARAMETERS = re.compile(r"^Parameters\n-{5,}", re.MULTILINE)
 
@@ -61,7 +62,8 @@ def lacks_parameters_section(node: ast.FunctionDef | ast.ClassDef) -> bool:
 
 def test_the_check_reads_numpydoc_sections():
     tree = ast.parse(
-        'def f(x):\n    """Do.\n\n    Parameters\n    ----------\n    x\n        A value.\n    """\n'
+        'def f(x):\n    """Do.\n\n'
+        '    Parameters\n    ----------\n    x\n        A value.\n    """\n'
         'def g(x):\n    """Do, with no section."""\n'
         'def h():\n    """Nothing to document."""\n'
     )

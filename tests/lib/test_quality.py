@@ -34,8 +34,9 @@ def test_the_code_is_formatted_as_ruff_format_writes_it():
 GROUPED = """
 import os, pytest
 
-@pytest.fixture(scope="session", params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"lab-{lab}"))
-                                         for lab in "abcd"])
+@pytest.fixture(scope="session",
+                params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"lab-{lab}"))
+                        for lab in "abcd"])
 def lab(request):
     return request.param
 

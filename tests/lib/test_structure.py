@@ -159,15 +159,18 @@ def test_every_error_of_mlep_shares_one_base():
 
 
 def test_the_library_tests_mirror_the_package_layout():
-    """tests/lib/<subpackage>/ holds the tests of mlep.<subpackage>; cross-cutting ones stay on top."""
+    """tests/lib/<subpackage>/ holds the tests of mlep.<subpackage>; cross-cutting ones on top."""
     tests = ROOT / "tests" / "lib"
     folders = sorted(p.name for p in tests.iterdir() if p.is_dir() and p.name != "__pycache__")
     subpackages = sorted(p.parent.name for p in (LIB / "mlep").glob("*/__init__.py"))
     assert folders, "tests/lib has no subpackage folders"
-    assert set(folders) <= set(subpackages), f"not mlep subpackages: {set(folders) - set(subpackages)}"
+    assert set(folders) <= set(subpackages), (
+        f"not mlep subpackages: {set(folders) - set(subpackages)}"
+    )
     for folder in folders:
         for test in (tests / folder).glob("test_*.py"):
             imported = test.read_text()
             assert f"mlep.{folder}" in imported or f"mlep import {folder}" in imported, (
-                f"{test.relative_to(ROOT)} does not use mlep.{folder}: move it to the folder it tests"
+                f"{test.relative_to(ROOT)} does not use mlep.{folder}: "
+                "move it to the folder it tests"
             )

@@ -1,4 +1,5 @@
-"""The learner's work copies: created once, updated without losing answers (pure JSON, no kernels)."""
+"""The learner's work copies: created once, updated without losing answers (pure JSON, no
+kernels)."""
 
 from __future__ import annotations
 
