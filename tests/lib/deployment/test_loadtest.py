@@ -28,7 +28,8 @@ def server(tmp_path_factory):
 
 def test_a_run_reports_locusts_own_counts_and_ordered_percentiles(server):
     stats = L.locust_run(server, PATH, BODY, users=4, run_time_s=2)
-    assert stats["requests"] > 20 and stats["failures"] == 0
+    # How many requests fit in 2 s depends on the machine's load: only that some did, none failed
+    assert stats["requests"] > 0 and stats["failures"] == 0
     assert stats["p50_ms"] <= stats["p90_ms"] <= stats["p99_ms"] <= stats["p99.9_ms"]
     assert stats["requests_per_s"] > 0
 
