@@ -40,6 +40,7 @@ from mlep._checks import (
     labels,
     one_of,
     positive,
+    real,
     same_label_kind,
     same_length,
 )
@@ -84,12 +85,14 @@ def _test_size(test_size) -> float | int:
             f"but got a {type(test_size).__name__}: {test_size!r}"
         )
     if isinstance(test_size, numbers.Integral):
-        if not 1 <= test_size < _IMAGES:
-            raise ValueError(f"test_size must be between 1 and {_IMAGES - 1}, but got {test_size}")
-        return int(test_size)
-    if not 0 < test_size < 1:
-        raise ValueError(f"test_size must be a share between 0 and 1, but got {test_size}")
-    return float(test_size)
+        images = count(test_size, "test_size", minimum=1)
+        if images >= _IMAGES:
+            raise ValueError(f"test_size must be between 1 and {_IMAGES - 1}, but got {images}")
+        return images
+    share = real(test_size, "test_size")
+    if not 0 < share < 1:
+        raise ValueError(f"test_size must be a share between 0 and 1, but got {share}")
+    return share
 
 
 def split(
