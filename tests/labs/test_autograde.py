@@ -22,12 +22,17 @@ LAB_CELL_TIMEOUT = (
 )
 
 
-def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
+def _release(lab: str, root) -> None:
+    """The instructor's first step: ``mlep release`` into a fresh course folder."""
     start_course_dir(root)
     released = subprocess.run(
         [tool("mlep"), "release", lab, "--root", str(root)], capture_output=True, text=True
     )
     assert released.returncode == 0, released.stderr
+
+
+def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
+    """Submit one notebook per recipe into the released course ``root`` and grade them."""
     for recipe in recipes:
         content = recipe(lab)
         target = submit(root, recipe.__name__, lab, None)
@@ -51,30 +56,44 @@ def _grade_class(lab: str, recipes, root, timeout: int = CELL_TIMEOUT) -> tuple:
     return lab, root, rows, exercises, run.stdout
 
 
-# One demo class per lab, graded once: session scope (xdist may run other modules' tests in
-# between, which would tear a module-scoped fixture down), and each lab's tests stay on one
-# xdist worker (different labs may run on different workers).
+# One demo class per lab, released once (the drift test below reads that release) and graded
+# once: session scope (xdist may run other modules' tests in between, which would tear a
+# module-scoped fixture down), and each lab's tests stay on one xdist worker (different labs
+# may run on different workers).
 @pytest.fixture(
     scope="session",
     params=[pytest.param(lab, marks=pytest.mark.xdist_group(f"autograde-{lab}")) for lab in LABS],
 )
-def graded(request, tmp_path_factory):
-    return _grade_class(
-        request.param,
-        LAB_RECIPES,
-        tmp_path_factory.mktemp(f"class_{request.param}"),
-        LAB_CELL_TIMEOUT,
-    )
+def released(request, tmp_path_factory):
+    root = tmp_path_factory.mktemp(f"class_{request.param}")
+    _release(request.param, root)
+    return request.param, root
+
+
+@pytest.fixture(scope="session")
+def graded(released):
+    lab, root = released
+    return _grade_class(lab, LAB_RECIPES, root, LAB_CELL_TIMEOUT)
 
 
 # The grading machinery's edge cases, once, on the quickest lab.
 @pytest.fixture(scope="session")
 def grader(tmp_path_factory):
-    return _grade_class(REFERENCE_LAB, GRADER_RECIPES, tmp_path_factory.mktemp("grader_class"))
+    root = tmp_path_factory.mktemp("grader_class")
+    _release(REFERENCE_LAB, root)
+    return _grade_class(REFERENCE_LAB, GRADER_RECIPES, root)
 
 
 def _cells(row, exercises):
     return {e.function: float(row[e.grade_id + "_tests"]) for e in exercises}
+
+
+def test_released_lab_is_what_generate_assignment_produces(released):
+    """The committed labs/<lab> is what `mlep release` makes from solutions/<lab> now."""
+    lab, root = released
+    fresh = json.loads((root / "labs" / lab / f"{lab}.ipynb").read_text())
+    committed = notebooks.read(notebooks.released_notebook(lab))
+    assert fresh == committed, f"labs/{lab} drifted from solutions/{lab}: run `make labs`"
 
 
 def test_every_student_gets_a_row_and_the_report_lists_them(graded):
