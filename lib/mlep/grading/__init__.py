@@ -12,7 +12,11 @@
 - :mod:`mlep.grading.verdict` — one verdict per exercise from an executed notebook, the same
   for ``mlep check`` and ``mlep grade``.
 - :mod:`mlep.grading.classroom` — grades a class in parallel (threads or Dask), merges the
-  results into one gradebook, resumes, exports for learning platforms.
+  results into one gradebook, resumes; :mod:`mlep.grading.submission` grades one submission
+  in a scratch folder, :mod:`mlep.grading.gradebook` keeps the course's records (gradebook,
+  feedback files, grade log) and :mod:`mlep.grading.platforms` exports for learning platforms.
+- :mod:`mlep.grading.sandbox` — runs graded kernels in a bubblewrap sandbox; its command line
+  is :mod:`mlep.grading.bubblewrap`, its resource limits :mod:`mlep.grading.limits`.
 - :mod:`mlep.grading.nbhooks` — what the nbgrader configuration plugs in (cell trace, feedback
   pages without hidden code or paths).
 """
