@@ -446,8 +446,23 @@ def _notebook_links(html_text: str, page: Page, files: Files) -> str:
     return _HREF.sub(fix, html_text)
 
 
+# A text block drawn with box-drawing characters keeps its lines (site.css: .mlep-drawing).
+_TEXT_BLOCK = re.compile(r'<div class="language-text highlight">(.*?)</code></pre></div>', re.S)
+_DRAWING = re.compile(r"[\u2500-\u257f\u25b2-\u25c0]")
+
+
+def _mark_drawings(html_text: str) -> str:
+    def mark(match: re.Match) -> str:
+        if not _DRAWING.search(match.group(1)):
+            return match.group(0)
+        return match.group(0).replace('highlight">', 'highlight mlep-drawing">', 1)
+
+    return _TEXT_BLOCK.sub(mark, html_text)
+
+
 def on_page_content(html_text: str, page: Page, config: MkDocsConfig, files: Files) -> str:
     html_text = _ROLE.sub(_role_to_autoref, html_text)
+    html_text = _mark_drawings(html_text)
     if page.file.src_uri.startswith(REFERENCE_DIR + "/"):
         html_text = _LITERAL_MARKER.sub(_literal_marker, html_text)
     if page.file.src_uri.endswith(".ipynb"):

@@ -274,3 +274,65 @@ def test_api_pages_show_no_rest_literal_marker(built_site):
     assert not marked, "a literal '::' ends a paragraph:\n" + "\n".join(marked[:10])
     signals = built_site.page("reference/mlep/data/signals").read_text(encoding="utf-8")
     assert "one training example with one label:</p>" in signals
+
+
+# Code blocks whose text needs a horizontal scroll, and code whose text runs under the copy button.
+CODE_PROBLEMS = """() => {
+  const scrolls = [], covered = [];
+  for (const pre of document.querySelectorAll('article pre')) {
+    const code = pre.querySelector('code');
+    if (!code || !pre.offsetParent) continue;
+    if (code.scrollWidth > pre.clientWidth + 1) scrolls.push(code.innerText.slice(0, 60));
+    const button = pre.querySelector('button.md-clipboard');
+    if (!button) continue;
+    const b = button.getBoundingClientRect(), range = document.createRange();
+    range.selectNodeContents(code);
+    if ([...range.getClientRects()].some(r => r.width && r.right > b.left && r.left < b.right
+        && r.bottom > b.top && r.top < b.bottom)) covered.push(code.innerText.slice(0, 60));
+  }
+  return {scrolls, covered};
+}"""
+WIDE_PAGES = [
+    "",
+    "architecture/",
+    "learners/",
+    "datasets/",
+    "reference/mlep/deployment/pipelines/",  # a drawing in a docstring
+    LAB_WITH_MATHS,
+] + [f"course/{week}/" for week in WEEKS]
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_code_is_not_cut_off_at_1280_px_and_copy_buttons_cover_no_text(page, site_url):
+    problems = []
+    for path in WIDE_PAGES:
+        page.goto(urljoin(site_url, path))
+        page.wait_for_load_state("load")
+        found = page.evaluate(CODE_PROBLEMS)
+        if found["scrolls"]:
+            problems.append(f"/{path}: code cut off (scrolls) at 1280 px: {found['scrolls'][:2]}")
+        if found["covered"]:
+            problems.append(f"/{path}: the copy button covers code: {found['covered'][:2]}")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_text_drawings_keep_their_lines_on_a_phone(browser, site_url):
+    """Long code lines wrap on a phone, but a drawing (box characters) scrolls in its box:
+    wrapped, its arrows would point nowhere."""
+    context = browser.new_context(viewport=PHONE)
+    tab = context.new_page()
+    try:
+        tab.goto(site_url)
+        drawing = tab.locator("article .mlep-drawing pre > code").first
+        lines = drawing.inner_text().strip("\n").split("\n")
+        assert len(lines) == 4 and lines[0].startswith("course/ (read) ──▶ labs/"), lines
+        box = drawing.evaluate("c => [c.scrollWidth, c.parentElement.clientWidth]")
+        assert box[0] > box[1], f"the drawing was squeezed into the phone's width: {box}"
+        height = drawing.evaluate("c => c.getBoundingClientRect().height")
+        line = drawing.evaluate("c => parseFloat(getComputedStyle(c).lineHeight)")
+        assert height < 5.5 * line, f"the drawing's 4 lines take {height / line:.1f} lines"
+    finally:
+        context.close()

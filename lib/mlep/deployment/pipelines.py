@@ -8,8 +8,9 @@ that only a model that is good enough reaches production.
 
     CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator → Transform → Trainer
           └→ DataVolumeCheck (a custom @component: too few rows stops the run before Trainer)
-    Resolver (latest blessed model) → Evaluator (TFMA: accuracy ≥ threshold, and no worse than
-          the latest blessed model) → Pusher (filesystem: ``serving_dir/<version>/``)
+    Resolver (latest blessed model) → Evaluator (TFMA: accuracy ≥ threshold, and no
+          worse than the latest blessed model) → Pusher (filesystem:
+          ``serving_dir/<version>/``)
 
 ``serving_dir`` is the ``model_base_path`` of :mod:`mlep.deployment.serving`: a running server
 polls it and hot-loads a pushed model. The user code (``preprocessing_fn``, ``run_fn``) is a module
