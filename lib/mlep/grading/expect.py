@@ -29,7 +29,9 @@ Exercise 1: public tests passed (hidden tests run when your lab is graded)
 
 from __future__ import annotations
 
+import functools
 import math
+import os
 import sys
 from collections.abc import Iterable
 from typing import Any
@@ -56,6 +58,101 @@ class ExerciseFailure(MlepError, AssertionError):
 def _short(value: Any, limit: int = 120) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_HEAPTYPE, _IMMUTABLETYPE = 1 << 9, 1 << 8  # CPython type flags (Include/object.h)
+_CONTAINERS = (list, tuple, set, frozenset, dict)
+
+
+def _trusted_type(kind: type) -> bool:
+    """Whether ``kind``'s comparisons are not the notebook's code.
+
+    A built-in or compiled type (``int``, ``numpy.float64``, ``numpy.ndarray``) cannot be
+    defined or changed from Python; a library's class (``pandas.DataFrame``) is trusted when
+    its module, installed with Python or the course library (read-only in the grader's
+    sandbox), really holds it under its name and its methods were compiled from there. A class
+    defined in the notebook, or in a file the notebook wrote, e.g. one whose ``__eq__`` always
+    says True, is not.
+    """
+    flags = getattr(kind, "__flags__", 0)
+    if not flags & _HEAPTYPE or flags & _IMMUTABLETYPE:
+        return True
+    module = sys.modules.get(getattr(kind, "__module__", None) or "__main__")
+    if module is None or not _installed(getattr(module, "__file__", None)):
+        return False
+    found = module
+    for part in str(getattr(kind, "__qualname__", "")).split("."):
+        found = getattr(found, part, None)
+    codes = [getattr(v, "__code__", None) for v in vars(kind).values()]
+    return found is kind and all(
+        c.co_filename == "<string>" or _installed(c.co_filename) for c in codes if c is not None
+    )
+
+
+def _installed(path) -> bool:
+    """Whether ``path`` is a file of the Python installation or of the course library."""
+    if not isinstance(path, str) or not path:
+        return False
+    real = os.path.realpath(path)
+    return any(real.startswith(root + os.sep) for root in _roots())
+
+
+@functools.lru_cache(maxsize=1)
+def _roots() -> tuple[str, ...]:
+    library = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    places = {sys.prefix, sys.base_prefix, sys.exec_prefix, library}
+    return tuple(os.path.realpath(p) for p in places)
+
+
+def _untrusted(value: Any, expected: Any = None, depth: int = 0) -> type | None:
+    """The first type in ``value`` (its items too) whose ``==`` the notebook defined, or None.
+
+    An item of exactly ``expected``'s type is compared by that type's own ``==``.
+    """
+    kind = type(value)
+    if depth > 50:  # a self-containing structure: compare it as is
+        return None
+    if kind is not type(expected) and not _trusted_type(kind):
+        return kind
+    if kind in _CONTAINERS:
+        pairs = _pairs(value, expected)
+        return next((t for v, e in pairs if (t := _untrusted(v, e, depth + 1))), None)
+    dtype = getattr(value, "dtype", None)
+    if (dtype is not None and getattr(dtype, "kind", None) == "O") or kind.__name__ in (
+        "DataFrame",
+        "Index",
+    ):
+        try:  # object arrays and tables hold Python objects: check those too
+            items = value.to_numpy().ravel() if hasattr(value, "to_numpy") else value.ravel()
+        except (AttributeError, TypeError, ValueError):
+            return None
+        return next(
+            (t for v in list(items)[:10_000] if (t := _untrusted(v, None, depth + 1))), None
+        )
+    return None
+
+
+def _pairs(value, expected) -> list:
+    if isinstance(value, dict):
+        other = expected if isinstance(expected, dict) else {}
+        keys = [(k, None) for k in value]
+        return keys + [(v, other.get(k)) for k, v in value.items()]
+    if isinstance(value, (list, tuple)) and isinstance(expected, (list, tuple)):
+        return list(zip(value, list(expected) + [None] * len(value), strict=False))
+    return [(v, None) for v in value]
+
+
+def _refuse(value: Any, expected: Any, exercise: str, what: str) -> None:
+    """Fail unless every type in ``value`` compares with code the notebook did not write."""
+    kind = _untrusted(value, expected)
+    if kind is not None:
+        that(
+            False,
+            exercise,
+            f"{what} contains a {kind.__name__}, a class defined in the notebook (its == or "
+            "other comparisons are its own code): return plain values such as numbers, strings, "
+            "lists, dicts, arrays or tables",
+        )
 
 
 def _type_name(kind) -> str:
@@ -128,6 +225,9 @@ def instance(value: Any, kind, exercise: str, *, what: str = "the result") -> No
     """
     if value is None:
         that(False, exercise, f"{what} is None — did you forget to `return` it?")
+    kinds = kind if isinstance(kind, tuple) else (kind,)
+    if type(value) not in kinds and not any(k.__flags__ & _HEAPTYPE for k in kinds):
+        _refuse(value, None, exercise, what)  # a float whose > is its own, not a tf.Module
     that(
         isinstance(value, kind) or _numpy_scalar_of(value, kind),
         exercise,
@@ -158,6 +258,7 @@ def equal(value: Any, expected: Any, exercise: str, *, what: str = "the result")
     what : str, default "the result"
         How the feedback names ``value``.
     """
+    _refuse(value, expected, exercise, what)
     message = f"{what} should be {_short(expected)}, but got {_short(value)}"
     that(_same(value, expected), exercise, message)
 
@@ -182,6 +283,7 @@ def close(
     tol : float, default 1e-6
         The accepted absolute or relative difference.
     """
+    _refuse(value, None, exercise, what)  # before any of the value's own code runs
     if getattr(value, "shape", None) == () and hasattr(value, "item"):
         value = value.item()
     instance(value, (int, float), exercise, what=what)
@@ -207,10 +309,11 @@ def matches(value: Any, expected: Any, exercise: str, *, what: str = "the result
     what : str, default "the result"
         How the feedback names ``value``.
     """
-    if value == expected:
-        return
-    if value is None:
+    if value is None and expected is not None:
         that(False, exercise, f"{what} is None — did you forget to `return` it?")
+    _refuse(value, expected, exercise, what)
+    if _truth(_same(value, expected), exercise, f"{what} is not the expected one"):
+        return
     kinds = (type(value), type(expected))
     numbers = all(
         isinstance(v, (int, float)) and not isinstance(v, bool) for v in (value, expected)
