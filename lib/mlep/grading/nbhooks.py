@@ -28,12 +28,19 @@ def trace_cell(cell=None, cell_index: int = -1, **_) -> None:
 
 
 class ClearHiddenTestsOfTestCells(ClearHiddenTests):
-    """Remove hidden-test regions from test cells only; other cells are the learner's text."""
+    """Remove hidden-test regions from test cells only; other cells are the learner's text.
+
+    The removed lines are kept in ``resources["mlep_hidden"]`` for :class:`SanitizeOutputs`.
+    """
 
     def preprocess_cell(self, cell, resources, cell_index):
         if not repair.is_test(cell):
             return cell, resources
+        resources.setdefault(HIDDEN_KEY, set()).update(verdict.hidden_lines(cell.get("source", "")))
         return super().preprocess_cell(cell, resources, cell_index)
+
+
+HIDDEN_KEY = "mlep_hidden"
 
 
 class SanitizeOutputs(NbGraderPreprocessor):
@@ -42,6 +49,7 @@ class SanitizeOutputs(NbGraderPreprocessor):
     def preprocess_cell(self, cell, resources, cell_index):
         if cell.get("cell_type") != "code":
             return cell, resources
+        _redact_outputs(cell, resources.get(HIDDEN_KEY) or set())
         test = repair.is_test(cell)
         if test and verdict.errors(cell):  # one failure line: the verdict grading and check give
             _, message = verdict.explain(cell, None)
@@ -67,3 +75,26 @@ class SanitizeOutputs(NbGraderPreprocessor):
                 new_output("stream", name="stdout", text="Tests passed (public and hidden).\n")
             )
         return cell, resources
+
+
+def _redact_outputs(cell, hidden: set[str]) -> None:
+    """No output shows a hidden-test line, however the kernel got it (the test cell's frame, the
+    input history): feedback pages go to learners."""
+    if not hidden:
+        return
+    for output in cell.get("outputs", []):
+        if "text" in output:
+            output["text"] = verdict.redact(_text(output["text"]), hidden)
+        if output.get("output_type") == "error":
+            output["evalue"] = verdict.redact(output.get("evalue", ""), hidden)
+            output["traceback"] = [
+                verdict.redact(line, hidden) for line in output.get("traceback", [])
+            ]
+        data = output.get("data") or {}
+        for kind in list(data):
+            if kind.startswith("text/"):
+                data[kind] = verdict.redact(_text(data[kind]), hidden)
+
+
+def _text(value) -> str:
+    return "".join(value) if isinstance(value, list) else str(value)

@@ -45,15 +45,68 @@ def read(path: str | Path) -> dict:
     if not path.is_file():
         raise NotebookError(f"no notebook at {path}")
     try:
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as error:
+        raise NotebookError(_damaged(path.name, error)) from None
+    return parse(text, path.name)
+
+
+def _damaged(name: str, error) -> str:
+    return (
+        f"{name} is not valid notebook JSON ({error}); it was probably damaged by an "
+        "editor. Re-download the lab or restore it from a checkpoint."
+    )
+
+
+_CELL_TYPES = ("code", "markdown", "raw")
+
+
+def parse(text: str, name: str = "the notebook") -> dict:
+    """A notebook from its JSON text, or :class:`NotebookError` saying what is wrong with it.
+
+    Parameters
+    ----------
+    text : str
+        The file's content.
+    name : str, default "the notebook"
+        How messages name the file.
+
+    Examples
+    --------
+    >>> cell = '{"cell_type": "code", "source": "x = 1", "metadata": {}}'
+    >>> parse('{"cells": [' + cell + ']}')["cells"][0]["source"]
+    'x = 1'
+    >>> parse('{"cells": [1]}', "lab.ipynb")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    mlep.grading.notebooks.NotebookError: lab.ipynb is JSON but not a notebook: cell 1 is not...
+    """
+    try:
+        notebook = json.loads(text)
+    except (ValueError, RecursionError) as error:  # RecursionError: "[[[[..." nested too deep
         raise NotebookError(
-            f"{path.name} is not valid notebook JSON ({error}); it was probably damaged by an "
-            "editor. Re-download the lab or restore it from a checkpoint."
+            _damaged(name, type(error).__name__ if isinstance(error, RecursionError) else error)
         ) from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-        raise NotebookError(f"{path.name} is JSON but not a notebook (it has no list of cells)")
+        raise NotebookError(f"{name} is JSON but not a notebook (it has no list of cells)")
+    for number, cell in enumerate(notebook["cells"], 1):
+        problem = _cell_problem(cell)
+        if problem:
+            raise NotebookError(f"{name} is JSON but not a notebook: cell {number} {problem}")
     return notebook
+
+
+def _cell_problem(cell) -> str | None:
+    if not isinstance(cell, dict) or cell.get("cell_type") not in _CELL_TYPES:
+        return "is not a cell (an object with a cell_type, a source and metadata)"
+    text = cell.get("source", "")
+    if not isinstance(text, str) and not (
+        isinstance(text, list) and all(isinstance(line, str) for line in text)
+    ):
+        return "has a source that is not text"
+    if not isinstance(cell.get("metadata", {}), dict):
+        return "has metadata that is not an object"
+    return None
 
 
 def source(cell: dict) -> str:

@@ -82,7 +82,42 @@ def normalise(submitted: dict, reference: dict) -> Repair:
     repair = Repair(copy.deepcopy(submitted))
     _restore_metadata(repair, reference)
     _deduplicate(repair)
+    _lab_metadata(repair, reference)
     return repair
+
+
+def _lab_metadata(repair: Repair, reference: dict) -> None:
+    """nbgrader's metadata is the instructor's: the lab's, whatever the notebook says.
+
+    A cell that names a lab cell gets that cell's metadata back (points, solution, locked...);
+    one that names no lab cell (a graded cell of the learner's own) loses it.
+    """
+    lab = lab_cells(reference)
+    for cell in repair.notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader")
+        if meta is None:
+            continue
+        gid = meta.get("grade_id") if isinstance(meta, dict) else None
+        if gid not in lab:
+            del cell["metadata"]["nbgrader"]
+            if isinstance(meta, dict) and (meta.get("grade") or meta.get("solution")):
+                repair.notes.append(
+                    f"a cell claimed to be graded cell {gid!r}, which the lab does not have: "
+                    "it ran as an ordinary cell"
+                )
+            continue
+        original = notebooks.nbgrader_meta(lab[gid])
+        changed = sorted(
+            key
+            for key in set(meta) | set(original) - {"checksum"}
+            if key != "checksum" and meta.get(key) != original.get(key)
+        )
+        if changed:
+            repair.notes.append(
+                f"cell {gid}'s nbgrader settings were changed ({', '.join(changed)}): "
+                "the lab's were used"
+            )
+        cell["metadata"]["nbgrader"] = copy.deepcopy(original)
 
 
 def _unlabelled(notebook: dict) -> list[int]:

@@ -22,6 +22,11 @@ from mlep.grading import notebooks
 
 _PATH = re.compile(r"(?<![\w.~-])/(?:[\w.+@-]+/)+")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+#: Terminal controls other than colours (cursor moves, line erases, titles) and carriage
+#: returns: a message could use them to draw over the line before it in a terminal.
+_CONTROLS = re.compile(
+    r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?|\x1b.?|[\x00-\x08\x0b-\x1f\x7f]"
+)
 _ANSI_SPLIT = re.compile(r"(\x1b\[[0-9;]*m)")
 _CELL_FILE = re.compile(r"\(\d+\.py, (line \d+)\)")  # IPython names a cell's code <hash>.py
 TIMEOUT_ERRORS = {"CellTimeoutError", "TimeoutError"}
@@ -46,8 +51,11 @@ def clean(text: str) -> str:
     "No such file: 'data.csv'"
     >>> clean("ratio 3/4 of a/b")
     'ratio 3/4 of a/b'
+    >>> clean("\\x1b[1A\\x1b[2K\\rex1: 2/2 passed")
+    'ex1: 2/2 passed'
     """
-    return _CELL_FILE.sub(r"(\1 of the cell)", _PATH.sub("", _ANSI.sub("", str(text)))).strip()
+    text = _CONTROLS.sub("", _ANSI.sub("", str(text)))
+    return _CELL_FILE.sub(r"(\1 of the cell)", _PATH.sub("", text)).strip()
 
 
 def clean_lines(text: str) -> str:
@@ -161,3 +169,45 @@ def verdicts(
                 message += f" ({not_run})"
         found.append(Verdict(exercise.title, test_id, passed, message))
     return found
+
+
+#: Hidden-test lines shorter than this (``)``, ``else:``) are too common to redact.
+MIN_HIDDEN = 12
+
+
+def hidden_lines(source: str) -> set[str]:
+    r"""The lines between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``, stripped.
+
+    Examples
+    --------
+    >>> cell = "a = 1\n### BEGIN HIDDEN TESTS\nassert answer() == 42\n### END HIDDEN TESTS"
+    >>> sorted(hidden_lines(cell))
+    ['assert answer() == 42']
+    """
+    found, inside = set(), False
+    for line in source.splitlines():
+        marker = line.strip()
+        if marker in ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"):
+            inside = marker.startswith("### BEGIN")
+        elif inside and len(line.strip()) >= MIN_HIDDEN:
+            found.add(line.strip())
+    return found
+
+
+def redact(text: str, hidden: set[str]) -> str:
+    r"""``text`` with every line that quotes a hidden-test line replaced by a notice.
+
+    Examples
+    --------
+    >>> redact("ok\nx: assert answer() == 42\n", {"assert answer() == 42"})
+    'ok\n[a line of the hidden tests was removed]\n'
+    """
+    if not hidden or not text:
+        return text
+    pattern = re.compile("|".join(re.escape(line) for line in sorted(hidden)))
+    return "".join(
+        "[a line of the hidden tests was removed]" + ("\n" if line.endswith("\n") else "")
+        if pattern.search(line)
+        else line
+        for line in text.splitlines(keepends=True)
+    )
