@@ -336,3 +336,31 @@ def test_text_drawings_keep_their_lines_on_a_phone(browser, site_url):
         assert height < 5.5 * line, f"the drawing's 4 lines take {height / line:.1f} lines"
     finally:
         context.close()
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_search_is_ready_at_once_after_following_a_link(page, site_url):
+    """Instant navigation on the test server's own port: a click swaps the page in place, so the
+    search index is not loaded again and search answers at once."""
+    from playwright.sync_api import expect
+
+    index_loads: list[str] = []
+    page.on("request", lambda r: index_loads.append(r.url) if "search_index" in r.url else None)
+    page.goto(urljoin(site_url, "course/c1w1/"))
+    meta = page.locator(".md-search-result__meta")
+    page.locator("input.md-search__input").click()
+    expect(meta).to_contain_text("Type to start searching", timeout=20_000)
+    page.keyboard.press("Escape")
+    loads = len(index_loads)
+    for week in ("c2w1", "c3w3"):
+        page.locator(f"nav.md-nav a[href$='{week}/']").first.click()
+        page.wait_for_url(f"**/course/{week}/")
+        page.locator("input.md-search__input").click()
+        state = meta.text_content()  # "Type to start..." or the last query's matches
+        assert "Initializing" not in state and state.strip(), f"{week}: search says {state!r}"
+        page.keyboard.press("Control+a")  # the box keeps the last query across pages
+        page.keyboard.type("canary")
+        page.locator(".md-search-result__item").first.wait_for()
+        page.keyboard.press("Escape")
+    assert len(index_loads) == loads, f"the search index was loaded again: {index_loads}"
