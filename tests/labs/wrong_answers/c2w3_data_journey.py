@@ -86,7 +86,11 @@ def breaking_changes(versions, old, new):
             breaking.add(row.feature)
         elif row.change == "presence changed" and row.after == "required":
             breaking.add(row.feature)
-        elif row.change == "domain changed" and isinstance(row.before, list) and isinstance(row.after, list):
+        elif (
+            row.change == "domain changed"
+            and isinstance(row.before, list)
+            and isinstance(row.after, list)
+        ):
             if set(row.before) - set(row.after):
                 breaking.add(row.feature)
     return sorted(breaking)
@@ -173,7 +177,11 @@ def breaking_changes(versions, old, new):
         elif row.change == "added" and presence[row.feature] == "required":
             breaking.add(row.feature)
         elif row.change == "domain changed" and row.after is not None:
-            if row.before is None or not isinstance(row.before, list) or set(row.before) - set(row.after):
+            if (
+                row.before is None
+                or not isinstance(row.before, list)
+                or set(row.before) - set(row.after)
+            ):
                 breaking.add(row.feature)
     return sorted(breaking)
 """,
@@ -184,7 +192,9 @@ def breaking_changes(versions, old, new):
 def open_metadata_store(path):
     config = metadata_store_pb2.ConnectionConfig()
     config.sqlite.filename_uri = str(path)
-    config.sqlite.connection_mode = metadata_store_pb2.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
+    config.sqlite.connection_mode = (
+        metadata_store_pb2.SqliteMetadataSourceConfig.READWRITE_OPENCREATE
+    )
     return metadata_store.MetadataStore(config)
 """,
         # leaves the mode unset (MLMD then opens read-write and creates the file)
@@ -213,13 +223,29 @@ def transform_provenance(store):
     component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
     artifact_type = {t.id: t.name for t in store.get_artifact_types()}
     transformed = max(a.id for a in store.get_artifacts_by_type("Examples"))
-    writers = [ev.execution_id for ev in store.get_events_by_artifact_ids([transformed]) if ev.type == OUTPUT]
-    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids(writers)
-                                         if ev.type == INPUT])
+    writers = [
+        ev.execution_id
+        for ev in store.get_events_by_artifact_ids([transformed])
+        if ev.type == OUTPUT
+    ]
+    parents = store.get_artifacts_by_id(
+        [
+            ev.artifact_id
+            for ev in store.get_events_by_execution_ids(writers)
+            if ev.type == INPUT
+        ]
+    )
     [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
-    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
-    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
-            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
+    readers = {
+        ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT
+    }
+    return {
+        "transformed_examples": int(transformed),
+        "parents": sorted(artifact_type[a.type_id] for a in parents),
+        "schema_used_by": sorted(
+            component[e.type_id] for e in store.get_executions_by_id(sorted(readers))
+        ),
+    }
 """,
         # finds the transformed examples by a URI pattern TFX happens to use
         """
@@ -227,14 +253,32 @@ def transform_provenance(store):
     INPUT, OUTPUT = metadata_store_pb2.Event.INPUT, metadata_store_pb2.Event.OUTPUT
     component = {t.id: t.name.rsplit(".", 1)[-1] for t in store.get_execution_types()}
     artifact_type = {t.id: t.name for t in store.get_artifact_types()}
-    [transformed] = [a.id for a in store.get_artifacts_by_type("Examples") if "transformed_examples" in a.uri]
-    writers = [ev.execution_id for ev in store.get_events_by_artifact_ids([transformed]) if ev.type == OUTPUT]
-    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids(writers)
-                                         if ev.type == INPUT])
+    [transformed] = [
+        a.id for a in store.get_artifacts_by_type("Examples") if "transformed_examples" in a.uri
+    ]
+    writers = [
+        ev.execution_id
+        for ev in store.get_events_by_artifact_ids([transformed])
+        if ev.type == OUTPUT
+    ]
+    parents = store.get_artifacts_by_id(
+        [
+            ev.artifact_id
+            for ev in store.get_events_by_execution_ids(writers)
+            if ev.type == INPUT
+        ]
+    )
     [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
-    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
-    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
-            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
+    readers = {
+        ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT
+    }
+    return {
+        "transformed_examples": int(transformed),
+        "parents": sorted(artifact_type[a.type_id] for a in parents),
+        "schema_used_by": sorted(
+            component[e.type_id] for e in store.get_executions_by_id(sorted(readers))
+        ),
+    }
 """,
         # counts every artifact the Transform execution touched as a parent, outputs too
         """
@@ -245,12 +289,23 @@ def transform_provenance(store):
     [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
     events = store.get_events_by_execution_ids([transform.id])
     examples = {a.id for a in store.get_artifacts_by_type("Examples")}
-    [transformed] = [ev.artifact_id for ev in events if ev.type == OUTPUT and ev.artifact_id in examples]
-    parents = store.get_artifacts_by_id([ev.artifact_id for ev in events if ev.artifact_id != transformed])
+    [transformed] = [
+        ev.artifact_id for ev in events if ev.type == OUTPUT and ev.artifact_id in examples
+    ]
+    parents = store.get_artifacts_by_id(
+        [ev.artifact_id for ev in events if ev.artifact_id != transformed]
+    )
     schemas = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
-    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids(schemas) if ev.type == INPUT}
-    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
-            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
+    readers = {
+        ev.execution_id for ev in store.get_events_by_artifact_ids(schemas) if ev.type == INPUT
+    }
+    return {
+        "transformed_examples": int(transformed),
+        "parents": sorted(artifact_type[a.type_id] for a in parents),
+        "schema_used_by": sorted(
+            component[e.type_id] for e in store.get_executions_by_id(sorted(readers))
+        ),
+    }
 """,
         # takes the first Schema in the store, not the one the transform read
         """
@@ -260,14 +315,29 @@ def transform_provenance(store):
     artifact_type = {t.id: t.name for t in store.get_artifact_types()}
     [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
     examples = {a.id for a in store.get_artifacts_by_type("Examples")}
-    [transformed] = [ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
-                     if ev.type == OUTPUT and ev.artifact_id in examples]
-    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
-                                         if ev.type == INPUT])
+    [transformed] = [
+        ev.artifact_id
+        for ev in store.get_events_by_execution_ids([transform.id])
+        if ev.type == OUTPUT and ev.artifact_id in examples
+    ]
+    parents = store.get_artifacts_by_id(
+        [
+            ev.artifact_id
+            for ev in store.get_events_by_execution_ids([transform.id])
+            if ev.type == INPUT
+        ]
+    )
     schema = store.get_artifacts_by_type("Schema")[0].id
-    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
-    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
-            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(readers)))}
+    readers = {
+        ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT
+    }
+    return {
+        "transformed_examples": int(transformed),
+        "parents": sorted(artifact_type[a.type_id] for a in parents),
+        "schema_used_by": sorted(
+            component[e.type_id] for e in store.get_executions_by_id(sorted(readers))
+        ),
+    }
 """,
         # lists the executions that wrote the schema, not those that read it
         """
@@ -277,14 +347,31 @@ def transform_provenance(store):
     artifact_type = {t.id: t.name for t in store.get_artifact_types()}
     [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
     examples = {a.id for a in store.get_artifacts_by_type("Examples")}
-    [transformed] = [ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
-                     if ev.type == OUTPUT and ev.artifact_id in examples]
-    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
-                                         if ev.type == INPUT])
+    [transformed] = [
+        ev.artifact_id
+        for ev in store.get_events_by_execution_ids([transform.id])
+        if ev.type == OUTPUT and ev.artifact_id in examples
+    ]
+    parents = store.get_artifacts_by_id(
+        [
+            ev.artifact_id
+            for ev in store.get_events_by_execution_ids([transform.id])
+            if ev.type == INPUT
+        ]
+    )
     [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
-    writers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == OUTPUT}
-    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
-            "schema_used_by": sorted(component[e.type_id] for e in store.get_executions_by_id(sorted(writers)))}
+    writers = {
+        ev.execution_id
+        for ev in store.get_events_by_artifact_ids([schema])
+        if ev.type == OUTPUT
+    }
+    return {
+        "transformed_examples": int(transformed),
+        "parents": sorted(artifact_type[a.type_id] for a in parents),
+        "schema_used_by": sorted(
+            component[e.type_id] for e in store.get_executions_by_id(sorted(writers))
+        ),
+    }
 """,
         # keeps TFX's full execution type names
         """
@@ -294,21 +381,37 @@ def transform_provenance(store):
     artifact_type = {t.id: t.name for t in store.get_artifact_types()}
     [transform] = [e for e in store.get_executions() if component[e.type_id] == "Transform"]
     examples = {a.id for a in store.get_artifacts_by_type("Examples")}
-    [transformed] = [ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
-                     if ev.type == OUTPUT and ev.artifact_id in examples]
-    parents = store.get_artifacts_by_id([ev.artifact_id for ev in store.get_events_by_execution_ids([transform.id])
-                                         if ev.type == INPUT])
+    [transformed] = [
+        ev.artifact_id
+        for ev in store.get_events_by_execution_ids([transform.id])
+        if ev.type == OUTPUT and ev.artifact_id in examples
+    ]
+    parents = store.get_artifacts_by_id(
+        [
+            ev.artifact_id
+            for ev in store.get_events_by_execution_ids([transform.id])
+            if ev.type == INPUT
+        ]
+    )
     [schema] = [a.id for a in parents if artifact_type[a.type_id] == "Schema"]
-    readers = {ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT}
-    return {"transformed_examples": int(transformed), "parents": sorted(artifact_type[a.type_id] for a in parents),
-            "schema_used_by": sorted(e.type for e in store.get_executions_by_id(sorted(readers)))}
+    readers = {
+        ev.execution_id for ev in store.get_events_by_artifact_ids([schema]) if ev.type == INPUT
+    }
+    return {
+        "transformed_examples": int(transformed),
+        "parents": sorted(artifact_type[a.type_id] for a in parents),
+        "schema_used_by": sorted(e.type for e in store.get_executions_by_id(sorted(readers))),
+    }
 """,
     ],
     "run_artifacts": [
         # every context counts as a run, the pipeline's and the components' too
         """
 def run_artifacts(store):
-    return {c.name: sorted(a.type for a in store.get_artifacts_by_context(c.id)) for c in store.get_contexts()}
+    return {
+        c.name: sorted(a.type for a in store.get_artifacts_by_context(c.id))
+        for c in store.get_contexts()
+    }
 """,
         # every artifact of the store for each run
         """
@@ -329,7 +432,9 @@ def run_artifacts(store):
     result = {}
     for c in store.get_contexts_by_type("pipeline_run"):
         ids = [e.id for e in store.get_executions_by_context(c.id)]
-        written = [ev.artifact_id for ev in store.get_events_by_execution_ids(ids) if ev.type == OUTPUT]
+        written = [
+            ev.artifact_id for ev in store.get_events_by_execution_ids(ids) if ev.type == OUTPUT
+        ]
         result[c.name] = sorted(a.type for a in store.get_artifacts_by_id(written))
     return result
 """,
@@ -475,7 +580,11 @@ def point_in_time_training(repo, orders, stats, features):
         # sorts the training rows by time, losing the orders' order
         """
 def point_in_time_training(repo, orders, hourly, features):
-    training = repo.historical_features(orders, features).sort_values("event_timestamp").reset_index(drop=True)
+    training = (
+        repo.historical_features(orders, features)
+        .sort_values("event_timestamp")
+        .reset_index(drop=True)
+    )
     columns = [f.split(":")[1] for f in features]
     missing = int(training[columns].isna().any(axis=1).sum())
     latest = to_utc(hourly["event_timestamp"]).groupby(hourly["driver_id"].to_numpy()).max()
@@ -511,8 +620,12 @@ def serve_features(repo, feature, driver_ids, start, end, default):
         """
 def serve_features(repo, feature, driver_ids, start, end, default):
     repo.materialize(start, end)
-    online = repo.online_features(["driver_stats:conv_rate"], [{"driver_id": d} for d in driver_ids])
-    return {d: default if pd.isna(v) else float(v) for d, v in zip(driver_ids, online["conv_rate"])}
+    online = repo.online_features(
+        ["driver_stats:conv_rate"], [{"driver_id": d} for d in driver_ids]
+    )
+    return {
+        d: default if pd.isna(v) else float(v) for d, v in zip(driver_ids, online["conv_rate"])
+    }
 """,
         # a point-in-time lookup at `end` instead of the online store: the TTL hides stale drivers
         """

@@ -56,13 +56,16 @@ def distance_contrasts(dimensions, points, seed):
 """,
     ],
     "engineer_features": [
-        # pd.cut's default buckets are closed on the right: hour 6 lands in the night, hour 0 nowhere
+        # pd.cut's default buckets are closed on the right: hour 6 lands in the night,
+        # hour 0 nowhere
         """
 def engineer_features(trips):
     north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
     east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
     distance = np.sqrt(north**2 + east**2)
-    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    out = pd.DataFrame(
+        {"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index
+    )
     names = [f"{low}_{high}" for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:])]
     bucket = pd.cut(trips["trip_start_hour"], HOUR_EDGES, labels=names)
     for name in names:
@@ -78,27 +81,37 @@ def engineer_features(trips):
     north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
     east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
     distance = np.sqrt(north**2 + east**2)
-    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log(distance)}, index=trips.index)
+    out = pd.DataFrame(
+        {"distance_km": distance, "log_distance": np.log(distance)}, index=trips.index
+    )
     hour = trips["trip_start_hour"]
     weekend = trips["trip_start_day"].isin([1, 7])
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
         out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
-        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(
+            float
+        )
     return out
 """,
         # the distance in degrees, not km: a degree of longitude is not a degree of latitude
         """
 def engineer_features(trips):
-    distance = np.hypot(trips["dropoff_latitude"] - trips["pickup_latitude"],
-                        trips["dropoff_longitude"] - trips["pickup_longitude"])
-    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    distance = np.hypot(
+        trips["dropoff_latitude"] - trips["pickup_latitude"],
+        trips["dropoff_longitude"] - trips["pickup_longitude"],
+    )
+    out = pd.DataFrame(
+        {"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index
+    )
     hour = trips["trip_start_hour"]
     weekend = trips["trip_start_day"].isin([1, 7])
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
         out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
-        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(
+            float
+        )
     return out
 """,
         # counts from Monday: days 6 and 7 taken as the weekend (Friday and Saturday here)
@@ -107,13 +120,17 @@ def engineer_features(trips):
     north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
     east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
     distance = np.sqrt(north**2 + east**2)
-    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    out = pd.DataFrame(
+        {"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index
+    )
     hour = trips["trip_start_hour"]
     weekend = trips["trip_start_day"] >= 6
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
         out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
-        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(
+            float
+        )
     return out
 """,
         # the cross as "weekend or bucket" instead of "weekend and bucket"
@@ -122,13 +139,17 @@ def engineer_features(trips):
     north = 111.0 * (trips["dropoff_latitude"] - trips["pickup_latitude"])
     east = 83.0 * (trips["dropoff_longitude"] - trips["pickup_longitude"])
     distance = np.sqrt(north**2 + east**2)
-    out = pd.DataFrame({"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index)
+    out = pd.DataFrame(
+        {"distance_km": distance, "log_distance": np.log1p(distance)}, index=trips.index
+    )
     hour = trips["trip_start_hour"]
     weekend = trips["trip_start_day"].isin([1, 7])
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
         out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
-        out[f"weekend_x_hour_{low}_{high}"] = (((hour >= low) & (hour < high)) | weekend).astype(float)
+        out[f"weekend_x_hour_{low}_{high}"] = (
+            ((hour >= low) & (hour < high)) | weekend
+        ).astype(float)
     return out
 """,
         # a fresh index (reset_index): rows no longer line up with the trips
@@ -144,7 +165,9 @@ def engineer_features(trips):
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
         out[f"hour_{low}_{high}"] = ((hour >= low) & (hour < high)).astype(float)
     for low, high in zip(HOUR_EDGES, HOUR_EDGES[1:]):
-        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(float)
+        out[f"weekend_x_hour_{low}_{high}"] = ((hour >= low) & (hour < high) & weekend).astype(
+            float
+        )
     return out
 """,
     ],
@@ -367,7 +390,9 @@ def choose_variant(table, max_kb, max_ms):
     fits = table[(table["size_kb"] <= max_kb) & (table["ms_per_1000"] <= max_ms)]
     if fits.empty:
         return None
-    return fits.sort_values(["accuracy", "size_kb"], ascending=[False, True], kind="stable").index[0]
+    return fits.sort_values(
+        ["accuracy", "size_kb"], ascending=[False, True], kind="stable"
+    ).index[0]
 """,
         # budgets the gzip size, which is what a download costs, not what the device holds
         """

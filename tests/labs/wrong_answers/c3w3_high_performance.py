@@ -63,12 +63,20 @@ def train_with(strategy, X, y, per_replica_batch, epochs, learning_rate):
         # only prefetches: the files are still read one after another and parsed one by one
         """
 def fast_pipeline(files, read_file, parse, batch_size):
-    return tf.data.Dataset.range(files).flat_map(read_file).map(parse).batch(batch_size).prefetch(tf.data.AUTOTUNE)
+    return (
+        tf.data.Dataset.range(files)
+        .flat_map(read_file)
+        .map(parse)
+        .batch(batch_size)
+        .prefetch(tf.data.AUTOTUNE)
+    )
 """,
         # interleaves without num_parallel_calls (and parses serially): the right order, no speed-up
         """
 def fast_pipeline(files, read_file, parse, batch_size):
-    records = tf.data.Dataset.range(files).interleave(read_file, cycle_length=files, deterministic=True)
+    records = tf.data.Dataset.range(files).interleave(
+        read_file, cycle_length=files, deterministic=True
+    )
     return records.map(parse).batch(batch_size).prefetch(tf.data.AUTOTUNE)
 """,
         # drops the last, smaller batch
@@ -82,7 +90,9 @@ def fast_pipeline(files, read_file, parse, batch_size):
         # parallel parsing only: the reads stay serial, so the speed-up falls short
         """
 def fast_pipeline(files, read_file, parse, batch_size):
-    records = tf.data.Dataset.range(files).interleave(read_file, cycle_length=files, deterministic=True)
+    records = tf.data.Dataset.range(files).interleave(
+        read_file, cycle_length=files, deterministic=True
+    )
     parsed = records.map(parse, num_parallel_calls=8, deterministic=True)
     return parsed.batch(batch_size).prefetch(tf.data.AUTOTUNE)
 """,
@@ -116,9 +126,13 @@ def distillation_loss(y_true, teacher_logits, student_logits, temperature, alpha
     def softmax(z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
+
     y_true = np.asarray(y_true)
     hard = -np.log(softmax(np.asarray(student_logits, float))[np.arange(len(y_true)), y_true])
-    p, q = softmax(np.asarray(teacher_logits, float) / temperature), softmax(np.asarray(student_logits, float) / temperature)
+    p, q = (
+        softmax(np.asarray(teacher_logits, float) / temperature),
+        softmax(np.asarray(student_logits, float) / temperature),
+    )
     soft = (p * np.log(p / q)).sum(axis=1)
     return float(np.mean(alpha * hard + (1 - alpha) * soft))
 """,
@@ -128,9 +142,13 @@ def distillation_loss(y_true, teacher_logits, student_logits, temperature, alpha
     def softmax(z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
+
     y_true = np.asarray(y_true)
     hard = -np.log(softmax(np.asarray(student_logits, float))[np.arange(len(y_true)), y_true])
-    p, q = softmax(np.asarray(teacher_logits, float) / temperature), softmax(np.asarray(student_logits, float) / temperature)
+    p, q = (
+        softmax(np.asarray(teacher_logits, float) / temperature),
+        softmax(np.asarray(student_logits, float) / temperature),
+    )
     soft = (q * np.log(q / p)).sum(axis=1) * temperature**2
     return float(np.mean(alpha * hard + (1 - alpha) * soft))
 """,
@@ -140,9 +158,13 @@ def distillation_loss(y_true, teacher_logits, student_logits, temperature, alpha
     def softmax(z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
+
     y_true = np.asarray(y_true)
     hard = -np.log(softmax(np.asarray(student_logits, float))[np.arange(len(y_true)), y_true])
-    p, q = softmax(np.asarray(teacher_logits, float) / temperature), softmax(np.asarray(student_logits, float) / temperature)
+    p, q = (
+        softmax(np.asarray(teacher_logits, float) / temperature),
+        softmax(np.asarray(student_logits, float) / temperature),
+    )
     soft = (p * np.log(p / q)).sum(axis=1) * temperature**2
     return float(np.mean((1 - alpha) * hard + alpha * soft))
 """,
@@ -152,8 +174,12 @@ def distillation_loss(y_true, teacher_logits, student_logits, temperature, alpha
     def softmax(z):
         e = np.exp(z - z.max(axis=1, keepdims=True))
         return e / e.sum(axis=1, keepdims=True)
+
     y_true = np.asarray(y_true)
-    p, q = softmax(np.asarray(teacher_logits, float) / temperature), softmax(np.asarray(student_logits, float) / temperature)
+    p, q = (
+        softmax(np.asarray(teacher_logits, float) / temperature),
+        softmax(np.asarray(student_logits, float) / temperature),
+    )
     hard = -np.log(q[np.arange(len(y_true)), y_true])
     soft = (p * np.log(p / q)).sum(axis=1) * temperature**2
     return float(np.mean(alpha * hard + (1 - alpha) * soft))
@@ -164,7 +190,10 @@ def distillation_loss(y_true, teacher_logits, student_logits, temperature, alpha
         """
 def distil_student(teacher, X, y, seed):
     student = make_student(seed)
-    student.compile(keras.optimizers.Adam(1e-2), keras.losses.SparseCategoricalCrossentropy(from_logits=True))
+    student.compile(
+        keras.optimizers.Adam(1e-2),
+        keras.losses.SparseCategoricalCrossentropy(from_logits=True),
+    )
     student.fit(X, y, epochs=40, batch_size=64, verbose=0)
     return student
 """,

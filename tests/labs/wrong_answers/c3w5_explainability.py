@@ -166,12 +166,18 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
     probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
     surrogate = LinearRegression().fit(samples, probabilities)
-    table = pd.DataFrame({"weight": surrogate.coef_,
-                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    table = pd.DataFrame(
+        {
+            "weight": surrogate.coef_,
+            "contribution": surrogate.coef_ * (center - X.mean().to_numpy()),
+        },
+        index=X.columns,
+    )
     order = table["contribution"].abs().sort_values(ascending=False).index
     return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities))}
 """,
-        # distance in raw units, not standard deviations: a year of age counts like a mg/dL of glucose
+        # distance in raw units, not standard deviations: a year of age counts like a mg/dL
+        # of glucose
         """
 def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     center = row[X.columns].to_numpy(dtype=float)
@@ -179,13 +185,21 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     rng = np.random.default_rng(seed)
     samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
     distance = np.sqrt(((samples - center) ** 2).sum(axis=1))
-    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    weights = np.exp(-(distance**2) / (kernel_width * np.sqrt(X.shape[1])) ** 2)
     probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
     surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
-    table = pd.DataFrame({"weight": surrogate.coef_,
-                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    table = pd.DataFrame(
+        {
+            "weight": surrogate.coef_,
+            "contribution": surrogate.coef_ * (center - X.mean().to_numpy()),
+        },
+        index=X.columns,
+    )
     order = table["contribution"].abs().sort_values(ascending=False).index
-    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+    return {
+        "top": table.loc[order[:k]],
+        "r2": float(surrogate.score(samples, probabilities, sample_weight=weights)),
+    }
 """,
         # ranks by signed contribution: the biggest push *towards* disease, not the biggest push
         """
@@ -195,13 +209,21 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     rng = np.random.default_rng(seed)
     samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
     distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
-    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    weights = np.exp(-(distance**2) / (kernel_width * np.sqrt(X.shape[1])) ** 2)
     probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
     surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
-    table = pd.DataFrame({"weight": surrogate.coef_,
-                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    table = pd.DataFrame(
+        {
+            "weight": surrogate.coef_,
+            "contribution": surrogate.coef_ * (center - X.mean().to_numpy()),
+        },
+        index=X.columns,
+    )
     table = table.sort_values("contribution", ascending=False)
-    return {"top": table.head(k), "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+    return {
+        "top": table.head(k),
+        "r2": float(surrogate.score(samples, probabilities, sample_weight=weights)),
+    }
 """,
         # ranks by |weight|: per-unit slopes of features in different units are not comparable
         """
@@ -211,13 +233,21 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     rng = np.random.default_rng(seed)
     samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
     distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
-    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    weights = np.exp(-(distance**2) / (kernel_width * np.sqrt(X.shape[1])) ** 2)
     probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
     surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
-    table = pd.DataFrame({"weight": surrogate.coef_,
-                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    table = pd.DataFrame(
+        {
+            "weight": surrogate.coef_,
+            "contribution": surrogate.coef_ * (center - X.mean().to_numpy()),
+        },
+        index=X.columns,
+    )
     order = table["weight"].abs().sort_values(ascending=False).index
-    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+    return {
+        "top": table.loc[order[:k]],
+        "r2": float(surrogate.score(samples, probabilities, sample_weight=weights)),
+    }
 """,
         # contribution as weight x the row's value, not its offset from the average patient
         """
@@ -227,14 +257,20 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     rng = np.random.default_rng(seed)
     samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
     distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
-    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    weights = np.exp(-(distance**2) / (kernel_width * np.sqrt(X.shape[1])) ** 2)
     probabilities = model.predict_proba(pd.DataFrame(samples, columns=X.columns))[:, 1]
     surrogate = LinearRegression().fit(samples, probabilities, sample_weight=weights)
-    table = pd.DataFrame({"weight": surrogate.coef_, "contribution": surrogate.coef_ * center}, index=X.columns)
+    table = pd.DataFrame(
+        {"weight": surrogate.coef_, "contribution": surrogate.coef_ * center}, index=X.columns
+    )
     order = table["contribution"].abs().sort_values(ascending=False).index
-    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, probabilities, sample_weight=weights))}
+    return {
+        "top": table.loc[order[:k]],
+        "r2": float(surrogate.score(samples, probabilities, sample_weight=weights)),
+    }
 """,
-        # explains the predicted label (0/1) instead of the probability: a step the line cannot follow
+        # explains the predicted label (0/1) instead of the probability: a step the line
+        # cannot follow
         """
 def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     center = row[X.columns].to_numpy(dtype=float)
@@ -242,13 +278,21 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
     rng = np.random.default_rng(seed)
     samples = center + rng.normal(size=(n_samples, X.shape[1])) * scale
     distance = np.sqrt((((samples - center) / scale) ** 2).sum(axis=1))
-    weights = np.exp(-distance**2 / (kernel_width * np.sqrt(X.shape[1])) ** 2)
+    weights = np.exp(-(distance**2) / (kernel_width * np.sqrt(X.shape[1])) ** 2)
     labels = model.predict(pd.DataFrame(samples, columns=X.columns)).astype(float)
     surrogate = LinearRegression().fit(samples, labels, sample_weight=weights)
-    table = pd.DataFrame({"weight": surrogate.coef_,
-                          "contribution": surrogate.coef_ * (center - X.mean().to_numpy())}, index=X.columns)
+    table = pd.DataFrame(
+        {
+            "weight": surrogate.coef_,
+            "contribution": surrogate.coef_ * (center - X.mean().to_numpy()),
+        },
+        index=X.columns,
+    )
     order = table["contribution"].abs().sort_values(ascending=False).index
-    return {"top": table.loc[order[:k]], "r2": float(surrogate.score(samples, labels, sample_weight=weights))}
+    return {
+        "top": table.loc[order[:k]],
+        "r2": float(surrogate.score(samples, labels, sample_weight=weights)),
+    }
 """,
     ],
     "find_shortcut": [
@@ -256,19 +300,33 @@ def local_explanation(model, X, row, k, n_samples, kernel_width, seed):
         """
 def find_shortcut(model, X_test, y_test, X_deploy, y_deploy, n_repeats, seed):
     test = explain.permutation_importance(model, X_test, y_test, n_repeats=n_repeats, seed=seed)
-    deploy = explain.permutation_importance(model, X_deploy, y_deploy, n_repeats=n_repeats, seed=seed)
-    table = pd.DataFrame({"test": test.set_index("feature")["importance"],
-                          "deploy": deploy.set_index("feature")["importance"]})
+    deploy = explain.permutation_importance(
+        model, X_deploy, y_deploy, n_repeats=n_repeats, seed=seed
+    )
+    table = pd.DataFrame(
+        {
+            "test": test.set_index("feature")["importance"],
+            "deploy": deploy.set_index("feature")["importance"],
+        }
+    )
     table["collapse"] = table["deploy"] - table["test"]
     return table.sort_values("collapse", ascending=False)
 """,
         # measures importance on the training data instead of the test data
         """
 def find_shortcut(model, X_test, y_test, X_deploy, y_deploy, n_repeats, seed):
-    test = explain.permutation_importance(model, X_train, y_train, n_repeats=n_repeats, seed=seed)
-    deploy = explain.permutation_importance(model, X_deploy, y_deploy, n_repeats=n_repeats, seed=seed)
-    table = pd.DataFrame({"test": test.set_index("feature")["importance"],
-                          "deploy": deploy.set_index("feature")["importance"]})
+    test = explain.permutation_importance(
+        model, X_train, y_train, n_repeats=n_repeats, seed=seed
+    )
+    deploy = explain.permutation_importance(
+        model, X_deploy, y_deploy, n_repeats=n_repeats, seed=seed
+    )
+    table = pd.DataFrame(
+        {
+            "test": test.set_index("feature")["importance"],
+            "deploy": deploy.set_index("feature")["importance"],
+        }
+    )
     table["collapse"] = table["test"] - table["deploy"]
     return table.sort_values("collapse", ascending=False)
 """,
@@ -276,9 +334,15 @@ def find_shortcut(model, X_test, y_test, X_deploy, y_deploy, n_repeats, seed):
         """
 def find_shortcut(model, X_test, y_test, X_deploy, y_deploy, n_repeats, seed):
     test = explain.permutation_importance(model, X_test, y_test, n_repeats=n_repeats, seed=seed)
-    deploy = explain.permutation_importance(model, X_deploy, y_deploy, n_repeats=n_repeats, seed=seed)
-    table = pd.DataFrame({"test": test.set_index("feature")["importance"],
-                          "deploy": deploy.set_index("feature")["importance"]})
+    deploy = explain.permutation_importance(
+        model, X_deploy, y_deploy, n_repeats=n_repeats, seed=seed
+    )
+    table = pd.DataFrame(
+        {
+            "test": test.set_index("feature")["importance"],
+            "deploy": deploy.set_index("feature")["importance"],
+        }
+    )
     table["collapse"] = table["test"] - table["deploy"]
     return table.sort_values("test", ascending=False)
 """,
@@ -299,8 +363,12 @@ def find_shortcut(model, X_test, y_test, X_deploy, y_deploy, n_repeats, seed):
 def retrain_without(X_train, y_train, X_deploy, y_deploy, feature):
     with_feature = make_model().fit(X_train, y_train)
     without = make_model().fit(X_train.drop(columns=["site"], errors="ignore"), y_train)
-    return {"with": float(with_feature.score(X_deploy, y_deploy)),
-            "without": float(without.score(X_deploy.drop(columns=["site"], errors="ignore"), y_deploy))}
+    return {
+        "with": float(with_feature.score(X_deploy, y_deploy)),
+        "without": float(
+            without.score(X_deploy.drop(columns=["site"], errors="ignore"), y_deploy)
+        ),
+    }
 """,
         # scores on the training data: says nothing about deployment
         """

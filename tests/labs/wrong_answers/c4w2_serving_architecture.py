@@ -15,7 +15,9 @@ _WINE_FIELDS = """
         proanthocyanins: float = Field({c}le=WINE_LIMITS["proanthocyanins"])
         color_intensity: float = Field({c}le=WINE_LIMITS["color_intensity"])
         hue: float = Field({c}le=WINE_LIMITS["hue"])
-        od280_od315_of_diluted_wines: float = Field({c}le=WINE_LIMITS["od280_od315_of_diluted_wines"])
+        od280_od315_of_diluted_wines: float = Field(
+            {c}le=WINE_LIMITS["od280_od315_of_diluted_wines"]
+        )
         proline: float = Field({c}le=WINE_LIMITS["proline"])
 """
 
@@ -61,7 +63,9 @@ WRONG_ANSWERS = {
         # batching left off: the server answers correctly, one model call per request
         """
 def make_server(base_path):
-    return S.ModelServer([S.ModelConfig("digits", str(base_path))], poll_seconds=1.0, cache_size=1000)
+    return S.ModelServer(
+        [S.ModelConfig("digits", str(base_path))], poll_seconds=1.0, cache_size=1000
+    )
 """,
         # "a longer window batches more": breaks the 5 ms latency budget
         """
@@ -94,7 +98,10 @@ def capacity_at_slo(table, p99_ms, max_failure_share):
         # takes the run with the most users instead of the highest throughput
         """
 def capacity_at_slo(table, p99_ms, max_failure_share):
-    meets = table[(table["p99_ms"] <= p99_ms) & (table["failures"] / table["requests"] <= max_failure_share)]
+    meets = table[
+        (table["p99_ms"] <= p99_ms)
+        & (table["failures"] / table["requests"] <= max_failure_share)
+    ]
     best = meets.loc[meets.groupby("server", sort=False)["concurrency"].idxmax()]
     servers = pd.Index(table["server"].unique(), name="server")
     return best.set_index("server")[["concurrency", "requests_per_s"]].reindex(servers)
@@ -102,7 +109,9 @@ def capacity_at_slo(table, p99_ms, max_failure_share):
         # strict limits: a run exactly at the objective does not count
         """
 def capacity_at_slo(table, p99_ms, max_failure_share):
-    meets = table[(table["p99_ms"] < p99_ms) & (table["failures"] / table["requests"] < max_failure_share)]
+    meets = table[
+        (table["p99_ms"] < p99_ms) & (table["failures"] / table["requests"] < max_failure_share)
+    ]
     best = meets.loc[meets.groupby("server", sort=False)["requests_per_s"].idxmax()]
     servers = pd.Index(table["server"].unique(), name="server")
     return best.set_index("server")[["concurrency", "requests_per_s"]].reindex(servers)
@@ -110,7 +119,10 @@ def capacity_at_slo(table, p99_ms, max_failure_share):
         # drops the servers that never meet the SLO
         """
 def capacity_at_slo(table, p99_ms, max_failure_share):
-    meets = table[(table["p99_ms"] <= p99_ms) & (table["failures"] / table["requests"] <= max_failure_share)]
+    meets = table[
+        (table["p99_ms"] <= p99_ms)
+        & (table["failures"] / table["requests"] <= max_failure_share)
+    ]
     best = meets.loc[meets.groupby("server", sort=False)["requests_per_s"].idxmax()]
     return best.set_index("server")[["concurrency", "requests_per_s"]]
 """,
@@ -119,18 +131,29 @@ def capacity_at_slo(table, p99_ms, max_failure_share):
         # weights swapped: the canary gets the big share
         """
 def canary_server(base_path, stable, canary, canary_percent):
-    config = S.ModelConfig("digits", str(base_path), policy=("specific", (stable, canary)),
-                           labels={"stable": stable, "canary": canary})
-    return S.ModelServer([config], poll_seconds=0,
-                         traffic_split={"digits": {stable: canary_percent, canary: 100 - canary_percent}})
+    config = S.ModelConfig(
+        "digits",
+        str(base_path),
+        policy=("specific", (stable, canary)),
+        labels={"stable": stable, "canary": canary},
+    )
+    return S.ModelServer(
+        [config],
+        poll_seconds=0,
+        traffic_split={"digits": {stable: canary_percent, canary: 100 - canary_percent}},
+    )
 """,
         # serves every version found (version 3 too) instead of exactly the two
         """
 def canary_server(base_path, stable, canary, canary_percent):
-    config = S.ModelConfig("digits", str(base_path), policy=("all",),
-                           labels={"stable": stable, "canary": canary})
-    return S.ModelServer([config], poll_seconds=0,
-                         traffic_split={"digits": {stable: 100 - canary_percent, canary: canary_percent}})
+    config = S.ModelConfig(
+        "digits", str(base_path), policy=("all",), labels={"stable": stable, "canary": canary}
+    )
+    return S.ModelServer(
+        [config],
+        poll_seconds=0,
+        traffic_split={"digits": {stable: 100 - canary_percent, canary: canary_percent}},
+    )
 """,
         # labels but no split: unlabelled traffic never reaches the canary
         """
@@ -144,9 +167,13 @@ def canary_server(base_path, stable, canary, canary_percent):
         # forgets the damaged rows: they are silently lost
         """
 def score_file(model_dir, csv_path, output_prefix):
-    path = batch.batch_predict(model_dir, csv_path, output_prefix, features=[f"p{i}" for i in range(64)], key="id")
+    path = batch.batch_predict(
+        model_dir, csv_path, output_prefix, features=[f"p{i}" for i in range(64)], key="id"
+    )
     predictions = batch.read_predictions(path)
-    labels = pd.Series({key: int(np.argmax(p)) for key, p in predictions.items()}, name="label").sort_index()
+    labels = pd.Series(
+        {key: int(np.argmax(p)) for key, p in predictions.items()}, name="label"
+    ).sort_index()
     return {"labels": labels, "errors": []}
 """,
         # features in the wrong order (sorted as strings: p0, p1, p10, p11, ...)
@@ -155,21 +182,31 @@ def score_file(model_dir, csv_path, output_prefix):
     features = sorted(f"p{i}" for i in range(64))
     path = batch.batch_predict(model_dir, csv_path, output_prefix, features=features, key="id")
     predictions = batch.read_predictions(path)
-    labels = pd.Series({key: int(np.argmax(p)) for key, p in predictions.items()}, name="label").sort_index()
+    labels = pd.Series(
+        {key: int(np.argmax(p)) for key, p in predictions.items()}, name="label"
+    ).sort_index()
     errors_path = Path(f"{output_prefix}-errors.jsonl")
     lines = errors_path.read_text(encoding="utf-8").splitlines() if errors_path.exists() else []
-    return {"labels": labels, "errors": sorted(json.loads(line)["line"].split(",")[0] for line in lines)}
+    return {
+        "labels": labels,
+        "errors": sorted(json.loads(line)["line"].split(",")[0] for line in lines),
+    }
 """,
         # labels in the order Beam wrote them (not sorted by id)
         """
 def score_file(model_dir, csv_path, output_prefix):
-    path = batch.batch_predict(model_dir, csv_path, output_prefix, features=[f"p{i}" for i in range(64)], key="id")
+    path = batch.batch_predict(
+        model_dir, csv_path, output_prefix, features=[f"p{i}" for i in range(64)], key="id"
+    )
     predictions = batch.read_predictions(path)
     labels = pd.Series({key: int(np.argmax(p)) for key, p in predictions.items()}, name="label")
     labels = labels.iloc[::-1] if labels.index.is_monotonic_increasing else labels
     errors_path = Path(f"{output_prefix}-errors.jsonl")
     lines = errors_path.read_text(encoding="utf-8").splitlines() if errors_path.exists() else []
-    return {"labels": labels, "errors": sorted(json.loads(line)["line"].split(",")[0] for line in lines)}
+    return {
+        "labels": labels,
+        "errors": sorted(json.loads(line)["line"].split(",")[0] for line in lines),
+    }
 """,
     ],
     "choose_hpa": [
@@ -179,9 +216,15 @@ def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
     best, best_key = None, None
     for target in (0.5, 0.6, 0.7, 0.8, 0.9):
         for minimum in range(1, 5):
-            rule = autoscaling.HPA(target_utilization=target, min_replicas=minimum, max_replicas=max_replicas)
-            steps = autoscaling.simulate(load, rule, capacity_per_replica=capacity_per_replica,
-                                         startup_steps=startup_steps)
+            rule = autoscaling.HPA(
+                target_utilization=target, min_replicas=minimum, max_replicas=max_replicas
+            )
+            steps = autoscaling.simulate(
+                load,
+                rule,
+                capacity_per_replica=capacity_per_replica,
+                startup_steps=startup_steps,
+            )
             key = (steps["replicas"].sum(), -target, minimum)
             if best_key is None or key < best_key:
                 best, best_key = rule, key
@@ -193,14 +236,22 @@ def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
     best, best_key = None, None
     for target in (0.5, 0.6, 0.7, 0.8, 0.9):
         for minimum in range(1, 5):
-            rule = autoscaling.HPA(target_utilization=target, min_replicas=minimum, max_replicas=max_replicas)
+            rule = autoscaling.HPA(
+                target_utilization=target, min_replicas=minimum, max_replicas=max_replicas
+            )
             steps = autoscaling.simulate(load, rule, capacity_per_replica=capacity_per_replica)
             if steps["dropped"].sum() > 0:
                 continue
             key = (steps["replicas"].sum(), -target, minimum)
             if best_key is None or key < best_key:
-                best, best_key = autoscaling.HPA(target_utilization=target, min_replicas=minimum,
-                                                 max_replicas=max_replicas), key
+                best, best_key = (
+                    autoscaling.HPA(
+                        target_utilization=target,
+                        min_replicas=minimum,
+                        max_replicas=max_replicas,
+                    ),
+                    key,
+                )
     return best
 """,
         # safest rule: the lowest target and most replicas that drop nothing, whatever they cost
@@ -208,11 +259,19 @@ def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
 def choose_hpa(load, capacity_per_replica, startup_steps, max_replicas):
     for target in (0.5, 0.6, 0.7, 0.8, 0.9):
         for minimum in (4, 3, 2, 1):
-            rule = autoscaling.HPA(target_utilization=target, min_replicas=minimum, max_replicas=max_replicas)
-            steps = autoscaling.simulate(load, rule, capacity_per_replica=capacity_per_replica,
-                                         startup_steps=startup_steps)
+            rule = autoscaling.HPA(
+                target_utilization=target, min_replicas=minimum, max_replicas=max_replicas
+            )
+            steps = autoscaling.simulate(
+                load,
+                rule,
+                capacity_per_replica=capacity_per_replica,
+                startup_steps=startup_steps,
+            )
             if steps["dropped"].sum() == 0:
-                return autoscaling.HPA(target_utilization=target, min_replicas=minimum, max_replicas=max_replicas)
+                return autoscaling.HPA(
+                    target_utilization=target, min_replicas=minimum, max_replicas=max_replicas
+                )
     return None
 """,
     ],
