@@ -83,7 +83,8 @@ def anomalies_table(anomalies: anomalies_pb2.Anomalies) -> pd.DataFrame:
     """
     if not isinstance(anomalies, anomalies_pb2.Anomalies):
         raise TypeError(
-            f"anomalies must be the Anomalies returned by validate(), got {type(anomalies).__name__}"
+            "anomalies must be the Anomalies returned by validate(), "
+            f"got {type(anomalies).__name__}"
         )
     infos = [(name, anomalies.anomaly_info[name]) for name in sorted(anomalies.anomaly_info)]
     if anomalies.HasField("dataset_anomaly_info"):
