@@ -1,4 +1,4 @@
-"""Which slice of the data to work on next: the course's prioritisation table.
+"""Which slice of the data to work on next: the course's four factors, combined by mlep's own rule.
 
 For each tag (a slice such as "car noise" in speech recognition), compare the model's
 accuracy with human-level performance (HLP) and weigh the gap by how much of the data the

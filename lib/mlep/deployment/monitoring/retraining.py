@@ -4,8 +4,9 @@ The course's four triggers (C4W4, *Model decay and retraining*): **on demand** (
 :class:`OnDemand`), on a **schedule** (:class:`Schedule`), after enough **new data** has arrived
 (:class:`DataVolume`), or when **performance drops** below a baseline
 (:class:`PerformanceDrop`) — plus a **drift** trigger (:class:`DriftTrigger`, not one of the
-course's four) that acts before labels arrive. Each policy is a tiny state machine:
-``update(...)`` with what happened, and it returns a :class:`Decision` (river style).
+course's four, but the fifth of Google's MLOps guide) that acts before labels arrive. Each
+policy is a tiny state machine: ``update(...)`` with what happened, and it returns a
+:class:`Decision` (river style).
 :func:`simulate` replays a day-by-day history through several policies and tabulates when
 each would have retrained.
 
