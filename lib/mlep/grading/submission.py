@@ -84,15 +84,10 @@ def grade_submission(task: Task) -> Outcome:
         ]
         return Outcome(result)
     try:
-        submitted = json.loads(task.notebook)
-        if not isinstance(submitted, dict) or not isinstance(submitted.get("cells"), list):
-            raise ValueError("it is JSON but not a notebook (it has no list of cells)")
-    except ValueError as error:
+        submitted = notebooks.parse(task.notebook, name)
+    except notebooks.NotebookError as error:
         result.status = "not graded"
-        result.feedback = [
-            f"{name} is not valid notebook JSON ({error}); it was probably damaged by an editor. "
-            "Re-download the lab or restore it from a checkpoint."
-        ]
+        result.feedback = [str(error)]
         return Outcome(result)
     fixed = repair.normalise(submitted, task.released)
     result.feedback = list(fixed.notes)
