@@ -125,7 +125,9 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
     Past the limit a cell's stream and display output is dropped (a notice says so), and once
     the whole notebook has printed four times the limit, every later cell keeps only its first
     4 KB. ``status`` and ``error`` messages always pass (tracebacks shortened), so a failing
-    test cell still scores 0 and the notebook goes on.
+    test cell still scores 0 and the notebook goes on; and once a cell has an error, no
+    ``clear_output`` (e.g. from a thread the notebook left running) can wipe it.
+    ``started`` counts the cells the kernel began.
 
     Parameters
     ----------
@@ -137,8 +139,9 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.cell = self.total = 0
+        self.cell = self.total = self.started = 0
         self.told = False
+        self.failed: set[str] = set()  # ids of the requests whose cell had an error
 
     def _allowance(self) -> int:
         return self.limit if self.total <= 4 * self.limit else 4096
@@ -147,12 +150,17 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
         msg = await super()._recv(**kwargs)
         kind = msg.get("msg_type")
         content = msg.get("content") or {}
+        parent = (msg.get("parent_header") or {}).get("msg_id")
         if kind == "execute_input":  # a new cell
             self.cell, self.told = 0, False
+            self.started += 1
             return msg
         if kind == "error":
             content["traceback"] = [line[:2000] for line in (content.get("traceback") or [])[-20:]]
+            self.failed.add(parent)
             return msg
+        if kind == "clear_output" and parent in self.failed:
+            return _ignored(msg)
         if kind == "stream":
             size = len(content.get("text", ""))
         elif kind in ("display_data", "execute_result", "update_display_data"):
@@ -171,13 +179,18 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
         )
         text = content.get("text", "")[: max(left, 0)] if kind == "stream" else ""
         if self.told:
-            msg["msg_type"] = msg["header"]["msg_type"] = "execute_input"  # nbclient ignores these
-            msg["content"] = {"code": "", "execution_count": None}
-            return msg
+            return _ignored(msg)
         self.told = True
         msg["msg_type"] = msg["header"]["msg_type"] = "stream"
         msg["content"] = {"name": "stdout", "text": text + notice}
         return msg
+
+
+def _ignored(msg: dict) -> dict:
+    """``msg`` made into one nbclient ignores (an ``execute_input``)."""
+    msg["msg_type"] = msg["header"]["msg_type"] = "execute_input"
+    msg["content"] = {"code": "", "execution_count": None}
+    return msg
 
 
 class SandboxKernelClient(AsyncKernelClient):
@@ -190,7 +203,10 @@ class SandboxKernelManager(AsyncKernelManager):
     """Starts the notebook's kernel (the ``mlep`` kernelspec) inside bubblewrap.
 
     Transport is ``ipc`` in a private folder; interrupts go as messages (a signal would stop
-    bwrap, not the cell). Limits come from ``MLEP_SANDBOX_*`` (:meth:`Limits.from_env`).
+    bwrap, not the cell). Limits come from ``MLEP_SANDBOX_*`` (:meth:`Limits.from_env`). A cell
+    that ignores the interrupt sent at the time limit (it catches ``KeyboardInterrupt``) is
+    still running when nbclient interrupts it again one time limit later: then the kernel is
+    killed, and grading names that cell and goes on without it (as for ``os._exit()``).
 
     Parameters
     ----------
@@ -245,6 +261,23 @@ class SandboxKernelManager(AsyncKernelManager):
             course_roots=roots,
             uid=self.sandbox_uid,
         )
+
+    def client(self, **kwargs):
+        """The kernel's client (remembered: its output channel counts the cells begun)."""
+        self.last_client = super().client(**kwargs)
+        return self.last_client
+
+    async def _async_interrupt_kernel(self) -> None:
+        channel = getattr(getattr(self, "last_client", None), "_iopub_channel", None)
+        started = getattr(channel, "started", None)
+        if started is not None and started == getattr(self, "interrupted_in", None):
+            self.log.warning("the cell ignored the interrupt at its time limit: killing the kernel")
+            await self._async_kill_kernel()
+            return
+        self.interrupted_in = started
+        await super()._async_interrupt_kernel()
+
+    interrupt_kernel = _async_interrupt_kernel
 
     async def _async_cleanup_resources(self, restart: bool = False) -> None:
         await super()._async_cleanup_resources(restart=restart)

@@ -178,3 +178,51 @@ def test_nbgrader_settings_are_the_labs_whatever_the_notebook_says():
     assert "nbgrader" not in fixed.notebook["cells"][2]["metadata"]
     assert any("settings were changed (locked, points, solution)" in n for n in fixed.notes)
     assert any("'bonus', which the lab does not have" in n for n in fixed.notes)
+
+
+def _channel_fed(messages):
+    """A CappedIOPubChannel reading ``messages`` instead of a socket; what nbclient receives."""
+    import asyncio
+
+    from mlep.grading import sandbox
+
+    feed = iter(messages)
+
+    class Fed(sandbox.CappedIOPubChannel):
+        def __init__(self):
+            self.cell = self.total = self.started = 0
+            self.told = False
+            self.failed = set()
+
+    async def next_message(self, **kwargs):
+        return next(feed)
+
+    original = sandbox.AsyncZMQSocketChannel._recv
+    sandbox.AsyncZMQSocketChannel._recv = next_message
+    try:
+        channel = Fed()
+        return [asyncio.run(channel._recv()) for _ in messages]
+    finally:
+        sandbox.AsyncZMQSocketChannel._recv = original
+
+
+def _message(kind, parent="cell-1", **content):
+    return {
+        "msg_type": kind,
+        "header": {"msg_type": kind},
+        "parent_header": {"msg_id": parent},
+        "content": content,
+    }
+
+
+def test_a_failed_cells_error_cannot_be_cleared_by_a_later_clear_output():
+    received = _channel_fed(
+        [
+            _message("execute_input", code="test()"),
+            _message("error", ename="ExerciseFailure", evalue="wrong", traceback=[]),
+            _message("clear_output", wait=False),  # from a thread the notebook left running
+            _message("clear_output", parent="cell-2", wait=False),
+        ]
+    )
+    kinds = [m["msg_type"] for m in received]
+    assert kinds == ["execute_input", "error", "execute_input", "clear_output"]
