@@ -144,48 +144,52 @@ def diff_schemas(old: Any, new: Any) -> pd.DataFrame:
     old, new : tensorflow_metadata Schema
         The two schemas to compare.
     """
+    from tensorflow_metadata.proto.v0 import schema_pb2
+
     from mlep.data.validation import schema_table
 
     columns = ["feature", "change", "before", "after"]
     a, b = (schema_table(s).set_index("feature") for s in (old, new))
+    # The proto's own type: the table shows a BYTES feature with a string domain as STRING (as
+    # TFDV displays it), so adding a domain would read as a type change.
+    types = [{f.name: schema_pb2.FeatureType.Name(f.type) for f in s.feature} for s in (old, new)]
     rows = []
     for feature in b.index.difference(a.index, sort=False):
         rows.append(
-            {"feature": feature, "change": "added", "before": None, "after": b.loc[feature, "type"]}
+            {"feature": feature, "change": "added", "before": None, "after": types[1][feature]}
         )
     for feature in a.index.difference(b.index, sort=False):
         rows.append(
-            {
-                "feature": feature,
-                "change": "removed",
-                "before": a.loc[feature, "type"],
-                "after": None,
-            }
+            {"feature": feature, "change": "removed", "before": types[0][feature], "after": None}
         )
     for feature in a.index.intersection(b.index, sort=False):
-        for column, change in (
-            ("type", "type changed"),
-            ("presence", "presence changed"),
-            ("domain", "domain changed"),
-        ):
-            before, after = a.loc[feature, column], b.loc[feature, column]
-            if _normal(before) != _normal(after):
-                rows.append(
-                    {"feature": feature, "change": change, "before": before, "after": after}
+        if types[0][feature] != types[1][feature]:
+            rows.append(_change(feature, "type changed", types[0][feature], types[1][feature]))
+        # Presence is compared on its numbers: no presence at all and min_fraction 0 both
+        # display differently ("" and "optional") but constrain nothing.
+        presence = ["required", "min_fraction", "min_count"]
+        if a.loc[feature, presence].tolist() != b.loc[feature, presence].tolist():
+            rows.append(
+                _change(
+                    feature,
+                    "presence changed",
+                    a.loc[feature, "presence"],
+                    b.loc[feature, "presence"],
                 )
+            )
+        before, after = a.loc[feature, "domain"], b.loc[feature, "domain"]
+        if _normal(before) != _normal(after):
+            rows.append(_change(feature, "domain changed", before, after))
     envs = [_environment_map(s) for s in (old, new)]
     for feature in sorted(set(envs[0]) | set(envs[1])):
         before, after = envs[0].get(feature), envs[1].get(feature)
         if before != after:
-            rows.append(
-                {
-                    "feature": feature,
-                    "change": "environments changed",
-                    "before": before,
-                    "after": after,
-                }
-            )
+            rows.append(_change(feature, "environments changed", before, after))
     return pd.DataFrame(rows, columns=columns)
+
+
+def _change(feature: str, change: str, before: Any, after: Any) -> dict[str, Any]:
+    return {"feature": feature, "change": change, "before": before, "after": after}
 
 
 def _normal(value: Any) -> Any:

@@ -103,3 +103,23 @@ def test_a_folder_or_version_of_the_wrong_type_is_named(tmp_path):
     versions = SchemaVersions(tmp_path)
     with pytest.raises(LookupError):
         versions.path(1)  # nothing saved yet
+
+
+def test_a_domain_or_an_unset_presence_is_not_a_type_or_presence_change():
+    """TFDV shows BYTES with a domain as STRING and no presence as "": neither is a change."""
+    from tensorflow_metadata.proto.v0 import schema_pb2
+
+    from mlep.data import validation as dv
+
+    old = schema_pb2.Schema()
+    old.feature.add(name="payer_code", type=schema_pb2.BYTES)
+    new = schema_pb2.Schema()
+    new.CopyFrom(old)
+    dv.set_domain(new, "payer_code", ["BC", "MC"])
+    new.feature[0].presence.min_fraction = 0.0  # explicitly optional: constrains nothing more
+    assert diff_schemas(old, new)[["change", "before", "after"]].values.tolist() == [
+        ["domain changed", None, ["BC", "MC"]]
+    ]
+    new.feature[0].type = schema_pb2.INT
+    new.feature[0].presence.min_fraction = 1.0
+    assert diff_schemas(old, new)["change"].tolist()[:2] == ["type changed", "presence changed"]
