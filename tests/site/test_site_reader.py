@@ -280,10 +280,12 @@ def test_api_pages_show_no_rest_literal_marker(built_site):
 CODE_PROBLEMS = """() => {
   const scrolls = [], covered = [];
   for (const pre of document.querySelectorAll('article pre')) {
-    const code = pre.querySelector('code');
-    if (!code || !pre.offsetParent) continue;
+    const code = pre.querySelector('code') || pre;  // a lab's cells have no <code>
+    if (!pre.offsetParent) continue;
     if (code.scrollWidth > pre.clientWidth + 1) scrolls.push(code.innerText.slice(0, 60));
-    const button = pre.querySelector('button.md-clipboard');
+    const cell = pre.closest('.jp-CodeCell');  // a lab's code cell has its own copy button
+    const button = pre.querySelector('button.md-clipboard')
+      || (cell && cell.querySelector('.zeroclipboard-container'));
     if (!button) continue;
     const b = button.getBoundingClientRect(), range = document.createRange();
     range.selectNodeContents(code);
@@ -299,6 +301,7 @@ WIDE_PAGES = [
     "datasets/",
     "reference/mlep/deployment/pipelines/",  # a drawing in a docstring
     LAB_WITH_MATHS,
+    "labs/c4w4_monitoring/c4w4_monitoring/",
 ] + [f"course/{week}/" for week in WEEKS]
 
 

@@ -6,11 +6,13 @@ that only a model that is good enough reaches production.
 
 :func:`training_pipeline` runs, on TFX's ``LocalDagRunner`` with an ML Metadata SQLite store:
 
-    CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator → Transform → Trainer
-          └→ DataVolumeCheck (a custom @component: too few rows stops the run before Trainer)
-    Resolver (latest blessed model) → Evaluator (TFMA: accuracy ≥ threshold, and no
-          worse than the latest blessed model) → Pusher (filesystem:
-          ``serving_dir/<version>/``)
+    CsvExampleGen → StatisticsGen → SchemaGen → ExampleValidator
+          ├→ DataVolumeCheck (a custom @component: too few rows stop the run)
+          └→ Transform → Trainer → Evaluator → Pusher → serving_dir/<version>/
+    Resolver (latest blessed model) ───┘
+
+The Evaluator (TFMA) blesses a model whose accuracy reaches the threshold and is no worse than
+the latest blessed model's; only a blessed model is pushed.
 
 ``serving_dir`` is the ``model_base_path`` of :mod:`mlep.deployment.serving`: a running server
 polls it and hot-loads a pushed model. The user code (``preprocessing_fn``, ``run_fn``) is a module
