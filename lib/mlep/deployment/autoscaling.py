@@ -67,8 +67,9 @@ class HPA:
         wanted = replicas if abs(ratio - 1) <= self.tolerance else math.ceil(replicas * ratio)
         wanted = min(max(wanted, self.min_replicas), self.max_replicas)
         self.history_.append(wanted)
-        if wanted < replicas:  # scale down only as far as every recent recommendation allows
-            wanted = max(self.history_)
+        if wanted < replicas:  # scale down only as far as every recent recommendation allows,
+            # never up: Kubernetes clamps the current count into [desired, max of the window]
+            wanted = min(replicas, max(self.history_))
         return min(wanted, self.max_replicas)
 
 

@@ -104,3 +104,33 @@ def test_impossible_settings_are_refused():
 def test_second_arguments_are_refused_before_any_step(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def _kubernetes_reference(replicas, utilization, hpa, window):
+    """k8s ``replica_calculator`` + ``stabilizeRecommendation`` (scale-up window 0)."""
+    ratio = utilization / hpa.target_utilization
+    wanted = replicas if abs(1 - ratio) <= hpa.tolerance else math.ceil(ratio * replicas)
+    wanted = min(max(wanted, hpa.min_replicas), hpa.max_replicas)
+    window.append(wanted)
+    down = max(window[-hpa.scale_down_stabilization :])
+    return min(max(replicas, wanted), down)
+
+
+def test_desired_matches_kubernetes_stabilization_on_random_readings():
+    """A low reading after a high one never scales *up* past the current replicas."""
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        hpa = HPA(
+            target_utilization=float(rng.uniform(0.3, 0.9)),
+            max_replicas=int(rng.integers(3, 15)),
+            scale_down_stabilization=int(rng.integers(1, 6)),
+        )
+        window: list[int] = []
+        for _ in range(30):
+            replicas = int(rng.integers(1, 20))
+            utilization = float(rng.choice([rng.uniform(0, 2), hpa.target_utilization]))
+            expected = _kubernetes_reference(replicas, utilization, hpa, window)
+            assert hpa.desired(replicas, utilization) == min(expected, hpa.max_replicas)
+    hpa = HPA(target_utilization=0.5, max_replicas=10, scale_down_stabilization=3)
+    assert hpa.desired(10, 1.0) == 10
+    assert hpa.desired(3, 0.1) == 3  # the window remembers 10, but 3 are running: keep 3
