@@ -35,9 +35,11 @@ import pandas as pd
 from mlep._checks import (
     count,
     finite_array,
+    frame,
     instance,
     labels,
     probability,
+    real,
     same_label_kind,
     same_length,
 )
@@ -77,6 +79,7 @@ def _learner(estimator, strategy: str, X, y, rng):
 
 
 def _check_strategy(strategy: str) -> None:
+    instance(strategy, str, "strategy", f"a strategy name, one of {', '.join(STRATEGIES)}")
     if strategy not in STRATEGIES:
         raise ValueError(f"unknown strategy {strategy!r}; choose one of: {', '.join(STRATEGIES)}")
 
@@ -198,6 +201,10 @@ def plot_learning_curves(curves: dict[str, pd.DataFrame], *, target: float | Non
     instance(curves, dict, "curves", "a dict of name -> learning curve")
     if not curves:
         raise ValueError("curves must hold at least one learning curve, but got an empty dict")
+    for name, curve in curves.items():
+        frame(curve, f"curves[{name!r}]", columns=("labels", "accuracy"))
+    if target is not None:
+        real(target, "target")
     figure, axes = plt.subplots(figsize=(6.5, 4))
     plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     for name, curve in curves.items():

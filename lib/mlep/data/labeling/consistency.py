@@ -47,7 +47,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mlep._checks import one_label_kind
+from mlep._checks import one_label_kind, real
 
 __all__ = [
     "ambiguous_examples",
@@ -322,7 +322,7 @@ def borderline_class(
     2           y           y           z
     3           z           z           z
     """
-    if isinstance(threshold, bool) or not 0 < threshold <= 1:
+    if not 0 < real(threshold, "threshold") <= 1:
         raise ValueError(f"threshold is a share between 0 and 1 (e.g. 0.75), but got {threshold!r}")
     counts = label_counts(labels)
     ambiguous = counts.max(axis=1) / counts.sum(axis=1).clip(lower=1) < threshold

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep._checks import one_label_kind
+from mlep._checks import instance, one_label_kind
 from mlep.data.labeling.consistency import label_counts, labels_table
 
 __all__ = ["HumanLevel", "human_level_performance", "simulate_labelers"]
@@ -192,12 +192,19 @@ def simulate_labelers(
     """
     if isinstance(n_items, bool) or not isinstance(n_items, int | np.integer) or n_items < 1:
         raise ValueError(f"n_items should be a positive whole number, but got {n_items!r}")
+    instance(classes, (list, tuple, np.ndarray, pd.Index), "classes", "a list of classes")
     classes = list(classes)
     if len(classes) < 2 or len(set(classes)) != len(classes):
         raise ValueError(f"classes should be at least 2 distinct labels, but got {classes!r}")
     if isinstance(accuracy_per_labeler, Mapping):
         accuracies = dict(accuracy_per_labeler)
     else:
+        instance(
+            accuracy_per_labeler,
+            (list, tuple, np.ndarray, pd.Series),
+            "accuracy_per_labeler",
+            "a dict of labeler -> accuracy, or a list of accuracies",
+        )
         accuracies = {f"labeler_{i + 1}": a for i, a in enumerate(accuracy_per_labeler)}
     if not accuracies:
         raise ValueError("accuracy_per_labeler is empty; give at least one labeler")

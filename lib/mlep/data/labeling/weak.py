@@ -21,7 +21,7 @@ Examples
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -79,6 +79,11 @@ def keyword_lf(name: str, keywords: Sequence[str], label: int, *, column: str = 
 
 
 def _check_lfs(lfs) -> list:
+    if isinstance(lfs, (str, bytes)) or not isinstance(lfs, Iterable):
+        raise TypeError(
+            f"lfs must be a list of Snorkel labeling functions, but got a {type(lfs).__name__}: "
+            f"{lfs!r:.80}"
+        )
     lfs = list(lfs)
     if not lfs:
         raise ValueError("no labeling functions given; pass a list of Snorkel labeling functions")
@@ -216,6 +221,11 @@ def compare_with_majority_vote(
 
     L_test = _check_matrix(L_test, "L_test")
     y_test = np.asarray(y_test)
+    if y_test.ndim != 1:
+        raise ValueError(
+            f"y_test must be a 1-D sequence of labels (one per row of L_test), "
+            f"but got shape {y_test.shape}"
+        )
     if len(y_test) != len(L_test):
         raise ValueError(f"y_test has {len(y_test)} labels but L_test has {len(L_test)} rows")
     label_model = fit_label_model(L_train, cardinality=cardinality, seed=seed)
