@@ -156,7 +156,12 @@ def fit_learning_curve(values, *, family: str = "pow3", epochs=None) -> Learning
         return p[0] - p[1] * _basis(family, p[2], t) - y
 
     result = least_squares(
-        residuals, [c, a, shape], bounds=([-np.inf, -np.inf, 1e-6], [np.inf, np.inf, upper - 1e-9])
+        residuals,
+        [c, a, shape],
+        bounds=([-np.inf, -np.inf, 1e-6], [np.inf, np.inf, upper - 1e-9]),
+        ftol=1e-12,  # scipy's 1e-8 stops ~1e-6 short of an exact 3-point fit (curve_fit's)
+        xtol=1e-12,
+        gtol=1e-12,
     )
     c, a, shape = (float(p) for p in result.x)
     rmse = float(np.sqrt(np.mean(residuals(result.x) ** 2)))

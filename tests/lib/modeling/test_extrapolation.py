@@ -75,3 +75,39 @@ def test_should_stop_for_a_loss():
 def test_bad_input_is_named(call, error, words):
     with pytest.raises(error, match=words):
         call()
+
+
+def _curve(family):
+    if family == "pow3":
+        return lambda t, c, a, s: c - a * t ** (-s)
+    return lambda t, c, a, s: c - a * s**t
+
+
+@pytest.mark.parametrize("family", ["pow3", "exp3"])
+def test_fit_is_at_least_as_close_as_scipy_curve_fit_on_random_curves(family):
+    """Random noisy curves of 3 to 12 epochs (scipy's default tolerances fell ~1e-6 short)."""
+    from scipy.optimize import curve_fit
+
+    rng = np.random.default_rng(1)
+    f = _curve(family)
+    for _ in range(15):
+        t = np.arange(1.0, int(rng.integers(3, 13)) + 1)
+        shape = rng.uniform(0.2, 2) if family == "pow3" else rng.uniform(0.2, 0.9)
+        y = f(t, rng.uniform(0.5, 1), rng.uniform(-0.5, 0.5), shape)
+        y = y + rng.normal(0, 0.01, t.size)
+        ours = fit_learning_curve(y, family=family)
+        try:
+            p, _ = curve_fit(f, t, y, p0=[y[-1], y[-1] - y[0], 0.5], maxfev=20000)
+        except RuntimeError:
+            continue
+        if family == "exp3" and not 0 < p[2] < 1:
+            continue
+        # 1e-3 relative: degenerate fits run along a bound (b -> 0) where both stop early
+        assert ours.rmse <= np.sqrt(np.mean((f(t, *p) - y) ** 2)) * (1 + 1e-3) + 1e-9
+
+
+def test_three_epochs_of_a_curve_are_fitted_exactly():
+    t = np.arange(1.0, 4.0)
+    fit = fit_learning_curve(0.5485 + 0.0381 * t**-1.115, family="pow3")
+    assert fit.rmse < 1e-9
+    assert (fit.c, fit.a, fit.shape) == pytest.approx((0.5485, -0.0381, 1.115), rel=1e-6)
