@@ -127,6 +127,12 @@ def jensen_shannon_divergence(
     Because TFDV's standard histogram comes from a quantiles sketch and assumes values are
     uniform inside a bucket, this approximates the divergence of the true distributions.
 
+    Buckets may come in any order (they are sorted first). TFDV's C++ assumes the sorted
+    order its own statistics have: fed a hand-made proto with shuffled buckets it reports
+    other numbers (0.047 where this gives 0.395 for ``[(2, 3, 0), (0, 1, 4), (3, 4, 3)]``
+    against ``[(3, 4.1, 3.8)]``), so compare with TFDV on sorted buckets only. An empty
+    histogram (total count 0) is an error here; TFDV silently reports no measurement.
+
     Examples
     --------
     Identical histograms, disjoint ones, and one bucket split in half:
