@@ -319,6 +319,27 @@ def test_categorical_distances_reuse_validation():
     assert M.l_infinity([True, False], [True, True]) == 0.5  # booleans are categories
 
 
+def test_l_infinity_counts_equal_numbers_as_one_category_on_random_samples():
+    """An int sample against the same numbers as floats (an int column after dropna())."""
+    from collections import Counter
+
+    rng = np.random.default_rng(0)
+    for _ in range(30):
+        ints = rng.integers(0, 5, int(rng.integers(1, 40)))
+        other = rng.integers(0, 6, int(rng.integers(1, 40)))
+        # Python's own equality (1 == 1.0) decides the categories
+        a, b = Counter(ints.tolist()), Counter(other.astype(float).tolist())
+        expected = max(abs(a[v] / len(ints) - b[v] / len(other)) for v in set(a) | set(b))
+        for left, right in (
+            (ints, other.astype(float)),
+            (ints.tolist(), other.astype(float).tolist()),
+            (pd.Series(ints), pd.Series(np.append(other, -1)).replace(-1, None).dropna()),
+        ):
+            assert M.l_infinity(left, right) == pytest.approx(expected, abs=1e-12)
+    assert M.l_infinity([1, 2, 3], [1.0, 2.0, 3.0]) == 0.0
+    assert M.l_infinity([0.5, 2], [0.5, 2.0]) == 0.0
+
+
 def test_distance_errors():
     with pytest.raises(ValueError, match="expected is empty"):
         M.jensen_shannon([], [1.0])

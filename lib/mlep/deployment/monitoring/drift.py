@@ -254,6 +254,9 @@ def l_infinity(expected, actual) -> float:
 def value_counts(values, what: str = "values") -> dict[str, float]:
     """Count of each distinct value, keyed by ``str(value)``; rejects empty input and NaN.
 
+    Whole floats are keyed as integers (``2.0`` counts as ``"2"``), so an int sample and
+    the same numbers as floats (an int column after ``dropna()``) have the same categories.
+
     Parameters
     ----------
     values : array-like
@@ -265,6 +268,8 @@ def value_counts(values, what: str = "values") -> dict[str, float]:
     --------
     >>> value_counts(["b", "a", "b"])
     {'a': 1.0, 'b': 2.0}
+    >>> value_counts([1, 2.0, 2, 2.5])
+    {'1': 1.0, '2': 2.0, '2.5': 1.0}
     """
     series = _series(values, what)
     if series.isna().any():
@@ -273,8 +278,19 @@ def value_counts(values, what: str = "values") -> dict[str, float]:
         )
     counts: dict[str, float] = {}
     for value, number in series.value_counts(sort=False).items():
-        counts[str(value)] = counts.get(str(value), 0.0) + float(number)
+        key = _key(value)
+        counts[key] = counts.get(key, 0.0) + float(number)
     return dict(sorted(counts.items()))
+
+
+def _key(value) -> str:
+    """``str(value)``, but a whole float as its integer ("1", not "1.0"), so 1 == 1.0.
+
+    An int column that held a missing value comes back as floats after ``dropna()``.
+    """
+    if isinstance(value, (float, np.floating)) and float(value).is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _series(values, what: str) -> pd.Series:
