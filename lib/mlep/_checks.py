@@ -139,12 +139,21 @@ def strings(values, what: str, *, minimum: int = 1) -> list[str]:
     return items
 
 
+def sequence(values, what: str, expected: str = "a list") -> list:
+    """``values`` as a list; a string, a mapping or a non-iterable is a :class:`TypeError`."""
+    from collections.abc import Iterable, Mapping
+
+    if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
+        raise TypeError(f"{what} must be {expected}, but got {_kind(values)}")
+    return list(values)
+
+
 def one_of(value, options, what: str):
     """``value`` if it is one of ``options``; otherwise a :class:`ValueError` listing them."""
     options = list(options)
     try:
         ok = value in options
-    except TypeError:  # an unhashable value against a set-like, or a numpy comparison
+    except (TypeError, ValueError):  # unhashable, or an array/DataFrame compared element-wise
         ok = False
     if not ok:
         shown = [repr(o) for o in options]

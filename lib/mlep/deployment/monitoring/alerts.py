@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, real
+from mlep._checks import count, real, sequence
 
 __all__ = ["ALERT_COLUMNS", "STATS", "AlertRule", "evaluate", "rule_values"]
 
@@ -97,7 +97,8 @@ class AlertRule:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name:
             raise ValueError(f"an alert rule needs a non-empty name, got {self.name!r}")
-        if self.stat not in STATS and not _PERCENTILE.match(str(self.stat)):
+        known = isinstance(self.stat, str) and self.stat in STATS
+        if not known and not (isinstance(self.stat, str) and _PERCENTILE.match(self.stat)):
             raise ValueError(
                 f"rule {self.name!r}: stat must be one of {', '.join(STATS)} or a percentile "
                 f"like 'p95', got {self.stat!r}"
@@ -236,7 +237,7 @@ def evaluate(
         evaluation at which its condition no longer held (``NaT``: still firing), ``peak`` the
         worst value while it fired.
     """
-    rules = list(rules)
+    rules = sequence(rules, "rules", "a list of AlertRule objects")
     bad = [type(r).__name__ for r in rules if not isinstance(r, AlertRule)]
     if bad:
         raise TypeError(f"rules must be AlertRule objects, got {', '.join(bad)}")

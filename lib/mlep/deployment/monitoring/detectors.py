@@ -44,7 +44,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, numbers_array, real
+from mlep._checks import count, instance, numbers_array, real
 
 __all__ = ["DETECTORS", "Detector", "detection_delay", "detector", "false_alarms"]
 
@@ -97,8 +97,8 @@ class Detector:
     """
 
     def __init__(self, name: str, river_detector: Any, params: dict[str, Any]) -> None:
-        self.name = name
-        self.params = params
+        self.name = _known(name)
+        self.params = instance(params, dict, "params", "a dict of detector parameters")
         self.kind = DETECTORS[name][2]
         self._river = river_detector
         self.n = 0
@@ -201,8 +201,7 @@ def detector(name: str, **params: Any) -> Detector:
     """
     if not isinstance(name, str):
         raise TypeError(f"name must be a detector name (a string), but got {type(name).__name__}")
-    if name not in DETECTORS:
-        raise ValueError(f"unknown detector {name!r}; choose one of: {', '.join(DETECTORS)}")
+    _known(name)
     module, cls_name, _ = DETECTORS[name]
     cls = getattr(importlib.import_module(module), cls_name)
     accepted = [p for p in inspect.signature(cls.__init__).parameters if p != "self"]
@@ -231,6 +230,7 @@ def detection_delay(drifts: Iterable[int], change_at: int) -> int | None:
     >>> detection_delay([120], change_at=1000) is None
     True
     """
+    drifts = _indices(drifts)
     change_at = count(change_at, "change_at")
     after = [index for index in drifts if index >= change_at]
     return min(after) - change_at if after else None
@@ -251,13 +251,25 @@ def false_alarms(drifts: Iterable[int], change_at: int | None = None) -> int:
     >>> false_alarms([120, 1040], change_at=1000), false_alarms([120, 1040])
     (1, 2)
     """
+    drifts = _indices(drifts)
+    if change_at is None:
+        return len(drifts)
+    change_at = count(change_at, "change_at")
+    return sum(index < change_at for index in drifts)
+
+
+def _indices(drifts) -> list[int]:
+    """Detection indices (from :meth:`Detector.run`) as a list of non-negative integers."""
     if isinstance(drifts, (str, bytes, Mapping, pd.DataFrame)) or not isinstance(drifts, Iterable):
         raise TypeError(
             f"drifts must be a list of detection indices (from run()), but got a "
             f"{type(drifts).__name__}"
         )
-    drifts = [count(index, "drifts[...]") for index in drifts]
-    if change_at is None:
-        return len(drifts)
-    change_at = count(change_at, "change_at")
-    return sum(index < change_at for index in drifts)
+    return [count(index, "drifts[...]") for index in drifts]
+
+
+def _known(name) -> str:
+    """A detector name from :data:`DETECTORS`."""
+    if not isinstance(name, str) or name not in DETECTORS:
+        raise ValueError(f"unknown detector {name!r}; choose one of: {', '.join(DETECTORS)}")
+    return name

@@ -43,7 +43,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, non_negative, numbers_array
+from mlep._checks import count, non_negative, numbers_array, sequence
 
 __all__ = ["KSResult", "jensen_shannon", "ks", "l_infinity", "psi", "value_counts"]
 
@@ -204,7 +204,7 @@ def jensen_shannon(expected, actual, *, bins: int = 10) -> float:
     """
     from mlep.data.validation import jensen_shannon_divergence
 
-    expected, actual = _materialized(expected), _materialized(actual)
+    expected, actual = _materialized(expected, "expected"), _materialized(actual, "actual")
     if _is_numeric(expected) and _is_numeric(actual):
         bins = count(bins, "bins", minimum=1)
         return jensen_shannon_divergence(
@@ -297,12 +297,12 @@ def _series(values, what: str) -> pd.Series:
     """``values`` as a non-empty 1-D Series (arrays and Series without a Python loop)."""
     if isinstance(values, (str, bytes)):
         raise TypeError(f"{what} must be a sequence of values, but got a single string")
-    if isinstance(values, (pd.Series, np.ndarray)):
+    if isinstance(values, (pd.Series, pd.DataFrame, np.ndarray)):
         if values.ndim != 1:
             raise ValueError(f"{what} must be one-dimensional, but got shape {values.shape}")
         series = pd.Series(values)
     else:
-        items = list(values)
+        items = sequence(values, what, "a sequence of values")
         if any(isinstance(item, (list, tuple)) for item in items):
             raise ValueError(f"{what} must be one-dimensional, but holds sequences")
         series = pd.Series(items, dtype=object)
@@ -311,11 +311,11 @@ def _series(values, what: str) -> pd.Series:
     return series
 
 
-def _materialized(values):
+def _materialized(values, what: str):
     """Arrays and sequences as they are; any other iterable (a generator) as a list."""
     if hasattr(values, "dtype") or isinstance(values, (Sequence, str, bytes)):
         return values
-    return list(values)
+    return sequence(values, what, "a sequence of values")
 
 
 def _is_numeric(values) -> bool:

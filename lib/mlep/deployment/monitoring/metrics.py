@@ -97,7 +97,7 @@ class Metric:
                 f"a metric name must be a Python identifier (it is a keyword of update()), "
                 f"but got {self.name!r}"
             )
-        if self.group not in GROUPS:
+        if not isinstance(self.group, str) or self.group not in GROUPS:
             raise ValueError(
                 f"metric {self.name!r}: group must be one of {', '.join(GROUPS)}, "
                 f"but got {self.group!r}"

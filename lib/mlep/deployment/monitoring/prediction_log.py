@@ -30,7 +30,7 @@ from typing import Any
 
 import pandas as pd
 
-from mlep._checks import instance, probability
+from mlep._checks import frame, instance, non_negative, probability, strings
 from mlep.deployment.monitoring.privacy import redact
 
 __all__ = ["LOG_COLUMNS", "PredictionLogger", "read_log", "skew_against_training"]
@@ -64,7 +64,7 @@ class PredictionLogger:
         sample_rate: float = 1.0,
         redact_personal_data: bool = True,
     ):
-        self.path = Path(path)
+        self.path = Path(instance(path, (str, Path), "path", "a path (str or pathlib.Path)"))
         self.model, self.version = model, str(version)
         self.sample_rate = probability(sample_rate, "sample_rate")
         self.redact_personal_data = redact_personal_data
@@ -180,9 +180,14 @@ def skew_against_training(
     """
     from mlep.data import validation as dv
 
+    frame(log, "log")
+    frame(training, "training")
+    non_negative(threshold, "threshold")
     logged = [c for c in log.columns if c not in LOG_COLUMNS]
     chosen = (
-        list(features) if features is not None else [c for c in logged if c in training.columns]
+        strings(features, "features")
+        if features is not None
+        else [c for c in logged if c in training.columns]
     )
     missing = [c for c in chosen if c not in log.columns or c not in training.columns]
     if missing:

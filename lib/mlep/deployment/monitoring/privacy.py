@@ -28,6 +28,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from mlep._checks import strings
+
 __all__ = ["KINDS", "Finding", "pseudonymize", "redact", "scan"]
 
 _PATTERNS = {
@@ -118,7 +120,7 @@ def _walk(
 
 
 def _kinds(kinds: Iterable[str] | None) -> list[str]:
-    chosen = list(KINDS if kinds is None else kinds)
+    chosen = list(KINDS) if kinds is None else strings(kinds, "kinds")
     unknown = [k for k in chosen if k not in KINDS]
     if unknown:
         raise ValueError(f"unknown kind(s) {', '.join(unknown)}; known: {', '.join(KINDS)}")

@@ -28,7 +28,7 @@ from typing import Any
 
 import pandas as pd
 
-from mlep._checks import count, non_negative, real
+from mlep._checks import count, instance, non_negative, real, sequence
 
 __all__ = [
     "DataVolume",
@@ -259,7 +259,14 @@ def simulate(
     pandas.DataFrame
         One row per retraining decision: ``policy, day, reason``.
     """
-    frame = history if isinstance(history, pd.DataFrame) else pd.DataFrame(list(history))
+    frame = _history(history)
+    instance(policies, Mapping, "policies", "a dict of name -> policy (e.g. Schedule(...))")
+    lazy = [name for name, policy in policies.items() if not callable(getattr(policy, "update", 0))]
+    if lazy:
+        raise TypeError(
+            f"policies must map names to policies with an update() method (Schedule, "
+            f"DriftTrigger, ...), but {lazy} are not"
+        )
     if "day" not in frame.columns:
         raise ValueError("history needs a 'day' column (0, 1, 2, ...)")
     rows = []
@@ -272,3 +279,16 @@ def simulate(
             if decision.retrain:
                 rows.append({"policy": name, "day": int(record["day"]), "reason": decision.reason})
     return pd.DataFrame(rows, columns=["policy", "day", "reason"])
+
+
+def _history(history) -> pd.DataFrame:
+    """``history`` as a table: a DataFrame, or a list of dicts (one per day)."""
+    if isinstance(history, pd.DataFrame):
+        return history
+    rows = sequence(history, "history", "a DataFrame or a list of dicts (one per day)")
+    strays = [type(row).__name__ for row in rows if not isinstance(row, Mapping)]
+    if strays:
+        raise TypeError(
+            f"history must be a DataFrame or a list of dicts (one per day), but holds {strays[0]}"
+        )
+    return pd.DataFrame(rows)

@@ -28,12 +28,12 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count
+from mlep._checks import count, instance, non_negative, probability, real, sequence
 
 __all__ = [
     "INCIDENTS",
@@ -170,6 +170,20 @@ def _inside(minute: np.ndarray, spans) -> np.ndarray:
     return hit
 
 
+def _spans(spans, what: str, width: int) -> list[tuple[float, ...]]:
+    """Spans ``(start minute, length in minutes[, share])``: finite numbers, no negative length."""
+    shape = "(start minute, length in minutes" + (", flagged share)" if width == 3 else ")")
+    checked = []
+    for span in sequence(spans, what, f"a list of {shape} tuples"):
+        if not isinstance(span, (tuple, list)) or len(span) != width:
+            raise TypeError(f"{what} must hold {shape} tuples, but got {span!r}")
+        start = real(span[0], f"{what} start")
+        length = non_negative(span[1], f"{what} length")
+        share = (probability(span[2], f"{what} flagged share"),) if width == 3 else ()
+        checked.append((start, length, *share))
+    return checked
+
+
 def incident_events(
     seed: int, *, slow=(), pauses=(), failures=(), shifts=(), hours: int = 6, per_minute: int = 30
 ) -> pd.DataFrame:
@@ -201,9 +215,12 @@ def incident_events(
     count(hours, "hours", minimum=1)
     count(per_minute, "per_minute", minimum=1)
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    slow, failures = _spans(slow, "slow", 2), _spans(failures, "failures", 2)
+    shifts = _spans(shifts, "shifts", 3)
+    pauses = [real(p, "pauses[...]") for p in sequence(pauses, "pauses", "a list of minutes")]
     n = hours * 60 * per_minute
     minute = np.sort(rng.uniform(0, hours * 60, n))
-    latency = rng.gamma(4, 30, n) + 400 * _inside(minute, list(slow) + [(p, 1) for p in pauses])
+    latency = rng.gamma(4, 30, n) + 400 * _inside(minute, slow + [(p, 1) for p in pauses])
     error = rng.random(n) < np.where(_inside(minute, failures), 0.08, 0.002)
     share = np.full(n, 0.25)
     for start, length, value in shifts:
@@ -257,6 +274,16 @@ def monitoring_history(
     """
     count(days, "days", minimum=1)
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    if not 0.06 <= probability(baseline, "baseline"):
+        raise ValueError(
+            f"baseline must be at least 0.06 (it drops by 6 points), but got {baseline}"
+        )
+    for what, value in (
+        ("drop_day", drop_day),
+        ("drift_day", drift_day),
+        ("glitch_day", glitch_day),
+    ):
+        instance(value, (int, np.integer), what, "a day number (an integer)")
     day = np.arange(days)
     labelled = rng.integers(300, 500, days)
     accuracy = (
@@ -312,11 +339,14 @@ def serving_log(
 
     count(hours, "hours", minimum=1)
     count(per_hour, "per_hour", minimum=1)
-    incidents = dict(incidents or {})
+    incidents = {} if incidents is None else incidents
+    incidents = dict(instance(incidents, Mapping, "incidents", "a dict of hour -> incident"))
     unknown = {h: k for h, k in incidents.items() if k not in INCIDENTS}
     if unknown:
         raise ValueError(f"incidents must be one of {INCIDENTS}, but got {unknown}")
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    if not callable(getattr(model, "predict", None)):
+        raise TypeError(f"model must have a predict(batch) method, but got {type(model).__name__}")
     requests = rollout.request_stream(hours * per_hour, seed=seed)
     log = requests[["request_id", "x1"]].copy()
     log.insert(1, "hour", log["request_id"] // per_hour)

@@ -1,0 +1,149 @@
+"""Bad input to mlep.deployment's light public functions: a clear TypeError/ValueError naming
+the argument, never a raw KeyError/AttributeError or a pandas message (found by a fuzz sweep)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from mlep.deployment.monitoring import (
+    alerts,
+    detectors,
+    drift,
+    metrics,
+    prediction_log,
+    privacy,
+    retraining,
+    synthetic,
+)
+from mlep.deployment.rollout import ThresholdModel
+
+NOT_A_SAMPLE = [None, 1.0, 3, True, {"a": 1}, object()]
+ARRAY_LIKE = [pd.DataFrame({"x": [1]}), np.ones((2, 2)), ["mean"]]
+
+
+@pytest.mark.parametrize("measure", [drift.l_infinity, drift.jensen_shannon])
+@pytest.mark.parametrize("sample", NOT_A_SAMPLE, ids=repr)
+def test_drift_measures_name_a_sample_that_is_not_a_sequence(measure, sample):
+    with pytest.raises(TypeError, match="expected must be a sequence of values"):
+        measure(sample, [1, 2, 3])
+
+
+def test_value_counts_refuses_a_table_instead_of_counting_its_column_names():
+    with pytest.raises(ValueError, match="values must be one-dimensional"):
+        drift.value_counts(pd.DataFrame({"a": [1, 2], "b": [3, 4]}))
+
+
+@pytest.mark.parametrize("stat", ARRAY_LIKE, ids=type)
+def test_alert_rule_names_a_stat_that_is_not_a_name(stat):
+    with pytest.raises(ValueError, match="stat must be one of"):
+        alerts.AlertRule("r", metric="m", stat=stat, above=1)
+
+
+@pytest.mark.parametrize("rules", [None, 1.0, "r", True], ids=repr)
+def test_evaluate_names_rules_that_are_not_a_list(rules):
+    events = pd.DataFrame({"time": pd.date_range("2026-01-01", periods=3, freq="1min")})
+    with pytest.raises(TypeError, match="rules must be a list of AlertRule objects"):
+        alerts.evaluate(events, rules)
+
+
+@pytest.mark.parametrize("group", ARRAY_LIKE, ids=type)
+def test_metric_names_a_group_that_is_not_a_name(group):
+    with pytest.raises(ValueError, match="group must be one of"):
+        metrics.Metric("m", upper=1.0, group=group)
+
+
+@pytest.mark.parametrize("name", ["nope", None, ["adwin"], {"a": 1}], ids=repr)
+def test_detector_class_names_an_unknown_detector(name):
+    with pytest.raises(ValueError, match="unknown detector"):
+        detectors.Detector(name, None, {})
+    with pytest.raises((TypeError, ValueError), match="name must be|unknown detector"):
+        detectors.detector(name)
+
+
+@pytest.mark.parametrize("drifts", [1.0, None, "12"], ids=repr)
+def test_detection_delay_names_drifts_that_are_not_a_list(drifts):
+    with pytest.raises(TypeError, match="drifts must be a list of detection indices"):
+        detectors.detection_delay(drifts, change_at=3)
+
+
+@pytest.mark.parametrize("path", [None, 1.0, ["a.jsonl"]], ids=repr)
+def test_prediction_logger_names_a_path_that_is_not_a_path(path):
+    with pytest.raises(TypeError, match="path must be a path"):
+        prediction_log.PredictionLogger(path, model="m", version=1)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"log": None}, "log must be a pandas DataFrame"),
+        ({"training": [1, 2]}, "training must be a pandas DataFrame"),
+        ({"threshold": "0.1"}, "threshold must be a number"),
+        ({"threshold": math.nan}, "threshold must be a finite number"),
+        ({"features": "x"}, "features must be a list of strings"),
+    ],
+)
+def test_skew_against_training_names_the_bad_argument(kwargs, message):
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    arguments = {"log": table, "training": table, "threshold": 0.1, **kwargs}
+    with pytest.raises((TypeError, ValueError), match=message):
+        prediction_log.skew_against_training(**arguments)
+
+
+@pytest.mark.parametrize("kinds", ["EMAIL", 1.0, [None], True], ids=repr)
+def test_privacy_names_kinds_that_are_not_a_list_of_names(kinds):
+    with pytest.raises((TypeError, ValueError), match="kinds must"):
+        privacy.scan({"note": "a@b.com"}, kinds=kinds)
+
+
+@pytest.mark.parametrize(
+    ("history", "policies", "message"),
+    [
+        (1.0, {}, "history must be a DataFrame or a list of dicts"),
+        ([1, 2], {}, "history must be a DataFrame or a list of dicts"),
+        ([{"day": 0}], 1.0, "policies must be a dict"),
+        ([{"day": 0}], {"weekly": 7}, "policies must map names to policies"),
+    ],
+)
+def test_retraining_simulate_names_the_bad_argument(history, policies, message):
+    with pytest.raises(TypeError, match=message):
+        retraining.simulate(history, policies)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"slow": [(1,)]}, "slow must hold"),
+        ({"failures": 5}, "failures must be a list"),
+        ({"pauses": [None]}, "pauses"),
+        ({"shifts": [(0, 10, 3)]}, "shifts flagged share must be a probability"),
+    ],
+)
+def test_incident_events_names_a_bad_span(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        synthetic.incident_events(0, hours=1, per_minute=1, **kwargs)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"baseline": True}, "baseline must be a number"),
+        ({"baseline": None}, "baseline must be a number"),
+        ({"baseline": math.nan}, "baseline must be a finite number"),
+        ({"drop_day": 2.5}, "drop_day must be a day number"),
+        ({"glitch_day": "3"}, "glitch_day must be a day number"),
+    ],
+)
+def test_monitoring_history_names_a_bad_argument_instead_of_returning_nan(kwargs, message):
+    with pytest.raises((TypeError, ValueError), match=message):
+        synthetic.monitoring_history(0, days=10, **kwargs)
+
+
+def test_serving_log_names_a_model_without_predict_and_bad_incidents():
+    with pytest.raises(TypeError, match="model must have a predict"):
+        synthetic.serving_log("model", hours=1, per_hour=5)
+    with pytest.raises(TypeError, match="incidents must be a dict"):
+        synthetic.serving_log(ThresholdModel(), hours=1, per_hour=5, incidents=math.nan)
