@@ -311,23 +311,69 @@ def graded_kernel_class():
     kernel (a fork bomb's children) exits when its cell ends instead of living on."""
     from ipykernel.ipkernel import IPythonKernel
 
+    from mlep.grading.tamper import TestGuard
+
     guard = ExpectGuard()
+    tests = TestGuard(_course_roots())
     kernel_pid = os.getpid()
 
     class GradedKernel(IPythonKernel):
-        async def do_execute(self, code, silent, *args, **kwargs):
+        async def do_execute(self, code, silent, store_history=True, *args, **kwargs):
             if guard.own is None:
                 guard.watch(self.shell)
-            fixed = guard.restore(self.shell)
+            fixed = guard.restore(self.shell)  # builtins first: the checks below use them
+            try:
+                role, more = tests.before(code, self.shell, self)
+            except Exception as error:  # a test then cannot be trusted: it fails (below)
+                role, more, broken = "test", [], f"the grader's guard failed: {error!r}"
+            else:
+                broken = None
+            fixed += more
             if fixed:
                 print(f"[grader] restored what an earlier cell had changed: {'; '.join(fixed)}")
+            if role == "test":  # not in In/_ih: a later cell cannot print the hidden tests
+                store_history = False
             try:
-                return await super().do_execute(code, silent, *args, **kwargs)
+                reply = await super().do_execute(code, silent, store_history, *args, **kwargs)
             finally:
                 if os.getpid() != kernel_pid:
                     os._exit(0)
+            changed = guard.restore(self.shell) if role == "test" else []
+            try:
+                changed += tests.after(role, self.shell)
+            except Exception as error:
+                changed += [f"the grader's guard failed: {error!r}"]
+            changed += [broken] if broken else []
+            if changed and reply.get("status") == "ok":
+                reply = _fail_test(self, changed)
+            return reply
 
     return GradedKernel
+
+
+def _course_roots() -> list[Path]:
+    from mlep.runtime import project_root
+
+    extra = os.environ.get("MLEP_COURSE_ROOT")
+    return [project_root(), *([Path(extra)] if extra else [])]
+
+
+TAMPERED = "TestTampered"
+
+
+def _fail_test(kernel, changed: list[str]) -> dict:
+    """Turn a passing test cell into a failure: something it relies on changed while it ran."""
+    what = "; ".join(dict.fromkeys(changed))[:600]
+    content = {
+        "ename": TAMPERED,
+        "evalue": (
+            f"what this test relies on was changed while it ran ({what}), so its result cannot be "
+            "trusted and it scores 0; leave the lab's names, the library and the checks as they are"
+        ),
+    }
+    content["traceback"] = [f"{content['ename']}: {content['evalue']}"]
+    kernel.send_response(kernel.iopub_socket, "error", content)
+    return {"status": "error", "execution_count": kernel.execution_count, **content}
 
 
 if __name__ == "__main__":

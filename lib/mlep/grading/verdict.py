@@ -176,19 +176,20 @@ MIN_HIDDEN = 12
 
 
 def hidden_lines(source: str) -> set[str]:
-    r"""The lines between ``### BEGIN HIDDEN TESTS`` and ``### END HIDDEN TESTS``, stripped.
+    r"""A cell's hidden-test lines (stripped) and the two markers around them.
 
     Examples
     --------
     >>> cell = "a = 1\n### BEGIN HIDDEN TESTS\nassert answer() == 42\n### END HIDDEN TESTS"
     >>> sorted(hidden_lines(cell))
-    ['assert answer() == 42']
+    ['### BEGIN HIDDEN TESTS', '### END HIDDEN TESTS', 'assert answer() == 42']
     """
     found, inside = set(), False
     for line in source.splitlines():
         marker = line.strip()
         if marker in ("### BEGIN HIDDEN TESTS", "### END HIDDEN TESTS"):
             inside = marker.startswith("### BEGIN")
+            found.add(marker)
         elif inside and len(line.strip()) >= MIN_HIDDEN:
             found.add(line.strip())
     return found

@@ -7,6 +7,7 @@ The same attacks graded for real, through ``mlep grade``, are in
 from __future__ import annotations
 
 import json
+import subprocess
 import sys
 
 import numpy as np
@@ -124,7 +125,7 @@ def test_hidden_test_lines_are_redacted_from_any_output():
         'x = 1\n### BEGIN HIDDEN TESTS\n_speech = {"calls_per_year": 3}\nok()\n### END HIDDEN TESTS'
     )
     hidden = verdict.hidden_lines(source)
-    assert hidden == {'_speech = {"calls_per_year": 3}'}  # short lines are not worth hiding
+    assert '_speech = {"calls_per_year": 3}' in hidden and "ok()" not in hidden  # too common
     leaked = 'before\n    _speech = {"calls_per_year": 3}\nafter'
     assert verdict.redact(leaked, hidden) == (
         "before\n[a line of the hidden tests was removed]\nafter"
@@ -226,3 +227,50 @@ def test_a_failed_cells_error_cannot_be_cleared_by_a_later_clear_output():
     )
     kinds = [m["msg_type"] for m in received]
     assert kinds == ["execute_input", "error", "execute_input", "clear_output"]
+
+
+def test_a_cells_role_is_told_from_the_released_labs():
+    from mlep.grading.tamper import LabCells
+    from mlep.runtime import project_root
+
+    cells = LabCells([project_root()])
+    lab = notebooks.source_notebook("c1w3_data_definition")
+    source = notebooks.read(lab)
+    exercise = notebooks.exercises(source)[0]
+    test = notebooks.source(source["cells"][exercise.test_index])  # with its hidden tests
+    assert "### BEGIN HIDDEN TESTS" in test and cells.role(test) == "test"
+    assert cells.role(notebooks.source(source["cells"][1])) == "lab"  # the setup cell
+    assert cells.role(notebooks.source(source["cells"][exercise.solution_index])) == "learner"
+    assert cells.role("expect.matches = lambda *a, **k: None") == "learner"
+
+
+def test_library_patches_are_found_and_undone():
+    import mlep.scoping as scoping
+    from mlep.grading.tamper import Modules
+
+    modules = Modules()
+    modules.take_new()
+    assert modules.changes() == []
+    fermi, mean = scoping.fermi, np.mean
+    scoping.fermi = lambda **factors: None
+    Estimate.__eq__ = lambda self, other: True
+    np.mean = lambda *args, **kwargs: 0.0
+    found = modules.changes()
+    assert {"mlep.scoping.fermi", "numpy.mean"} <= set(found)
+    assert any(line.endswith("Estimate.__eq__") for line in found)
+    assert scoping.fermi is fermi and np.mean is mean and Estimate(1, 2, 3) != Estimate(1, 2, 4)
+    assert modules.changes() == []
+
+
+def test_a_library_function_patched_before_the_guard_saw_it_is_found_from_its_source(tmp_path):
+    code = (
+        "import sys, types\n"
+        "import mlep.data.provenance as p\n"
+        "p.fingerprint = lambda *args, **kwargs: 'same'\n"
+        "from mlep.grading.tamper import Modules\n"
+        "modules = Modules()\n"
+        "modules.take_new()\n"
+        "print(modules.broken)\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert "'mlep.data.provenance': ['fingerprint']" in run.stdout, run.stderr
