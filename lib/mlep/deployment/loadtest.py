@@ -81,15 +81,22 @@ def _check_host(host: str) -> str:
 
 
 def _percentile(histogram: Mapping[str, int], q: float) -> float:
-    """The ``q``-quantile of Locust's response-time histogram (rounded ms -> count)."""
-    times = sorted((float(ms), count) for ms, count in histogram.items())
-    needed = q * sum(count for _, count in times)
+    """The ``q``-quantile of Locust's response-time histogram (rounded ms -> count).
+
+    Locust's own rule (``locust.stats.calculate_response_time_percentile``), so the numbers
+    are the ones its web UI and CSV report: the largest time with at most ``int(n * q)``
+    requests below it. With ``n * q`` whole that is the sample just above numpy's
+    ``inverted_cdf`` (the p50 of 1..10 ms is 6, not 5).
+    """
+    times = sorted(((float(ms), count) for ms, count in histogram.items()), reverse=True)
+    total = sum(count for _, count in times)
+    allowed = int(total * q)
     seen = 0
     for ms, count in times:
         seen += count
-        if seen >= needed:
+        if total - seen <= allowed:
             return ms
-    return times[-1][0]
+    return 0.0
 
 
 def _stats_row(path: Path) -> dict[str, float]:

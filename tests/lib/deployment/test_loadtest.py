@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -72,13 +76,34 @@ def test_unbounded_or_empty_runs_are_refused(options, message):
         L.locust_run("http://127.0.0.1:1", PATH, BODY, **options)
 
 
-def test_percentiles_from_the_histogram_match_numpy_on_the_same_samples():
+def test_percentiles_from_the_histogram_match_locusts_own_on_random_histograms():
+    """Locust's rule, computed by Locust in a child process (importing it patches gevent)."""
     rng = np.random.default_rng(0)
-    samples = rng.integers(1, 200, size=1000)
-    values, counts = np.unique(samples, return_counts=True)
-    histogram = {str(v): int(c) for v, c in zip(values, counts)}
-    for q in L.PERCENTILES:
-        assert L._percentile(histogram, q) == np.percentile(samples, q * 100, method="inverted_cdf")
+    histograms = []
+    for _ in range(200):
+        samples = rng.integers(1, int(rng.integers(2, 300)), size=int(rng.integers(1, 60)))
+        values, counts = np.unique(samples, return_counts=True)
+        histograms.append({str(v): int(c) for v, c in zip(values, counts)})
+    histograms.append({str(ms): 1 for ms in range(1, 11)})
+    quantiles = (*L.PERCENTILES, 0.0, 0.1, 0.25, 1.0)
+    script = (
+        "import json, sys\n"
+        "from locust.stats import calculate_response_time_percentile as p\n"
+        "hs, qs = json.load(sys.stdin)\n"
+        "print(json.dumps([[p({int(k): v for k, v in h.items()}, sum(h.values()), q)"
+        " for q in qs] for h in hs]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        input=json.dumps([histograms, quantiles]),
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    expected = json.loads(done.stdout)
+    ours = [[L._percentile(h, q) for q in quantiles] for h in histograms]
+    assert ours == expected
+    assert L._percentile(histograms[-1], 0.5) == 6.0  # numpy's inverted_cdf says 5
 
 
 def test_compare_and_plot(server):
