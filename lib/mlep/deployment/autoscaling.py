@@ -30,7 +30,17 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance, non_negative, numbers_array, probability, real
+from mlep._checks import (
+    count,
+    finite_frame,
+    frame,
+    instance,
+    non_negative,
+    numbers_array,
+    positive,
+    probability,
+    real,
+)
 
 __all__ = ["HPA", "plot_simulation", "simulate"]
 
@@ -148,6 +158,10 @@ def plot_simulation(steps: pd.DataFrame, *, capacity_per_replica: float):
     """
     import matplotlib.pyplot as plt
 
+    columns = ("step", "load", "replicas", "dropped")
+    frame(steps, "steps (the table simulate() returns)", columns=columns)
+    finite_frame(steps, "steps", columns=columns)
+    positive(capacity_per_replica, "capacity_per_replica")
     figure, axes = plt.subplots(figsize=(7, 3.8))
     plt.close(figure)  # detach from pyplot: the caller owns and displays the figure
     capacity = steps["replicas"] * capacity_per_replica

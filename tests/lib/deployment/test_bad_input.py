@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from mlep.deployment import autoscaling, rollout
 from mlep.deployment.monitoring import (
     alerts,
     detectors,
@@ -147,3 +148,34 @@ def test_serving_log_names_a_model_without_predict_and_bad_incidents():
         synthetic.serving_log("model", hours=1, per_hour=5)
     with pytest.raises(TypeError, match="incidents must be a dict"):
         synthetic.serving_log(ThresholdModel(), hours=1, per_hour=5, incidents=math.nan)
+
+
+@pytest.mark.parametrize("seed", [None, "0", 1.5, [0]], ids=repr)
+def test_request_stream_and_route_name_a_seed_that_is_not_an_integer(seed):
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        rollout.request_stream(5, seed=seed)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        rollout.route(range(5), 50, seed=seed)
+
+
+@pytest.mark.parametrize("ids", [None, 5, 1.0, {"a": 1}], ids=repr)
+def test_route_names_request_ids_that_are_not_a_sequence(ids):
+    with pytest.raises(TypeError, match="request_ids must be a sequence of request ids"):
+        rollout.route(ids, 50)
+
+
+@pytest.mark.parametrize(
+    ("steps", "capacity", "message"),
+    [
+        (None, 10, "steps .* must be a pandas DataFrame"),
+        (pd.DataFrame({"step": [0]}), 10, r"must have the column\(s\)"),
+        ("table", 10, "steps .* must be a pandas DataFrame"),
+        ("simulated", None, "capacity_per_replica must be a number"),
+        ("simulated", 0, "capacity_per_replica must be > 0"),
+    ],
+)
+def test_plot_simulation_names_a_bad_table_or_capacity(steps, capacity, message):
+    if isinstance(steps, str) and steps == "simulated":
+        steps = autoscaling.simulate([10, 20], autoscaling.HPA(), capacity_per_replica=10)
+    with pytest.raises((TypeError, ValueError), match=message):
+        autoscaling.plot_simulation(steps, capacity_per_replica=capacity)

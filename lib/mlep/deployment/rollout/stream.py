@@ -20,6 +20,7 @@ from mlep._checks import (
     positive,
     probability,
     real,
+    sequence,
 )
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +70,7 @@ def request_stream(
     n_features = count(n_features, "n_features", minimum=1)
     noise = non_negative(noise, "noise")
     label_rate = probability(label_rate, "label_rate")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     x = rng.normal(size=(n, n_features)).round(3)
     score = x[:, 0] + (0.5 * x[:, 1] if n_features > 1 else 0.0)
     labels = pd.array((score + noise * rng.normal(size=n) > 0).astype(int), dtype="Int64")
@@ -253,8 +254,9 @@ def route(request_ids, percent: float, *, seed: int = 0) -> np.ndarray:
     percent = real(percent, "percent")
     if not 0 <= percent <= 100:
         raise ValueError(f"percent must be between 0 and 100, but got {percent:g}")
-    salt = f"{seed}:".encode()
-    points = np.array([100 * _unit(salt + str(i).encode()) for i in request_ids])
+    salt = f"{count(seed, 'seed')}:".encode()
+    ids = sequence(request_ids, "request_ids", "a sequence of request ids")
+    points = np.array([100 * _unit(salt + str(i).encode()) for i in ids], dtype=float)
     return points < percent
 
 
