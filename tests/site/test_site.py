@@ -239,7 +239,8 @@ def test_c2w1_reading_page(page, site_url):
     assert api_links.count() >= 1, "no link from the C2W1 page to the mlep.data.validation API page"
     lab_links.first.click()
     page.wait_for_url(f"**/{LAB_URL}")
-    assert page.locator(".jp-Cell").count() > 0
+    # instant navigation changes the address first, then swaps the page in
+    page.locator(".jp-Cell").first.wait_for()
 
 
 @pytest.mark.slow
