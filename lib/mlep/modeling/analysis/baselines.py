@@ -60,7 +60,14 @@ def majority_baseline(y_train: Any, y_eval: Any) -> float:
 
 
 def _features(X: Any, name: str) -> np.ndarray:
-    array = np.asarray(X, dtype=float)
+    if isinstance(X, (str, bytes)):
+        raise TypeError(f"{name} must be a 2-D array of numbers, but got a string: {X!r:.60}")
+    try:
+        array = np.asarray(X, dtype=float)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"{name} must be a 2-D array of numbers, but got {type(X).__name__} {X!r:.60}"
+        ) from None
     if array.ndim != 2 or array.shape[0] == 0 or array.shape[1] == 0:
         raise ValueError(
             f"{name} should be a non-empty 2-D array (n_examples, n_features), "
@@ -103,7 +110,7 @@ def quick_baseline(
     >>> quick_baseline(X, [0, 0, 1, 1], [[0.5], [2.5]], [0, 1], model="tree")
     {'model': 'decision_tree', 'train_accuracy': 1.0, 'accuracy': 1.0, 'macro_f1': 1.0}
     """
-    if model not in _QUICK_MODELS:
+    if not isinstance(model, str) or model not in _QUICK_MODELS:
         raise ValueError(f"model should be 'logistic' or 'tree', got {model!r}")
     count(seed, "seed")
     train_X, eval_X = _features(X_train, "X_train"), _features(X_eval, "X_eval")

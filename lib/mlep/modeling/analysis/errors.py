@@ -174,7 +174,13 @@ def per_class_report(y_true: Any, y_pred: Any, *, labels: Any = None) -> pd.Data
 
 def _boolean_tags(tags: Any) -> pd.DataFrame:
     if isinstance(tags, Mapping):
-        tags = pd.DataFrame(dict(tags))
+        try:
+            tags = pd.DataFrame(dict(tags))
+        except (TypeError, ValueError) as error:
+            raise ValueError(
+                "tags must be a DataFrame, or a dict of tag -> one True/False per example, "
+                f"but got a dict that is not a table ({error})"
+            ) from None
     if not isinstance(tags, pd.DataFrame):
         raise TypeError(
             "tags should be a DataFrame with one row per example and one True/False column "

@@ -171,7 +171,8 @@ def accuracy(y_true: np.ndarray, y_pred: np.ndarray) -> float:
     y_true, y_pred : numpy.ndarray
         True and predicted labels of the same length.
     """
-    return float(np.mean(y_true == y_pred))
+    true, pred = label_pair(y_true, y_pred)
+    return float(np.mean(true == pred))
 
 
 def finite_number(value: Any, what: str) -> float:
