@@ -33,6 +33,23 @@ def test_matches_scipy(counts, confidence):
     assert (result.ci_low, result.ci_high) == pytest.approx((low, high), rel=1e-7)
 
 
+def test_matches_scipy_on_random_counts_including_tiny_p_values():
+    """Lopsided groups give |z| up to ~30: p-values down to 1e-200 keep their digits."""
+    rng = np.random.default_rng(0)
+    for _ in range(300):
+        n_a, n_b = (int(n) for n in rng.integers(1, 500, 2))
+        x_a, x_b = int(rng.integers(0, n_a + 1)), int(rng.integers(0, n_b + 1))
+        if x_a + x_b in (0, n_a + n_b):
+            continue
+        confidence = float(rng.choice([0.9, 0.95, 0.99]))
+        result = ab_test(x_a, n_a, x_b, n_b, confidence=confidence)
+        z, p, low, high = _reference(x_a, n_a, x_b, n_b, confidence)
+        assert result.z == pytest.approx(z, rel=1e-9)
+        assert result.p_value == pytest.approx(p, rel=1e-9, abs=0.0)
+        assert (result.ci_low, result.ci_high) == pytest.approx((low, high), rel=1e-7, abs=1e-12)
+    assert ab_test(326, 337, 36, 409).p_value == pytest.approx(2.1039725973582868e-126, rel=1e-9)
+
+
 def test_the_worked_example_of_c4w3():
     result = ab_test(100, 1000, 125, 1000)
     assert isinstance(result, ABTestResult)
