@@ -250,6 +250,11 @@ def local_surrogate(
     handled as LIME does: samples draw them from ``X``'s values, and the surrogate sees
     whether a sample has the row's value (1) or not (0), at distance 1 when not. Their
     ``weight`` is then the change of prediction for having the row's value.
+
+    The kernel is ``exp(-d² / width²)``. The ``lime`` package's ``LimeTabularExplainer``
+    uses ``sqrt(exp(-d² / width²))`` (a width √2 wider for the same ``kernel_width``), and by
+    default discretizes numeric features into quartiles; so the numbers here follow the
+    course's recipe, not ``lime``'s defaults (``kernel_width=0.75 / √2`` gives its kernel).
     """
     from sklearn.linear_model import Ridge
 
