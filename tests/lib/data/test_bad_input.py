@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
-from mlep.data.labeling import active, consistency, human_level, weak
+from mlep.data.labeling import active, consistency, diversity, human_level, propagation, weak
 
 LABELS = pd.DataFrame({"a": list("xxyz"), "b": list("xyyz"), "c": list("xxzz")})
 BAD_THRESHOLDS = [None, "0.5", [0.5], {"t": 0.5}, pd.DataFrame({"t": [0.5]}), math.nan, True]
@@ -59,3 +60,58 @@ def test_compare_with_majority_vote_names_a_scalar_y_test():
 def test_simulate_labelers_names_arguments_that_are_not_lists(kwargs, argument):
     with pytest.raises(TypeError, match=argument):
         human_level.simulate_labelers(5, **kwargs)
+
+
+@pytest.mark.parametrize("seed", [None, True, [0], "0"], ids=repr)
+def test_seeded_labeling_helpers_refuse_a_seed_that_is_not_an_integer(seed):
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        human_level.simulate_labelers(5, ["a", "b"], [0.9], seed=seed)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        propagation.hide_labels([0, 1, 0, 1], keep=2, seed=seed)
+    with pytest.raises(TypeError, match="seed must be an integer"):
+        probabilities = [[0.5, 0.5], [0.6, 0.4], [0.9, 0.1], [0.8, 0.2]]
+        diversity.cluster_sampling([[0.0], [1.0], [2.0], [3.0]], probabilities, 2, seed=seed)
+
+
+@pytest.mark.parametrize("name", [None, math.nan, ["b"], {"b": 1}], ids=repr)
+def test_borderline_class_names_a_new_class_that_is_no_label(name):
+    with pytest.raises((TypeError, ValueError), match="name must be a class label"):
+        consistency.borderline_class(LABELS, 0.75, name=name)
+
+
+@pytest.mark.parametrize("classes", [True, [], pd.DataFrame({"x": ["x"]}), np.array(["x", "y"])])
+def test_borderline_class_names_classes_that_are_not_a_list(classes):
+    if isinstance(classes, np.ndarray):  # an array is a fine list of classes
+        consistency.borderline_class(LABELS, 0.75, classes=classes)
+        return
+    with pytest.raises((TypeError, ValueError), match="classes must"):
+        consistency.borderline_class(LABELS, 0.75, classes=classes)
+
+
+@pytest.mark.parametrize("top", [0, -1, 2.5, True], ids=repr)
+def test_confusable_classes_names_a_bad_top(top):
+    with pytest.raises(ValueError, match="top should be a positive whole number"):
+        consistency.confusable_classes(LABELS, top=top)
+
+
+def test_simulate_labelers_names_missing_classes_and_a_confusion_that_is_no_dict():
+    with pytest.raises(ValueError, match="classes must not hold missing values"):
+        human_level.simulate_labelers(5, ["a", None], [0.9])
+    with pytest.raises(TypeError, match="confusion must be a dict"):
+        human_level.simulate_labelers(5, ["a", "b"], [0.9], confusion="a-b")
+
+
+def test_propagate_and_learning_curve_name_a_method_or_estimator_that_is_wrong():
+    with pytest.raises(ValueError, match="unknown method"):
+        propagation.propagate([[0.0], [1.0], [2.0]], [0, 1, -1], method=np.ones(2), n_neighbors=1)
+    with pytest.raises(TypeError, match="estimator must be an unfitted scikit-learn classifier"):
+        active.learning_curve(
+            {"C": 1},
+            [[0.0]] * 4,
+            [0, 1, 0, 1],
+            [[0.0]],
+            [0],
+            strategy="random",
+            initial=2,
+            rounds=1,
+        )

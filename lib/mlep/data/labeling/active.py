@@ -114,6 +114,11 @@ def learning_curve(
     DataFrame with columns ``round``, ``labels`` (labeled so far) and ``accuracy``.
     """
     _check_strategy(strategy)
+    if not all(callable(getattr(estimator, m, None)) for m in ("fit", "predict_proba")):
+        raise TypeError(
+            "estimator must be an unfitted scikit-learn classifier with predict_proba "
+            f"(e.g. LogisticRegression()), but got {type(estimator).__name__}"
+        )
     X_pool, X_test = finite_array(X_pool, "X_pool", ndim=2), finite_array(X_test, "X_test", ndim=2)
     y_pool, y_test = labels(y_pool, "y_pool"), labels(y_test, "y_test")
     same_label_kind(y_pool, y_test, "y_pool", "y_test")
@@ -132,7 +137,7 @@ def learning_curve(
             f"initial + rounds * batch_size = {initial + rounds * batch_size} labels, but the "
             f"pool has only {len(X_pool)} examples"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     start = rng.choice(len(X_pool), size=initial, replace=False)
     if len(np.unique(y_pool[start])) < 2:
         raise ValueError(

@@ -47,7 +47,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mlep._checks import one_label_kind, real
+from mlep._checks import label_kind, one_label_kind, real, sequence
 
 __all__ = [
     "ambiguous_examples",
@@ -229,6 +229,8 @@ def confusable_classes(labels, top: int | None = None) -> pd.DataFrame:
     0       x       y      2    0.5
     1       y       z      2    0.5
     """
+    if top is not None and (isinstance(top, bool) or not isinstance(top, int) or top < 1):
+        raise ValueError(f"top should be a positive whole number or None, but got {top!r}")
     counts = label_counts(labels)
     values = counts.to_numpy()
     pairs = values.T @ values  # pairs[i, j]: labeler pairs saying class i and class j
@@ -244,6 +246,18 @@ def confusable_classes(labels, top: int | None = None) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- what to do about it
+
+
+def _check_new_class(name) -> None:
+    """The new class of :func:`borderline_class`: one hashable, non-missing label."""
+    try:
+        hash(name)
+    except TypeError:
+        raise TypeError(
+            f"name must be a class label (a string or a number), but got {type(name).__name__}"
+        ) from None
+    if label_kind(name) == "missing":
+        raise ValueError(f"name must be a class label, but got a missing value {name!r}")
 
 
 def _known_classes(frame: pd.DataFrame, asked, what: str) -> None:
@@ -326,7 +340,13 @@ def borderline_class(
         raise ValueError(f"threshold is a share between 0 and 1 (e.g. 0.75), but got {threshold!r}")
     counts = label_counts(labels)
     ambiguous = counts.max(axis=1) / counts.sum(axis=1).clip(lower=1) < threshold
+    _check_new_class(name)
     if classes is not None:
+        if isinstance(classes, pd.DataFrame):
+            raise TypeError("classes must be a list of classes, but got a DataFrame")
+        classes = sequence(classes, "classes", "a list of classes")
+        if not classes:
+            raise ValueError("classes must name at least one class, but got an empty list")
         _known_classes(labels_table(labels), classes, "classes")
         others = [c for c in counts.columns if c not in set(classes)]
         ambiguous &= counts[others].sum(axis=1) == 0

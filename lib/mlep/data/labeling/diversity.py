@@ -166,7 +166,7 @@ def cluster_sampling(
         )
     one_of(pick, ("uncertain", "centre"), "pick")
     n = _batch_size(n, len(X))
-    model = KMeans(n_clusters=n, n_init=3, random_state=seed).fit(X)
+    model = KMeans(n_clusters=n, n_init=3, random_state=count(seed, "seed")).fit(X)
     distance = np.linalg.norm(X - model.cluster_centers_[model.labels_], axis=1)
     chosen = []
     for cluster in range(n):

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep._checks import instance, one_label_kind
+from mlep._checks import count, instance, label_kind, one_label_kind
 from mlep.data.labeling.consistency import label_counts, labels_table
 
 __all__ = ["HumanLevel", "human_level_performance", "simulate_labelers"]
@@ -194,6 +194,8 @@ def simulate_labelers(
         raise ValueError(f"n_items should be a positive whole number, but got {n_items!r}")
     instance(classes, (list, tuple, np.ndarray, pd.Index), "classes", "a list of classes")
     classes = list(classes)
+    if any(label_kind(c) == "missing" for c in classes):
+        raise ValueError(f"classes must not hold missing values (None or NaN), but got {classes!r}")
     if len(classes) < 2 or len(set(classes)) != len(classes):
         raise ValueError(f"classes should be at least 2 distinct labels, but got {classes!r}")
     if isinstance(accuracy_per_labeler, Mapping):
@@ -214,8 +216,10 @@ def simulate_labelers(
             raise ValueError(
                 f"accuracy of {labeler!r} should be a share between 0 and 1, but got {accuracy!r}"
             )
+    if confusion is not None:
+        instance(confusion, Mapping, "confusion", "a dict of (class, class) -> weight")
     mistakes = _mistake_probabilities(classes, confusion or {})
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     truth = rng.integers(len(classes), size=n_items)
     names = np.asarray(classes, dtype=object)
     columns = {}

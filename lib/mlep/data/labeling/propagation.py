@@ -58,7 +58,7 @@ def hide_labels(y: Any, *, keep: int, seed: int = 0) -> np.ndarray:
     count(keep, "keep", minimum=1)
     if keep > len(y):
         raise ValueError(f"keep={keep} is more than the {len(y)} labels available")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     classes = np.unique(y)
     kept = [rng.choice(np.flatnonzero(y == c)) for c in classes] if keep >= len(classes) else []
     rest = np.setdiff1d(np.arange(len(y)), kept)
@@ -119,6 +119,8 @@ def propagate(
     labeled = y_partial != UNLABELED
     if len(np.unique(y_partial[labeled])) < 2:
         raise ValueError("y_partial needs labeled examples of at least two classes (others -1)")
+    if not isinstance(method, str) or method not in ("spreading", "propagation"):
+        raise ValueError(f"unknown method {method!r}; choose 'spreading' or 'propagation'")
     if method == "spreading":
         model = LabelSpreading(
             kernel="knn", n_neighbors=n_neighbors, alpha=alpha, max_iter=max_iter
