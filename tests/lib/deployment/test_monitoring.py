@@ -300,7 +300,7 @@ def test_jensen_shannon_wrapper_builds_equal_width_histograms():
 
     a = [0.0, 1.0, 1.5, 2.0, 4.0]
     b = [1.0, 2.0, 3.0, 3.0, 5.0, 7.0]
-    hist_a = [(0.0, 2.0, 3), (2.0, 4.0, 2)]  # numpy: the last bucket includes its right edge
+    hist_a = [(0.0, 2.0, 4), (2.0, 4.0, 1)]  # TFDV: (low, high], so 2.0 counts in the first
     hist_b = [(1.0, 4.0, 4), (4.0, 7.0, 2)]
     assert M.jensen_shannon(a, b, bins=2) == jensen_shannon_divergence(hist_a, hist_b)
     assert M.jensen_shannon([2.0, 2.0], [2.0, 2.0, 2.0]) == 0.0  # point buckets
@@ -398,6 +398,34 @@ def test_jensen_shannon_agrees_with_tfdv(tfdv_drift):
     assert ours != measured[("x", jsd)]  # the sketch makes bit-equality impossible
     ours = M.jensen_shannon(current["color"], previous["color"])
     assert ours == pytest.approx(measured[("color", jsd)], abs=1e-12)
+
+
+def test_jensen_shannon_of_integer_samples_agrees_with_tfdv():
+    """Integers sit on bucket edges: TFDV counts an edge value in the bucket below it.
+
+    One statistics run holds every sample as a column; TFDV's drift value is the divergence
+    of its two histograms (``jensen_shannon_divergence`` equals it exactly, see above).
+    """
+    from mlep.data import validation as V
+    from mlep.deployment.monitoring.drift import _equal_width
+
+    rng = np.random.default_rng(1)
+    samples = {
+        "previous": rng.integers(0, 6, 150),
+        "wider": rng.integers(1, 8, 150),
+        "narrower": rng.integers(0, 3, 150),
+        "floats": rng.integers(-2, 3, 150) / 2,
+    }
+    stats = V.statistics(pd.DataFrame(samples))
+    for name, sample in samples.items():
+        ours = [count for *_, count in _equal_width(sample.astype(float), 10)]
+        theirs = [count for *_, count in V.numeric_histogram(stats, name)]
+        assert ours == pytest.approx(theirs, abs=0.25), name  # the sketch smears ~0.3%
+        tfdv_value = V.jensen_shannon_divergence(
+            V.numeric_histogram(stats, name), V.numeric_histogram(stats, "previous")
+        )
+        ours_value = M.jensen_shannon(sample, samples["previous"])
+        assert ours_value == pytest.approx(tfdv_value, abs=1e-2), name
 
 
 def test_l_infinity_agrees_with_tfdv(tfdv_drift):

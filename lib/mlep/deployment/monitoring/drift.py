@@ -161,7 +161,8 @@ def jensen_shannon(expected, actual, *, bins: int = 10) -> float:
 
     Numbers (ints, floats) are histogrammed the way TFDV's standard histogram is: each sample
     gets ``bins`` equal-width buckets from its own minimum to its own maximum (one point
-    bucket if all its values are equal); then
+    bucket if all its values are equal), closed on the right as TFDV's (a value on an inner
+    edge counts in the bucket below it, unlike ``numpy.histogram``); then
     :func:`~mlep.data.validation.jensen_shannon_divergence` re-buckets both onto the union
     of their edges, spreading each bucket's count uniformly, and compares. Anything else
     (strings, booleans, categories) is counted per distinct value.
@@ -184,8 +185,9 @@ def jensen_shannon(expected, actual, *, bins: int = 10) -> float:
     approximations whose exact values depend on the sketch's internals (and, for large
     data, on how the data was batched), so no computation on the raw values alone can
     reproduce them digit for digit. Measured agreement with TFDV's reported drift: within
-    5e-4 for continuous samples of 500 to 5,000 values; up to 5e-3 for integer features with
-    many ties (interpolation smears each repeated value over a quantile bucket). Strings are
+    5e-4 for continuous samples of 500 to 5,000 values (about 3e-3 for samples of 10);
+    up to 1e-2 for integer features with many ties (interpolation leaks about 0.3% of each
+    repeated value into the next bucket). Strings are
     counted exactly by both, and agree to rounding. Given TFDV's own histograms
     (:func:`~mlep.data.validation.numeric_histogram`),
     :func:`~mlep.data.validation.jensen_shannon_divergence` matches TFDV exactly.
@@ -217,11 +219,19 @@ def jensen_shannon(expected, actual, *, bins: int = 10) -> float:
 
 
 def _equal_width(values: np.ndarray, bins: int) -> list[tuple[float, float, float]]:
-    """``(low, high, count)`` buckets: ``bins`` equal widths from min to max (numpy's rule)."""
+    """``(low, high, count)`` buckets: ``bins`` equal widths from min to max, as TFDV cuts them.
+
+    TFDV's buckets are closed on the right, ``(low, high]`` (the first also holds the
+    minimum): a value on an inner edge counts in the bucket *below* it. numpy's histogram
+    does the opposite, which on integer data (values on the edges) moved whole counts and
+    gave divergences 0.1 away from TFDV's.
+    """
     low, high = float(values.min()), float(values.max())
     if low == high:
         return [(low, high, float(values.size))]
-    counts, edges = np.histogram(values, bins=bins, range=(low, high))
+    edges = np.linspace(low, high, bins + 1)  # TFDV's boundaries (quantiles_util)
+    index = np.clip(np.searchsorted(edges, values, side="left") - 1, 0, bins - 1)
+    counts = np.bincount(index, minlength=bins)
     return [(float(lo), float(hi), float(c)) for lo, hi, c in zip(edges[:-1], edges[1:], counts)]
 
 
