@@ -188,3 +188,18 @@ def test_bad_input_is_named(call, message):
 def test_bad_second_arguments_are_refused_before_any_result(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_clean_accuracy_equals_keras_evaluate_even_at_exactly_one_half(keras):
+    """A sigmoid output of exactly 0.5 (zero logit) is class 0 for Keras' binary accuracy."""
+    rng = np.random.default_rng(0)
+    model = keras.Sequential(
+        [keras.Input((4,)), keras.layers.Dense(1, activation="sigmoid", kernel_initializer="zeros")]
+    )
+    model.compile("sgd", "binary_crossentropy", metrics=["accuracy"])
+    X, y = rng.normal(size=(50, 4)).astype("float32"), rng.integers(0, 2, 50)
+    for weights in (np.zeros((4, 1)), rng.normal(size=(4, 1))):
+        model.layers[0].set_weights([weights.astype("float32"), np.zeros(1, "float32")])
+        _, keras_accuracy = model.evaluate(X, y, verbose=0)
+        table = D.accuracy_under_attack(model, X, y, [0.0])
+        assert table["accuracy"].iloc[0] == pytest.approx(keras_accuracy, abs=1e-6)

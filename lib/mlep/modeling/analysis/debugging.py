@@ -212,7 +212,7 @@ def _attack_inputs(model: Any, X: Any, y: Any, clip: Any) -> None:
 def _accuracy(model: Any, X: np.ndarray, y: np.ndarray) -> float:
     probabilities = np.asarray(model(X, training=False))
     if probabilities.shape[-1] == 1:
-        predicted = (probabilities[:, 0] >= 0.5).astype(int)
+        predicted = (probabilities[:, 0] > 0.5).astype(int)  # Keras' binary_accuracy: > 0.5
     else:
         predicted = probabilities.argmax(axis=-1)
     return float((predicted == np.asarray(y)).mean())
