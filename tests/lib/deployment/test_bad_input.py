@@ -24,6 +24,7 @@ from mlep.deployment.rollout import ThresholdModel
 
 NOT_A_SAMPLE = [None, 1.0, 3, True, {"a": 1}, object()]
 ARRAY_LIKE = [pd.DataFrame({"x": [1]}), np.ones((2, 2)), ["mean"]]
+GUARDS = {"error_rate": 0.5}
 
 
 @pytest.mark.parametrize("measure", [drift.l_infinity, drift.jensen_shannon])
@@ -179,3 +180,62 @@ def test_plot_simulation_names_a_bad_table_or_capacity(steps, capacity, message)
         steps = autoscaling.simulate([10, 20], autoscaling.HPA(), capacity_per_replica=10)
     with pytest.raises((TypeError, ValueError), match=message):
         autoscaling.plot_simulation(steps, capacity_per_replica=capacity)
+
+
+@pytest.mark.parametrize("seed", [None, "0", True], ids=repr)
+def test_seeded_rollout_and_stream_helpers_refuse_a_seed_that_is_not_an_integer(seed):
+    from mlep.deployment.monitoring import streams
+    from mlep.deployment.rollout import bandits
+
+    requests = rollout.request_stream(40, seed=0)
+    calls = [
+        lambda: streams.abrupt_stream(10, 5, 0.0, 1.0, seed=seed),
+        lambda: bandits.simulate(bandits.EpsilonGreedy(2), [0.1, 0.2], n=5, seed=seed),
+        lambda: rollout.canary(
+            requests, ThresholdModel(), ThresholdModel(), guards=GUARDS, seed=seed
+        ),
+        lambda: rollout.blue_green(
+            requests, ThresholdModel(), ThresholdModel(), switch_at=10, guards=GUARDS, seed=seed
+        ),
+    ]
+    for call in calls:
+        with pytest.raises(TypeError, match="seed must be an integer"):
+            call()
+
+
+def test_stream_kind_bandit_rates_and_canary_stages_are_named():
+    from mlep.deployment.monitoring import streams
+    from mlep.deployment.rollout import bandits
+
+    with pytest.raises(ValueError, match="kind must be one of"):
+        streams.abrupt_stream(10, 5, 0.0, 1.0, kind=np.array(["real", "binary"]))
+    with pytest.raises(TypeError, match="rates must be a list of reward rates"):
+        bandits.simulate(bandits.EpsilonGreedy(2), None, n=5)
+    requests = rollout.request_stream(40, seed=0)
+    with pytest.raises(TypeError, match="stages must be a list of traffic percentages"):
+        rollout.canary(requests, ThresholdModel(), ThresholdModel(), guards=GUARDS, stages=None)
+
+
+@pytest.mark.parametrize(
+    ("column", "above", "error", "message"),
+    [
+        (None, 0.5, TypeError, "column must be a string"),
+        ({"x": 1}, 0.5, TypeError, "column must be a string"),
+        ("label", 0.5, ValueError, "column must be a feature column"),
+        ("x0", "0.5", TypeError, "above must be a number"),
+        ("x0", [0.5, 1.0], TypeError, "above must be a number"),
+    ],
+)
+def test_concept_shift_names_a_bad_column_or_threshold(column, above, error, message):
+    with pytest.raises(error, match=message):
+        rollout.concept_shift(rollout.request_stream(4, seed=1), column, above)
+
+
+def test_alerts_and_prediction_requests_name_a_bad_time_column_or_scores():
+    events = pd.DataFrame({"time": pd.date_range("2026-01-01", periods=3, freq="1min")})
+    rule = alerts.AlertRule("r", metric="time", stat="count", above=1)
+    with pytest.raises(TypeError, match="time must be a string"):
+        alerts.evaluate(events, [rule], time={"a": 1})
+    rows = pd.DataFrame({"age": [40, 50]})
+    with pytest.raises(TypeError, match="scores must hold numbers only"):
+        synthetic.prediction_requests(rows, ["high", "low"], seed=0)

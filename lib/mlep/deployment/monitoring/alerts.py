@@ -36,7 +36,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, real, sequence
+from mlep._checks import count, real, sequence, text
 
 __all__ = ["ALERT_COLUMNS", "STATS", "AlertRule", "evaluate", "rule_values"]
 
@@ -140,6 +140,7 @@ def _events(events: pd.DataFrame, time: str, rules: list[AlertRule]) -> pd.DataF
         raise TypeError(
             f"events must be a DataFrame (one row per event), got {type(events).__name__}"
         )
+    text(time, "time")
     if time not in events.columns:
         raise ValueError(
             f"events need a {time!r} column of timestamps; columns: {list(events.columns)}"

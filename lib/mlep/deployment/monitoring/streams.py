@@ -138,9 +138,9 @@ def _index(value, n: int, what: str) -> int:
 
 def _draw(n, weight, before, after, kind, scale, seed) -> np.ndarray:
     """Values whose concept is the new one with probability ``weight`` (one per point)."""
-    if kind not in KINDS:
+    if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, but got {kind!r}")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     if kind == "binary":
         before = probability(before, "before (an error probability)")
         after = probability(after, "after (an error probability)")

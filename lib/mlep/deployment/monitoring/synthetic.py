@@ -33,7 +33,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance, non_negative, probability, real, sequence
+from mlep._checks import count, instance, non_negative, numbers_array, probability, real, sequence
 
 __all__ = [
     "INCIDENTS",
@@ -138,7 +138,7 @@ def prediction_requests(
     """
     if not isinstance(rows, pd.DataFrame):
         raise TypeError(f"rows must be a DataFrame of features, but got {type(rows).__name__}")
-    rounded = np.asarray(scores, dtype=float).round(3)
+    rounded = numbers_array(scores, "scores").round(3)
     if rounded.shape != (len(rows),):
         raise ValueError(
             f"scores must have one value per row ({len(rows)}), but got shape {rounded.shape}"

@@ -42,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, probability, real
+from mlep._checks import count, probability, real, sequence
 
 __all__ = ["EpsilonGreedy", "ThompsonSampling", "Uniform", "simulate"]
 
@@ -254,11 +254,13 @@ def simulate(policy, rates, *, n: int, seed: int = 0) -> pd.DataFrame:
                 f"policy must have pull() and update(arm, reward) methods, but got a "
                 f"{type(policy).__name__} without {method}()"
             )
+    rates = sequence(rates, "rates", "a list of reward rates, one per arm")
     rates = np.array([probability(r, f"rates[{i}]") for i, r in enumerate(rates)])
     if rates.size < 2:
         raise ValueError(f"rates must hold one rate per arm (at least 2), but got {rates.size}")
     n = count(n, "n", minimum=1)
-    rewards = (np.random.default_rng(seed).random((n, rates.size)) < rates).astype(int)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rewards = (rng.random((n, rates.size)) < rates).astype(int)
     arms = np.empty(n, dtype=int)
     for step in range(n):
         arm = int(policy.pull())

@@ -17,6 +17,7 @@ from mlep._checks import (
     count,
     non_negative,
     real,
+    sequence,
 )
 from mlep.deployment.rollout.stream import (
     REQUEST_ID,
@@ -164,7 +165,7 @@ def canary(
     check_requests(requests)
     guards = _check_guards(guards)
     stages = _check_stages(stages, len(requests))
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     rows = []
     parts = np.array_split(np.arange(len(requests)), len(stages))
     for k, (percent, positions) in enumerate(zip(stages, parts)):
@@ -193,6 +194,7 @@ def canary(
 
 
 def _check_stages(stages: Sequence[float], n: int) -> list[float]:
+    stages = sequence(stages, "stages", "a list of traffic percentages, e.g. [1, 5, 25, 100]")
     values = [real(s, "each stage percentage") for s in stages]
     if not values:
         raise ValueError("stages is empty: give traffic percentages, e.g. [1, 5, 25, 50, 100]")
@@ -279,7 +281,7 @@ def blue_green(
             f"switch_at must be a request position, below {len(requests)} (the number of "
             f"requests), but got {switch_at}: the switch would never happen"
         )
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     rows, live, decision, reason = [], "blue", "green", "green held every window"
     for first, last in _windows(len(requests), switch_at, window):
         action = "serve"

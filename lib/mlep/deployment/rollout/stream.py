@@ -21,7 +21,9 @@ from mlep._checks import (
     probability,
     real,
     sequence,
+    text,
 )
+from mlep.exceptions import MlepError
 
 if TYPE_CHECKING:  # pragma: no cover
     pass
@@ -162,6 +164,13 @@ class LinearModel:
         return ndtr(np.abs(self.score(batch)) / self.noise)
 
 
+class FeatureColumnError(MlepError, KeyError, ValueError):
+    """A column that is not a feature of the requests: a ``KeyError`` and a ``ValueError``."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])  # KeyError would quote the message
+
+
 def concept_shift(requests: pd.DataFrame, column: str, above: float) -> pd.DataFrame:
     """A new concept: where ``column > above`` the same inputs now get the opposite label.
 
@@ -183,8 +192,13 @@ def concept_shift(requests: pd.DataFrame, column: str, above: float) -> pd.DataF
     ([0, 0, 0, 1], [1, 0, 1, 1])
     """
     check_requests(requests)
+    text(column, "column")
     if column not in requests.columns or column in (REQUEST_ID, LABEL):
-        raise KeyError(f"column must be a feature column of the requests, but got {column!r}")
+        raise FeatureColumnError(
+            f"column must be a feature column of the requests, but got {column!r}; "
+            f"features: {[c for c in requests.columns if c not in (REQUEST_ID, LABEL)]}"
+        )
+    above = real(above, "above")
     changed = requests.copy()
     rows = changed[column] > above
     changed.loc[rows, LABEL] = 1 - changed.loc[rows, LABEL]
