@@ -128,6 +128,29 @@ def test_fleiss_kappa_with_two_raters_is_scotts_pi():
     assert fleiss_kappa(pd.DataFrame({"a": a, "b": b})) == pytest.approx(scotts_pi, abs=1e-12)
 
 
+def _fleiss_textbook(ratings: np.ndarray) -> float:
+    """statsmodels' aggregate_raters + fleiss_kappa(method="fleiss"), written out."""
+    categories = np.unique(ratings)
+    table = (ratings[:, :, None] == categories).sum(axis=1)
+    n_items, n_raters = ratings.shape
+    p = table.sum(axis=0) / (n_items * n_raters)
+    agreement = ((table**2).sum(axis=1) - n_raters) / (n_raters * (n_raters - 1))
+    return (agreement.mean() - (p**2).sum()) / (1 - (p**2).sum())
+
+
+def test_fleiss_kappa_matches_the_textbook_formula_on_random_ratings():
+    """Ints, the same numbers as floats, strings; classes that some items never get."""
+    rng = np.random.default_rng(0)
+    for trial in range(60):
+        items, raters, classes = (int(v) for v in rng.integers((1, 2, 2), (20, 7, 5)))
+        ratings = rng.integers(0, classes, (items, raters))
+        if len(np.unique(ratings)) < 2:
+            continue
+        expected = _fleiss_textbook(ratings)
+        as_kind = (ratings, ratings.astype(float), ratings.astype(str))[trial % 3]
+        assert fleiss_kappa(as_kind) == pytest.approx(expected, abs=1e-12)
+
+
 @pytest.mark.parametrize(
     ("call", "message"),
     [

@@ -128,6 +128,25 @@ def test_group_thresholds_take_the_smallest_threshold_that_meets_the_target():
             assert (neg >= lower.max()).mean() > 0.2
 
 
+def test_group_thresholds_equal_a_brute_force_search_on_random_scores():
+    """Tied and rounded scores; targets that make target * negatives whole (0.2 * 10)."""
+    rng = np.random.default_rng(0)
+    for _ in range(200):
+        n = int(rng.integers(4, 40))
+        y, groups = rng.integers(0, 2, n), rng.choice(["a", "b"], n)
+        scores = np.round(rng.random(n), int(rng.integers(1, 3)))
+        if any(((groups == g) & (y == 0)).sum() == 0 for g in ("a", "b")):
+            continue
+        target = float(rng.choice([0.0, 0.1, 0.2, 0.25, 1 / 3, 0.5, 1.0]))
+        fitted = F.GroupThresholds(target_fpr=target).fit(y, scores, groups).thresholds_
+        for group in ("a", "b"):
+            mine = groups == group
+            negatives = scores[mine & (y == 0)]
+            meets = [t for t in np.unique(scores[mine]) if (negatives >= t).mean() <= target]
+            nothing = float(np.nextafter(scores[mine].max(), np.inf))
+            assert fitted[group] == (min(meets) if meets else nothing)
+
+
 def test_reweighing_makes_group_and_label_independent(loans):
     fit = loans["fit"]
     w = F.reweighing_weights(fit["defaulted"], fit["group"])
