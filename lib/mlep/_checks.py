@@ -141,10 +141,14 @@ def strings(values, what: str, *, minimum: int = 1) -> list[str]:
 
 def sequence(values, what: str, expected: str = "a list") -> list:
     """``values`` as a list; a string, a mapping or a non-iterable is a :class:`TypeError`."""
+    import sys
     from collections.abc import Iterable, Mapping
 
     if isinstance(values, (str, bytes, Mapping)) or not isinstance(values, Iterable):
         raise TypeError(f"{what} must be {expected}, but got {_kind(values)}")
+    pandas = sys.modules.get("pandas")  # a DataFrame iterates its column names
+    if pandas is not None and isinstance(values, pandas.DataFrame):
+        raise TypeError(f"{what} must be {expected}, but got a DataFrame; pass one column")
     return list(values)
 
 

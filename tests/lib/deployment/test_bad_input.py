@@ -239,3 +239,21 @@ def test_alerts_and_prediction_requests_name_a_bad_time_column_or_scores():
     rows = pd.DataFrame({"age": [40, 50]})
     with pytest.raises(TypeError, match="scores must hold numbers only"):
         synthetic.prediction_requests(rows, ["high", "low"], seed=0)
+
+
+@pytest.mark.parametrize(
+    "values", [np.ones((3, 2)), [[1, 2], [3, 4]], pd.DataFrame({"x": [1.0, None]})], ids=type
+)
+def test_missing_rate_refuses_a_table_instead_of_returning_zero(values):
+    with pytest.raises(ValueError, match="values must be one-dimensional"):
+        metrics.missing_rate(values)
+
+
+def test_drift_and_spans_refuse_a_dataframe_instead_of_iterating_its_column_names():
+    table = pd.DataFrame({"x": [1.0, 2.0, 3.0]})
+    with pytest.raises(
+        TypeError, match="expected must be a sequence of values, but got a DataFrame"
+    ):
+        drift.jensen_shannon(table, [1.0, 2.0])
+    with pytest.raises(TypeError, match="slow must be a list .* but got a DataFrame"):
+        synthetic.incident_events(0, hours=1, per_minute=1, slow=pd.DataFrame({"a": [0]}))
