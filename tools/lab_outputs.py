@@ -240,7 +240,8 @@ def main(argv: list[str] | None = None) -> int:
             continue
         size = write_cache(entry).stat().st_size
         print(
-            f"  {lab}: {time.monotonic() - began:5.1f} s, {len(entry['cells'])} cells with outputs, "
+            f"  {lab}: {time.monotonic() - began:5.1f} s, "
+            f"{len(entry['cells'])} cells with outputs, "
             f"{_images(entry)} figures, {len(entry['errors'])} cells waiting for exercises, "
             f"{size / 1024:.0f} KiB",
             flush=True,

@@ -266,7 +266,9 @@ def slim_outputs(outputs: list[dict], replace: dict[str, str] | None = None) -> 
     --------
     >>> slim_outputs([{"output_type": "stream", "name": "stderr", "text": "warning"}])
     []
-    >>> slim_outputs([{"output_type": "error", "ename": "NameError", "evalue": "", "traceback": []}])
+    >>> slim_outputs(
+    ...     [{"output_type": "error", "ename": "NameError", "evalue": "", "traceback": []}]
+    ... )
     """
     if any(o.get("output_type") == "error" for o in outputs):
         return None

@@ -5,7 +5,8 @@ uv reads no pip configuration, but a machine may set some: a folder of local whe
 what ``pip install`` would, this prints them as shell-quoted ``NAME=value`` words for ``env``::
 
     $ python tools/uv_env.py
-    'UV_EXTRA_INDEX_URL=file:///opt/pypi/simple file:///opt/pypi-more/simple' UV_FIND_LINKS=/opt/wheels
+    'UV_EXTRA_INDEX_URL=file:///opt/pypi/simple file:///opt/pypi-more/simple' \\
+        UV_FIND_LINKS=/opt/wheels
 
 Precedence follows pip: environment variables (``PIP_FIND_LINKS``), then the ``install`` section,
 then ``global``. Nothing is printed on a machine without pip configuration. A machine-wide pip
@@ -71,7 +72,7 @@ def uv_words(settings: dict[str, str]) -> list[str]:
 
 
 def torch_pin(lock: str) -> str | None:
-    """The torch version the lock pins when it is a local build such as ``2.13.0+cpu``, else None."""
+    """The torch version the lock pins if it is a local build such as ``2.13.0+cpu``, else None."""
     match = re.search(r"^torch==(\S+\+\S+)\s*$", lock, flags=re.MULTILINE)
     return match.group(1) if match else None
 
@@ -85,7 +86,7 @@ def _local_folder(location: str) -> Path | None:
 
 
 def has_local_wheel(version: str, settings: dict[str, str]) -> bool:
-    """Whether a find-links folder or a ``file://`` index of ``settings`` holds ``torch-<version>``."""
+    """Whether a find-links folder or ``file://`` index of ``settings`` has ``torch-<version>``."""
     prefix = f"torch-{version}-"
     for folder in map(_local_folder, settings.get("find-links", "").split()):
         if folder and folder.is_dir() and any(folder.glob(f"{prefix}*.whl")):
@@ -102,7 +103,7 @@ def has_local_wheel(version: str, settings: dict[str, str]) -> bool:
 
 
 def with_torch_index(settings: dict[str, str], lock: str, environ=os.environ) -> dict[str, str]:
-    """``settings`` plus PyTorch's CPU index when the pinned ``+cpu`` torch is not on this machine."""
+    """``settings`` plus PyTorch's CPU index if the pinned ``+cpu`` torch is not on this machine."""
     version = torch_pin(lock)
     index = environ.get("MLEP_TORCH_INDEX", TORCH_INDEX).strip()
     if not version or not index or has_local_wheel(version, settings):

@@ -36,9 +36,8 @@ def _labs(args) -> int:
         exercises = notebooks.exercises(source)
         points = sum(e.points for e in exercises)
         released = notebooks.released_notebook(lab)
-        print(
-            f"{lab:<28} {len(exercises)} exercises, {points:g} points   {released.relative_to(project_root())}"
-        )
+        where = released.relative_to(project_root())
+        print(f"{lab:<28} {len(exercises)} exercises, {points:g} points   {where}")
     return 0
 
 
@@ -61,7 +60,8 @@ def _check(args) -> int:
         print(f"{mark} {line.exercise:<{width}}  {line.message}")
     done = sum(line.passed for line in lines)
     print(
-        f"\n{done} of {len(lines)} exercises: public tests passed. Hidden tests run when your lab is graded."
+        f"\n{done} of {len(lines)} exercises: public tests passed. "
+        "Hidden tests run when your lab is graded."
     )
     return 0 if done == len(lines) else 1
 
@@ -127,7 +127,8 @@ class _ProgressBar:
     def update(self, done: int, total: int, result) -> None:
         filled = self.width * done // max(total, 1)
         bar = "#" * filled + "." * (self.width - filled)
-        text = f"[{bar}] {done}/{total} graded  {result.student}: {result.score:g}/{result.max_score:g} {result.status}"
+        score = f"{result.score:g}/{result.max_score:g}"
+        text = f"[{bar}] {done}/{total} graded  {result.student}: {score} {result.status}"
         if self.live:
             self.stream.write("\r" + text.ljust(100)[:100])
             self.drawn = True
@@ -234,7 +235,8 @@ def _start(args) -> int:
     bin_dir = Path(sys.executable).parent
     root = Path(args.root).resolve() if args.root else project_root()
     token = secrets.token_hex(16)
-    # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published ports reach
+    # the addresses to bind; the URLs printed stay 127.0.0.1, which a container's published
+    # ports reach
     host = getattr(args, "host", None) or os.environ.get("MLEP_HOST") or "127.0.0.1"
     site_url = f"http://127.0.0.1:{args.site_port}/"
     if not args.no_site and _in_use(args.site_port):  # mkdocs serve binds it after a 1-min build

@@ -116,7 +116,8 @@ def carry_over(old: dict, new: dict) -> tuple[dict, list[str]]:
     for name, notebook in (("old", old), ("new", new)):
         if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
             raise TypeError(
-                f"{name} must be a notebook (a dict with a list of cells), but got {type(notebook).__name__}"
+                f"{name} must be a notebook (a dict with a list of cells), "
+                f"but got {type(notebook).__name__}"
             )
     answers = {cell_key(c): c for c in old["cells"] if is_answer(c) and cell_key(c)}
     merged = json.loads(json.dumps(new))

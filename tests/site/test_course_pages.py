@@ -109,7 +109,7 @@ def test_glossary_is_in_the_nav_and_questions_can_collapse():
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.stem)
 def test_code_fences_are_balanced_and_bare(page):
-    """A fence line is ``` plus at most a language: text after a closing fence swallows what follows."""
+    """A fence line is ``` plus at most a language: text after a closing fence swallows the rest."""
     fences = [line for line in page.read_text().splitlines() if line.lstrip().startswith("```")]
     bad = [line for line in fences if not re.fullmatch(r"\s*```[\w-]*", line)]
     assert not bad, f"{page.name}: fence lines with trailing text {bad}"

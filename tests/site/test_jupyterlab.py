@@ -136,7 +136,8 @@ def jupyterlab(course, tmp_path):
                 os.killpg(process.pid, signal.SIGKILL)
             except ProcessLookupError:
                 pass
-        # anything left: JupyterLab (its root_dir) and kernels (their connection files) name the course folder
+        # anything left: JupyterLab (its root_dir) and kernels (their connection files) name the
+        # course folder
         _kill_leftovers(str(course))
 
 
@@ -189,7 +190,8 @@ def _wait_all_ran(page) -> None:
             "nodes => nodes.map(n => n.textContent.trim())",
         )
         pytest.fail(
-            f"Run All did not run every code cell in {RUN_ALL_TIMEOUT_MS / 1000:g} s: prompts {prompts}"
+            f"Run All did not run every code cell in {RUN_ALL_TIMEOUT_MS / 1000:g} s: "
+            f"prompts {prompts}"
         )
 
 

@@ -244,7 +244,8 @@ def test_built_lab_page_has_no_output_under_an_exercise_cell(built_site, lab):
 @pytest.mark.browser
 def test_every_lab_page_shows_its_plots_how_to_run_it_and_a_download(page, site_url):
     with_plots = [lab for lab in LABS if TOOL.status(lab, REPO) == "fresh" and images(cache(lab))]
-    # a guard against a generator that keeps no figure at all (most labs plot only after an exercise)
+    # a guard against a generator that keeps no figure at all (most labs plot only after an
+    # exercise)
     assert len(with_plots) >= 2, f"only {with_plots} have plots among their cached outputs"
     problems = []
     for lab in LABS:

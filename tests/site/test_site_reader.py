@@ -49,11 +49,15 @@ OVERFLOW = """() => {
     let parent = el.parentElement, boxed = false;
     for (; parent && parent !== document.body; parent = parent.parentElement) {
       const style = getComputedStyle(parent);
-      if (/auto|scroll/.test(style.overflowX) && parent.getBoundingClientRect().right <= width + 1) {
+      if (/auto|scroll/.test(style.overflowX)
+          && parent.getBoundingClientRect().right <= width + 1) {
         boxed = true; break;
       }
     }
-    if (!boxed) out.push(`${el.tagName}.${el.getAttribute('class') || ''} reaches ${Math.round(box.right)} px`);
+    if (!boxed) {
+      const name = `${el.tagName}.${el.getAttribute('class') || ''}`;
+      out.push(`${name} reaches ${Math.round(box.right)} px`);
+    }
   }
   return {width, scrollWidth: document.documentElement.scrollWidth, out: out.slice(0, 5)};
 }"""
@@ -140,7 +144,9 @@ def test_every_mermaid_diagram_parses(page, site_url, built_site):
             const failures = [];
             for (const [name, text] of Object.entries(sources)) {
                 try { await mermaid.parse(text); }
-                catch (error) { failures.push(name + ': ' + String(error.message || error).slice(0, 200)); }
+                catch (error) {
+                    failures.push(name + ': ' + String(error.message || error).slice(0, 200));
+                }
             }
             return failures;
         }""",
