@@ -257,3 +257,16 @@ def test_drift_and_spans_refuse_a_dataframe_instead_of_iterating_its_column_name
         drift.jensen_shannon(table, [1.0, 2.0])
     with pytest.raises(TypeError, match="slow must be a list .* but got a DataFrame"):
         synthetic.incident_events(0, hours=1, per_minute=1, slow=pd.DataFrame({"a": [0]}))
+
+
+@pytest.mark.parametrize("ids", [[[1, 2]], [1, None], np.ones((2, 2)), [1.0, math.nan]], ids=repr)
+def test_route_refuses_ids_that_are_not_one_id_per_request(ids):
+    with pytest.raises(ValueError, match="request_ids must hold one id per request"):
+        rollout.route(ids, 50)
+
+
+@pytest.mark.parametrize("current", [None, "v1", {"model": 1}], ids=repr)
+def test_canary_names_a_current_model_that_cannot_serve_instead_of_promoting(current):
+    requests = rollout.request_stream(40, seed=0)
+    with pytest.raises(TypeError, match="current must have a predict"):
+        rollout.canary(requests, current, ThresholdModel(), guards=GUARDS)

@@ -163,6 +163,8 @@ def canary(
     rollback: stage 1 (1%): latency_p95_ms 52.4 > 50
     """
     check_requests(requests)
+    _check_model(current, "current")
+    _check_model(candidate, "candidate")
     guards = _check_guards(guards)
     stages = _check_stages(stages, len(requests))
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
@@ -191,6 +193,15 @@ def canary(
             reason = f"stage {k + 1} ({percent:g}%): {_describe(breached, metrics, guards)}"
             return RolloutResult("rollback", reason, _log(rows))
     return RolloutResult("promote", f"all {len(stages)} stages passed the guards", _log(rows))
+
+
+def _check_model(model: Any, what: str) -> None:
+    """A model serves with ``predict(batch)`` or is itself a function of the batch."""
+    if not callable(getattr(model, "predict", None)) and not callable(model):
+        raise TypeError(
+            f"{what} must have a predict(batch) method or be a function of the batch, "
+            f"but got a {type(model).__name__}"
+        )
 
 
 def _check_stages(stages: Sequence[float], n: int) -> list[float]:

@@ -270,6 +270,12 @@ def route(request_ids, percent: float, *, seed: int = 0) -> np.ndarray:
         raise ValueError(f"percent must be between 0 and 100, but got {percent:g}")
     salt = f"{count(seed, 'seed')}:".encode()
     ids = sequence(request_ids, "request_ids", "a sequence of request ids")
+    strays = [i for i in ids if isinstance(i, (list, tuple, dict, np.ndarray)) or pd.isna(i)]
+    if strays:
+        raise ValueError(
+            f"request_ids must hold one id per request (a number or a string), but holds "
+            f"{strays[0]!r}"
+        )
     points = np.array([100 * _unit(salt + str(i).encode()) for i in ids], dtype=float)
     return points < percent
 
