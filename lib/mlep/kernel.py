@@ -124,7 +124,8 @@ def learner_error(etype: type, value: BaseException, tb) -> list[str]:
 
     A test's :class:`~mlep.grading.expect.ExerciseFailure` carries its own feedback ("Exercise 2:
     ... expected ..., got ..."), so the frames of the checking code add nothing; an exercise whose
-    stub still raises ``NotImplementedError`` is named as not attempted yet.
+    stub still raises ``NotImplementedError`` is named as not attempted yet; an undefined name
+    (a cell run before the one that defines it, often one waiting for an exercise) says so.
 
     Examples
     --------
@@ -152,11 +153,17 @@ def learner_error(etype: type, value: BaseException, tb) -> list[str]:
             "write it in place of `raise NotImplementedError()` "
             "in its cell, run that cell, then this one."
         ]
+    if issubclass(etype, NameError) and not issubclass(etype, UnboundLocalError):
+        return [
+            f"{etype.__name__}: {value}. An earlier cell defines it: run the cells above in order; "
+            "if one of them calls an exercise you have not answered yet, answer it first "
+            "(or check the name's spelling)."
+        ]
     return [f"{etype.__name__}: {value}"]
 
 
 def install_learner_errors(shell) -> None:
-    """Show lab test failures and unattempted exercises as :func:`learner_error` does.
+    """Show lab test failures, unattempted exercises and undefined names as :func:`learner_error`.
 
     Interactive kernels only: graded runs keep full tracebacks (their guard clears custom
     exception handlers before each cell).
@@ -166,12 +173,15 @@ def install_learner_errors(shell) -> None:
     def handler(shell, etype, value, tb, tb_offset=None):
         red, plain = "\x1b[0;31m", "\x1b[0m"
         lines = [f"{red}{line}{plain}" for line in learner_error(etype, value, tb)]
+        if issubclass(etype, NameError):  # the frames say where the name was needed: keep them
+            frames = shell.InteractiveTB.structured_traceback(etype, value, tb, tb_offset)
+            lines = frames[:-1] + lines
         shell._showtraceback(
             etype, value, lines
         )  # IPython discards what a handler returns: show it
         return lines
 
-    shell.set_custom_exc((ExerciseFailure, NotImplementedError), handler)
+    shell.set_custom_exc((ExerciseFailure, NotImplementedError, NameError), handler)
 
 
 EXPECT = "mlep.grading.expect"

@@ -73,6 +73,18 @@ def test_an_unattempted_exercise_says_so_and_a_failed_test_shows_its_message_wit
     assert "expect.py" not in line
 
 
+def test_an_undefined_name_keeps_its_frames_and_says_to_run_the_cells_above(kernel):
+    status, [error] = _run(kernel, "def use():\n    return pipeline_run\nuse()")
+    assert status == "error" and error["ename"] == "NameError"  # still an error: scores 0
+    text = re.sub(r"\x1b\[[0-9;]*m", "", "\n".join(error["traceback"]))
+    assert "return pipeline_run" in text  # the frame where the name was needed
+    assert text.count("is not defined") == 1
+    assert "run the cells above in order" in text.splitlines()[-1]
+    status, [error] = _run(kernel, "def f():\n    x += 1\nf()")
+    assert error["ename"] == "UnboundLocalError"  # a bug in the cell itself: no such hint
+    assert "cells above" not in "".join(error["traceback"])
+
+
 def test_other_errors_keep_their_full_traceback(kernel):
     status, [error] = _run(kernel, "def g():\n    return 1 / 0\ng()")
     assert status == "error" and error["ename"] == "ZeroDivisionError"
