@@ -272,10 +272,9 @@ def _batch(values: Any, what: str) -> list:
             f"{what} must be a sequence of values (a list, an array, a Series), but got a "
             f"{type(values).__name__}"
         )
-    if getattr(values, "ndim", 1) != 1:  # a 2-D array or a DataFrame would iterate its rows/names
-        raise ValueError(
-            f"{what} must be one-dimensional (one feature), but got shape {values.shape}"
-        )
+    shape = getattr(values, "shape", None)  # a 2-D array or a DataFrame iterates rows/names
+    if shape is not None and len(shape) != 1:
+        raise ValueError(f"{what} must be one-dimensional (one feature), but got shape {shape}")
     items = list(values)
     if any(isinstance(item, (list, tuple, dict, np.ndarray)) for item in items):
         raise ValueError(f"{what} must be one-dimensional (one feature), but holds sequences")
