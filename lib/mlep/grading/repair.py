@@ -32,7 +32,8 @@ SIMILAR = 0.8
 #: What a cell that stopped the kernel is replaced by (a learner's cell) or what its exercise's
 #: function does when called (a test cell that died inside the learner's function).
 KILLED = (
-    "this code stopped the kernel (os._exit() or exit(), a crash, or running out of memory), "
+    "this code stopped the kernel (os._exit() or exit(), a crash, running out of memory, or "
+    "ignoring the interrupt at the time limit), "
     "so it was skipped and the rest of the notebook ran without it"
 )
 
@@ -269,7 +270,8 @@ def defuse(notebook: dict, index: int) -> Repair:
     if not is_test(cell):
         cell["source"] = f"raise RuntimeError({KILLED!r})\n"
         repair.notes.append(
-            f"{name} stopped the kernel (os._exit() or exit(), a crash, or out of memory): "
+            f"{name} stopped the kernel (os._exit() or exit(), a crash, out of memory, or an "
+            "ignored interrupt at the time limit): "
             "it was skipped and the rest of the notebook ran without it"
         )
         return repair
@@ -288,7 +290,8 @@ def defuse(notebook: dict, index: int) -> Repair:
     stub = f"\n\ndef {function}(*args, **kwargs):\n    raise RuntimeError({KILLED!r})\n"
     solution["source"] = notebooks.source(solution) + stub
     repair.notes.append(
-        f"{gid}: calling {function}() stopped the kernel (os._exit() or exit(), a crash, or out "
-        "of memory): these tests score 0 and the rest of the notebook ran without it"
+        f"{gid}: calling {function}() stopped the kernel (os._exit() or exit(), a crash, out "
+        "of memory, or an ignored interrupt at the time limit): these tests score 0 and the rest "
+        "of the notebook ran without it"
     )
     return repair

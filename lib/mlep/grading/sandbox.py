@@ -30,6 +30,7 @@ process, never the kernel, writes the gradebook.
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import os
 import shutil
@@ -140,7 +141,8 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.cell = self.total = self.started = 0
-        self.told = False
+        self.told = self.idle = False
+        self.running: str | None = None  # the request of the cell running now
         self.failed: set[str] = set()  # ids of the requests whose cell had an error
 
     def _allowance(self) -> int:
@@ -152,7 +154,7 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
         content = msg.get("content") or {}
         parent = (msg.get("parent_header") or {}).get("msg_id")
         if kind == "execute_input":  # a new cell
-            self.cell, self.told = 0, False
+            self.cell, self.told, self.idle, self.running = 0, False, False, parent
             self.started += 1
             return msg
         if kind == "error":
@@ -161,6 +163,8 @@ class CappedIOPubChannel(AsyncZMQSocketChannel):
             return msg
         if kind == "clear_output" and parent in self.failed:
             return _ignored(msg)
+        if kind == "status" and parent == self.running:  # not the interrupt's own status
+            self.idle = content.get("execution_state") == "idle"
         if kind == "stream":
             size = len(content.get("text", ""))
         elif kind in ("display_data", "execute_result", "update_display_data"):
@@ -199,14 +203,18 @@ class SandboxKernelClient(AsyncKernelClient):
     iopub_channel_class = Type(CappedIOPubChannel)
 
 
+#: Seconds a cell has to stop after the interrupt at its time limit before its kernel is killed.
+INTERRUPT_GRACE = 15
+
+
 class SandboxKernelManager(AsyncKernelManager):
     """Starts the notebook's kernel (the ``mlep`` kernelspec) inside bubblewrap.
 
     Transport is ``ipc`` in a private folder; interrupts go as messages (a signal would stop
     bwrap, not the cell). Limits come from ``MLEP_SANDBOX_*`` (:meth:`Limits.from_env`). A cell
-    that ignores the interrupt sent at the time limit (it catches ``KeyboardInterrupt``) is
-    still running when nbclient interrupts it again one time limit later: then the kernel is
-    killed, and grading names that cell and goes on without it (as for ``os._exit()``).
+    that ignores the interrupt sent at its time limit (it catches ``KeyboardInterrupt``) and is
+    still busy :data:`INTERRUPT_GRACE` seconds later gets its kernel killed: grading then names
+    that cell and goes on without it (as for ``os._exit()``), instead of failing the notebook.
 
     Parameters
     ----------
@@ -268,14 +276,19 @@ class SandboxKernelManager(AsyncKernelManager):
         return self.last_client
 
     async def _async_interrupt_kernel(self) -> None:
-        channel = getattr(getattr(self, "last_client", None), "_iopub_channel", None)
-        started = getattr(channel, "started", None)
-        if started is not None and started == getattr(self, "interrupted_in", None):
-            self.log.warning("the cell ignored the interrupt at its time limit: killing the kernel")
-            await self._async_kill_kernel()
-            return
-        self.interrupted_in = started
         await super()._async_interrupt_kernel()
+        channel = getattr(getattr(self, "last_client", None), "_iopub_channel", None)
+        if channel is None or channel.idle:  # e.g. the interrupt before a shutdown
+            return
+        for _ in range(int(INTERRUPT_GRACE * 10)):  # nbclient reads the output meanwhile
+            await asyncio.sleep(0.1)
+            if channel.idle:
+                return
+        self.log.warning("the cell ignored the interrupt at its time limit: killing the kernel")
+        await self._async_kill_kernel()
+        from nbclient.exceptions import DeadKernelError
+
+        raise DeadKernelError("Kernel died: the cell ignored the interrupt at its time limit")
 
     interrupt_kernel = _async_interrupt_kernel
 

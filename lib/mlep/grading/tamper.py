@@ -18,11 +18,9 @@ with hidden tests in a graded run), or the learner's. Then:
   naming what changed (and they are put back); the test cell's code is dropped from
   ``linecache``.
 
-A library module is also compared, when first seen, with its source file: a function or method
-that differs was replaced before the guard saw it (e.g. by a cell that imported and patched it),
-and every later test fails. This is no proof against code written to defeat the guard itself
-(see docs/instructors.md, "Limits of this threat model"), but none of the ways above of passing a
-test without solving it works.
+An ``mlep`` module is also compared, when first seen, with its source file: a function replaced
+before the guard saw it fails every later test. Code written to defeat the guard itself is out of
+reach (docs/instructors.md, "Limits of this threat model").
 """
 
 from __future__ import annotations
@@ -424,6 +422,7 @@ class TestGuard:
         self.hooks: Hooks | None = None
         self.bound: dict[str, object] = {}
         self._before: dict[str, object] = {}
+        self._assigned: set[str] = set()
 
     def before(self, code: str, shell, kernel) -> tuple[str, list[str]]:
         """Prepare for a cell: its role and what was put back."""
@@ -439,6 +438,7 @@ class TestGuard:
                 namespace[key] = self.bound[key]
             fixed += [f"the name `{key}` the lab defined" for key in sorted(rebound)[:5]]
         self._before = dict(namespace) if role in ("lab", "test") else {}
+        self._assigned = _assigned(code) if role == "test" else set()
         return role, fixed
 
     def after(self, role: str, shell) -> list[str]:
@@ -460,6 +460,9 @@ class TestGuard:
         changed += [
             f"library module {name} ({', '.join(w[:3])})" for name, w in self.modules.broken.items()
         ]
+        for key in self._assigned & set(self.bound):  # the test's own assignment: keep it
+            if key in namespace:
+                self.bound[key] = namespace[key]
         changed += [
             f"the name `{key}`"
             for key, value in self.bound.items()
@@ -469,6 +472,23 @@ class TestGuard:
             namespace[key] = value
         _forget_cells()
         return changed
+
+
+def _assigned(code: str) -> set[str]:
+    """The names a cell's code binds itself (``_reply = ...``, ``for _row in ...``, imports)."""
+    try:
+        tree = ast.parse(code)
+    except (SyntaxError, ValueError):
+        return set()
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and isinstance(node.ctx, (ast.Store, ast.Del)):
+            names.add(node.id)
+        elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+            names.add(node.name)
+        elif isinstance(node, ast.alias):
+            names.add((node.asname or node.name).split(".")[0])
+    return names
 
 
 def _forget_cells() -> None:

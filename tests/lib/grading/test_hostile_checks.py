@@ -192,7 +192,8 @@ def _channel_fed(messages):
     class Fed(sandbox.CappedIOPubChannel):
         def __init__(self):
             self.cell = self.total = self.started = 0
-            self.told = False
+            self.told = self.idle = False
+            self.running = None
             self.failed = set()
 
     async def next_message(self, **kwargs):
