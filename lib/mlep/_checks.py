@@ -99,6 +99,10 @@ class ExistsError(MlepError, FileExistsError, ValueError):
     """A path that would be overwritten: both a ``FileExistsError`` and a ``ValueError``."""
 
 
+class MissingFileError(MlepError, FileNotFoundError, ValueError):
+    """A file to read that is not there: both a ``FileNotFoundError`` and a ``ValueError``."""
+
+
 def instance(value, types, what: str, expected: str):
     """``value`` if it is an instance of ``types``; otherwise a :class:`TypeError` naming ``what``.
 

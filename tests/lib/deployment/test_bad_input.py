@@ -270,3 +270,11 @@ def test_canary_names_a_current_model_that_cannot_serve_instead_of_promoting(cur
     requests = rollout.request_stream(40, seed=0)
     with pytest.raises(TypeError, match="current must have a predict"):
         rollout.canary(requests, current, ThresholdModel(), guards=GUARDS)
+
+
+def test_read_log_of_a_missing_file_is_a_value_error_and_a_file_not_found_error(tmp_path):
+    from mlep.exceptions import MlepError
+
+    with pytest.raises(ValueError, match="path must be a prediction log file") as caught:
+        prediction_log.read_log(tmp_path / "none.jsonl")
+    assert isinstance(caught.value, FileNotFoundError) and isinstance(caught.value, MlepError)

@@ -30,7 +30,14 @@ from typing import Any
 
 import pandas as pd
 
-from mlep._checks import frame, instance, non_negative, probability, strings
+from mlep._checks import (
+    MissingFileError,
+    frame,
+    instance,
+    non_negative,
+    probability,
+    strings,
+)
 from mlep.deployment.monitoring.privacy import redact
 
 __all__ = ["LOG_COLUMNS", "PredictionLogger", "read_log", "skew_against_training"]
@@ -128,7 +135,10 @@ def read_log(path: str | Path) -> pd.DataFrame:
     """
     path = Path(instance(path, (str, Path), "path", "a path (str or pathlib.Path)"))
     if not path.is_file():
-        raise FileNotFoundError(f"no prediction log at {path}")
+        raise MissingFileError(
+            f"path must be a prediction log file, but there is no prediction log at {path}; "
+            "log a prediction first (PredictionLogger.log) or check the path"
+        )
     rows, skipped, first = [], 0, None
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         if not line.strip():
