@@ -19,4 +19,6 @@
   is :mod:`mlep.grading.bubblewrap`, its resource limits :mod:`mlep.grading.limits`.
 - :mod:`mlep.grading.nbhooks` — what the nbgrader configuration plugs in (cell trace, feedback
   pages without hidden code or paths).
+- :mod:`mlep.grading.tamper` — in a graded kernel, test cells run against the lab's names, the
+  library and the kernel's hooks as shipped, and fail if any of them changes while they run.
 """
