@@ -278,3 +278,10 @@ def test_read_log_of_a_missing_file_is_a_value_error_and_a_file_not_found_error(
     with pytest.raises(ValueError, match="path must be a prediction log file") as caught:
         prediction_log.read_log(tmp_path / "none.jsonl")
     assert isinstance(caught.value, FileNotFoundError) and isinstance(caught.value, MlepError)
+
+
+def test_synthetic_generators_refuse_a_size_that_would_exhaust_memory():
+    with pytest.raises(ValueError, match="must be at most 5,000,000 rows"):
+        synthetic.incident_events(0, hours=10**7)
+    with pytest.raises(ValueError, match="must be at most 5,000,000 rows"):
+        synthetic.serving_log(ThresholdModel(), hours=10**7)

@@ -170,6 +170,17 @@ def _inside(minute: np.ndarray, spans) -> np.ndarray:
     return hit
 
 
+#: The most rows a synthetic generator makes (a course-sized table, a few hundred MB at most).
+MAX_ROWS = 5_000_000
+
+
+def _rows(n: int, what: str) -> int:
+    """A number of rows to generate, refused before numpy runs out of memory."""
+    if n > MAX_ROWS:
+        raise ValueError(f"{what} must be at most {MAX_ROWS:,} rows, but got {n:,}")
+    return n
+
+
 def _spans(spans, what: str, width: int) -> list[tuple[float, ...]]:
     """Spans ``(start minute, length in minutes[, share])``: finite numbers, no negative length."""
     shape = "(start minute, length in minutes" + (", flagged share)" if width == 3 else ")")
@@ -218,7 +229,7 @@ def incident_events(
     slow, failures = _spans(slow, "slow", 2), _spans(failures, "failures", 2)
     shifts = _spans(shifts, "shifts", 3)
     pauses = [real(p, "pauses[...]") for p in sequence(pauses, "pauses", "a list of minutes")]
-    n = hours * 60 * per_minute
+    n = _rows(hours * 60 * per_minute, "hours * 60 * per_minute")
     minute = np.sort(rng.uniform(0, hours * 60, n))
     latency = rng.gamma(4, 30, n) + 400 * _inside(minute, slow + [(p, 1) for p in pauses])
     error = rng.random(n) < np.where(_inside(minute, failures), 0.08, 0.002)
@@ -347,7 +358,7 @@ def serving_log(
     rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
     if not callable(getattr(model, "predict", None)):
         raise TypeError(f"model must have a predict(batch) method, but got {type(model).__name__}")
-    requests = rollout.request_stream(hours * per_hour, seed=seed)
+    requests = rollout.request_stream(_rows(hours * per_hour, "hours * per_hour"), seed=seed)
     log = requests[["request_id", "x1"]].copy()
     log.insert(1, "hour", log["request_id"] // per_hour)
     log["prediction"] = model.predict(rollout.features(requests))
