@@ -374,7 +374,7 @@ TAMPERED = "TestTampered"
 def _fail_test(kernel, changed: list[str]) -> dict:
     """Turn a passing test cell into a failure: something it relies on changed while it ran."""
     what = "; ".join(dict.fromkeys(changed))[:600]
-    content = {
+    content: dict = {
         "ename": TAMPERED,
         "evalue": (
             f"what this test relies on was changed while it ran ({what}), so its result cannot be "

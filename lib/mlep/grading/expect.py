@@ -80,7 +80,7 @@ def _trusted_type(kind: type) -> bool:
     module = sys.modules.get(getattr(kind, "__module__", None) or "__main__")
     if module is None or not _installed(getattr(module, "__file__", None)):
         return False
-    found = module
+    found: Any = module
     for part in str(getattr(kind, "__qualname__", "")).split("."):
         found = getattr(found, part, None)
     codes = [getattr(v, "__code__", None) for v in vars(kind).values()]

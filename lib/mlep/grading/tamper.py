@@ -247,12 +247,12 @@ def _differs_from_source(module: types.ModuleType) -> list[str]:
         tree = ast.parse(text)
     except (OSError, SyntaxError, ValueError):
         return []
-    compiled = {}
+    compiled: dict[str, types.CodeType] = {}
     stack = [code]
     while stack:
-        item = stack.pop()
-        compiled.setdefault(item.co_qualname, item)
-        stack += [c for c in item.co_consts if isinstance(c, types.CodeType)]
+        unit = stack.pop()
+        compiled.setdefault(unit.co_qualname, unit)
+        stack += [c for c in unit.co_consts if isinstance(c, types.CodeType)]
     wrong = []
     for node in tree.body:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -280,7 +280,7 @@ def _compare(value, qualname: str, compiled: dict, path: str) -> list[str]:
         return []
     function = functions[0]
     while isinstance(getattr(function, "__wrapped__", None), types.FunctionType):
-        function = function.__wrapped__
+        function = getattr(function, "__wrapped__")  # noqa: B009 (mypy: not a FunctionType field)
     code = function.__code__
     if code.co_qualname != qualname and code.co_filename == path:
         return []  # a decorator of this module returned its own inner function
