@@ -26,7 +26,6 @@ reach (docs/instructors.md, "Limits of this threat model").
 from __future__ import annotations
 
 import ast
-import json
 import linecache
 import os
 import re
@@ -34,6 +33,8 @@ import sys
 import threading
 import types
 from pathlib import Path
+
+from mlep.grading.roles import LabCells
 
 #: Modules whose contents a test relies on, snapshotted when first seen (``mlep`` and below).
 LIBRARY = ("mlep",)
@@ -44,55 +45,6 @@ EAGER = ("numpy", "pandas")
 _HIDDEN = re.compile(r"^\s*### (BEGIN|END) HIDDEN TESTS\s*$")
 #: Names IPython itself binds after each cell (output history), never the lab's.
 _IPYTHON = re.compile(r"^(_+|_i+\d*|_\d+|_[iod]h|In|Out|exit|quit|get_ipython)$")
-
-
-def _lines(code: str) -> list[str]:
-    return [line.strip() for line in code.splitlines() if line.strip()]
-
-
-class LabCells:
-    """The released labs' read-only cells and test cells, to tell a cell's role by its code.
-
-    Parameters
-    ----------
-    roots : list of pathlib.Path
-        Course folders whose ``labs/*/*.ipynb`` are read.
-    """
-
-    def __init__(self, roots: list[Path]):
-        self.lab: set[str] = set()
-        self.tests: dict[str, list[list[str]]] = {}
-        for root in dict.fromkeys(roots):
-            for path in sorted(Path(root).glob("labs/*/*.ipynb")):
-                try:
-                    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-                except (OSError, ValueError, KeyError, TypeError):
-                    continue
-                for cell in cells:
-                    self._add(cell)
-
-    def _add(self, cell: dict) -> None:
-        meta = (cell.get("metadata") or {}).get("nbgrader") or {}
-        source = cell.get("source", "")
-        code = "".join(source) if isinstance(source, list) else str(source)
-        if cell.get("cell_type") != "code" or not meta.get("locked"):
-            return
-        lines = _lines(code)
-        if meta.get("grade") and lines:
-            self.tests.setdefault(lines[0], []).append(lines)
-        elif not meta.get("grade"):
-            self.lab.add("\n".join(lines))
-
-    def role(self, code: str) -> str:
-        """``"lab"``, ``"test"`` or ``"learner"`` for a cell's code."""
-        lines = [line for line in _lines(code) if not _HIDDEN.match(line)]
-        if "\n".join(lines) in self.lab:
-            return "lab"
-        for released in self.tests.get(lines[0] if lines else "", []):
-            found = iter(lines)
-            if all(any(line == want for line in found) for want in released):
-                return "test"
-        return "learner"
 
 
 def _functions(value) -> list[types.FunctionType]:
@@ -209,6 +161,19 @@ def _restore_dict(live, saved: dict, where: str, restore: bool, setter=None) -> 
 
 
 _MISSING = object()
+
+
+_SHELL_PARTS = (
+    "compile",
+    "input_transformer_manager",
+    "displayhook",
+    "display_pub",
+    "events",
+    "user_ns",
+    "user_global_ns",
+    "kernel",
+)
+_KERNEL_PARTS = ("session", "iopub_socket", "iopub_thread", "shell")
 
 
 def _method_of(cls: type, name: str) -> bool:
@@ -333,6 +298,12 @@ class Hooks:
             if o is not None
         ]
         self.instance = {id(o): (o, self._callables(o)) for o in self.objects}
+        self.parts = {  # the objects a cell's code and errors pass through, by identity
+            (owner, name): getattr(owner, name)
+            for owner, names in ((shell, _SHELL_PARTS), (kernel, _KERNEL_PARTS))
+            for name in names
+            if getattr(owner, name, None) is not None
+        }
         classes = {c for o in self.objects for c in type(o).__mro__ if _is_class(c)}
         try:
             import zmq
@@ -373,6 +344,11 @@ class Hooks:
                 self.callbacks.clear()
                 self.callbacks.update({k: list(v) for k, v in self.events.items()})
                 self.events_object.callbacks = self.callbacks
+        for (owner, name), part in self.parts.items():
+            if getattr(owner, name, None) is not part:
+                found.append(f"{type(owner).__name__}.{name}")
+                if restore:
+                    setattr(owner, name, part)
         for obj, saved in self.instance.values():
             changed = _overrides(obj, saved)
             if changed:

@@ -231,7 +231,7 @@ def test_a_failed_cells_error_cannot_be_cleared_by_a_later_clear_output():
 
 
 def test_a_cells_role_is_told_from_the_released_labs():
-    from mlep.grading.tamper import LabCells
+    from mlep.grading.roles import LabCells
     from mlep.runtime import project_root
 
     cells = LabCells([project_root()])
