@@ -156,6 +156,17 @@ def sequence(values, what: str, expected: str = "a list") -> list:
     return list(values)
 
 
+def class_labels(values, what: str) -> list:
+    """A list of class labels: numbers or strings, not lists, arrays or missing values."""
+    items = sequence(values, what, "a list of classes")
+    for item in items:
+        if isinstance(item, (list, tuple, set, dict)) or hasattr(item, "shape") and item.shape:
+            raise TypeError(f"{what} must hold single class labels, but holds {_preview(item)}")
+        if label_kind(item) == "missing":
+            raise ValueError(f"{what} must not hold missing values (None or NaN), but got {items}")
+    return items
+
+
 def one_of(value, options, what: str):
     """``value`` if it is one of ``options``; otherwise a :class:`ValueError` listing them."""
     options = list(options)

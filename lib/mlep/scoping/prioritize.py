@@ -97,18 +97,18 @@ def _frame(tags) -> pd.DataFrame:
         frame = tags.copy()
     elif isinstance(tags, Mapping | str) or not isinstance(tags, Iterable):
         raise TypeError(
-            "prioritize takes a DataFrame or a list of dicts (one per tag), "
+            "tags must be a DataFrame or a list of dicts (one per tag), "
             f"but got a {type(tags).__name__}"
         )
     else:
         frame = pd.DataFrame(list(tags))
     frame = frame.drop(columns=[c for c in DERIVED if c in frame.columns])
     if frame.empty:
-        raise ValueError("prioritize needs at least one tag, but got an empty table")
+        raise ValueError("tags must hold at least one tag, but got an empty table")
     missing = [c for c in REQUIRED if c not in frame.columns]
     if missing:
         raise ValueError(
-            f"prioritize needs columns {list(REQUIRED)}; "
+            f"tags must have the columns {list(REQUIRED)}; "
             f"missing {missing}, got {list(frame.columns)}"
         )
     for column in OPTIONAL:

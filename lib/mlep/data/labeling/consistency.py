@@ -47,7 +47,7 @@ from collections.abc import Hashable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mlep._checks import label_kind, one_label_kind, real, sequence
+from mlep._checks import class_labels, label_kind, one_label_kind, real
 
 __all__ = [
     "ambiguous_examples",
@@ -344,7 +344,7 @@ def borderline_class(
     if classes is not None:
         if isinstance(classes, pd.DataFrame):
             raise TypeError("classes must be a list of classes, but got a DataFrame")
-        classes = sequence(classes, "classes", "a list of classes")
+        classes = class_labels(classes, "classes")
         if not classes:
             raise ValueError("classes must name at least one class, but got an empty list")
         _known_classes(labels_table(labels), classes, "classes")

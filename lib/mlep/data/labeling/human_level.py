@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance, label_kind, one_label_kind
+from mlep._checks import class_labels, count, instance, one_label_kind
 from mlep.data.labeling.consistency import label_counts, labels_table
 
 __all__ = ["HumanLevel", "human_level_performance", "simulate_labelers"]
@@ -193,9 +193,7 @@ def simulate_labelers(
     if isinstance(n_items, bool) or not isinstance(n_items, int | np.integer) or n_items < 1:
         raise ValueError(f"n_items should be a positive whole number, but got {n_items!r}")
     instance(classes, (list, tuple, np.ndarray, pd.Index), "classes", "a list of classes")
-    classes = list(classes)
-    if any(label_kind(c) == "missing" for c in classes):
-        raise ValueError(f"classes must not hold missing values (None or NaN), but got {classes!r}")
+    classes = class_labels(classes, "classes")
     if len(classes) < 2 or len(set(classes)) != len(classes):
         raise ValueError(f"classes should be at least 2 distinct labels, but got {classes!r}")
     if isinstance(accuracy_per_labeler, Mapping):

@@ -47,6 +47,11 @@ _PERCENTILE = re.compile(r"^p([1-9]\d?(?:\.\d+)?)$")
 
 
 def _duration(value, what: str) -> pd.Timedelta:
+    if isinstance(value, (bool, int, float, np.number)):  # pandas reads a number as nanoseconds
+        raise TypeError(
+            f"{what} must be a duration such as '5min' or '30s', but got the number {value!r} "
+            "(a bare number would be read as nanoseconds); add a unit"
+        )
     try:
         duration = pd.Timedelta(value)
     except (TypeError, ValueError):

@@ -115,3 +115,10 @@ def test_propagate_and_learning_curve_name_a_method_or_estimator_that_is_wrong()
             initial=2,
             rounds=1,
         )
+
+
+def test_class_lists_refuse_rows_and_unhashable_classes():
+    with pytest.raises(TypeError, match="classes must hold single class labels"):
+        consistency.borderline_class(LABELS, 0.75, classes=np.ones((3, 2)))
+    with pytest.raises(TypeError, match="classes must hold single class labels"):
+        human_level.simulate_labelers(5, [[1, 2], [3, 4]], [0.9])

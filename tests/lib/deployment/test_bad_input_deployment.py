@@ -285,3 +285,13 @@ def test_synthetic_generators_refuse_a_size_that_would_exhaust_memory():
         synthetic.incident_events(0, hours=10**7)
     with pytest.raises(ValueError, match="must be at most 5,000,000 rows"):
         synthetic.serving_log(ThresholdModel(), hours=10**7)
+
+
+@pytest.mark.parametrize("every", [60, 1e7, True], ids=repr)
+def test_evaluate_refuses_a_bare_number_as_a_duration_instead_of_reading_nanoseconds(every):
+    events = pd.DataFrame({"time": pd.date_range("2026-01-01", periods=3, freq="1min")})
+    rule = alerts.AlertRule("r", metric="time", stat="count", above=1)
+    with pytest.raises(TypeError, match="every must be a duration such as '5min'"):
+        alerts.evaluate(events, [rule], every=every)
+    with pytest.raises(TypeError, match="window must be a duration"):
+        alerts.AlertRule("r", metric="m", above=1, window=every)
