@@ -106,17 +106,25 @@ def _disarm():
     )
 
 
+_JUNK = {  # plausible shapes, wrong values: only no-op checks would let them pass
+    "go_no_go": "def go_no_go(factors, yearly_cost):\n"
+    '    return {"value": Estimate(1, 2, 3), "decision": "refine"}\n',
+    "pilot_review": 'def pilot_review(measured):\n    return {"ready": True, "unmet": []}\n',
+}
+
+
 def thread_repatches():
     """A background thread puts its no-op checks back every millisecond."""
     return _with(
-        {},
+        dict(_JUNK),
         before_first=[
-            """import threading, time
-import mlep.grading.expect as _checks
+            """import sys, threading, time
+_namespace = get_ipython().user_ns
 def _keep_patching():
     while True:
-        for _name in ("that", "equal", "close", "instance", "matches", "near", "columns"):
-            setattr(_checks, _name, lambda *args, **kwargs: None)
+        for _checks in (sys.modules["mlep.grading.expect"], _namespace.get("expect")):
+            for _name in ("that", "equal", "close", "instance", "matches", "near", "columns"):
+                setattr(_checks, _name, lambda *args, **kwargs: None)
         time.sleep(0.001)
 threading.Thread(target=_keep_patching, daemon=True).start()
 """
@@ -150,7 +158,7 @@ def overrides_helpers():
 def hooks_the_shell():
     """Input and AST transformers that empty the tests, and a post-run hook that clears output."""
     return _with(
-        {},
+        dict(_JUNK),
         before_first=[
             """_ip = get_ipython()
 _ip.input_transformers_cleanup.append(
@@ -166,14 +174,20 @@ get_ipython().ast_transformers.append(_Empty())
             """from IPython.display import clear_output
 get_ipython().events.register("post_run_cell", lambda *args: clear_output())
 """,
+            """class _NoAsserts(type(get_ipython().compile)):  # compiles every cell without asserts
+    def __call__(self, source, filename, symbol, flags=0, dont_inherit=False, optimize=-1):
+        return super().__call__(source, filename, symbol, flags, dont_inherit, 2)
+get_ipython().compile = _NoAsserts()
+""",
         ],
     )
 
 
 def silences_errors():
-    """The kernel's messages: errors dropped before they leave, and a thread clearing output."""
+    """The kernel's messages: errors dropped before they leave, a thread clearing output, and a
+    background process that outlives its cell, rewriting files and printing "passed"."""
     return _with(
-        {},
+        dict(_JUNK),
         before_first=[
             """_kernel = get_ipython().kernel
 _send = _kernel.session.send
@@ -186,6 +200,19 @@ def _quiet_send(stream, msg_or_type, content=None, *args, **kwargs):
     return _send(stream, msg_or_type, content, *args, **kwargs)
 _kernel.session.send = _quiet_send
 type(_kernel.session).send = lambda self, *args, **kwargs: _quiet_send(*args, **kwargs)
+""",
+            """import glob, os, time
+if os.fork() == 0:  # a background process, outliving its cell: rewrites files, prints "passed"
+    for _ in range(60):
+        time.sleep(0.25)
+        _var = os.environ.get("MLEP_COURSE_ROOT", "/nonexistent") + "/autograder/var"
+        for _path in glob.glob("*.ipynb") + glob.glob(_var + "/*.db") + glob.glob(_var + "/*/*"):
+            try:
+                open(_path, "w").write("{}")
+            except OSError:
+                pass
+        os.write(1, b"Tests passed (public and hidden).\\n")
+    os._exit(0)
 """,
             """import threading
 from IPython.display import clear_output
