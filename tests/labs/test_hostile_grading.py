@@ -74,6 +74,8 @@ def test_no_hostile_submission_gets_a_point(hostile, recipe):
     assert float(row["score"] or 0) == 0, row["feedback"]
     assert set(_scores(row, exercises).values()) == {0.0}, row["feedback"]
     assert float(row["max_score"]) == sum(e.points for e in exercises)  # points not re-weighted
+    assert row["status"] == "graded", row["feedback"]  # graded to the end, not a grading error
+    assert "Tests passed" not in row["feedback"]  # a forked process's output is not the log
 
 
 @pytest.mark.parametrize("recipe", [r.__name__ for r in HOSTILE])

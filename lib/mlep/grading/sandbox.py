@@ -270,6 +270,12 @@ class SandboxKernelManager(AsyncKernelManager):
             uid=self.sandbox_uid,
         )
 
+    async def _async_launch_kernel(self, kernel_cmd, **kw):
+        # the kernel's own stdout/stderr (a forked child's writes too) must not reach the
+        # grader's log, where a failure's last line becomes the instructor's feedback line
+        kw["stdout"] = kw["stderr"] = subprocess.DEVNULL
+        await super()._async_launch_kernel(kernel_cmd, **kw)
+
     def client(self, **kwargs):
         """The kernel's client (remembered: its output channel counts the cells begun)."""
         self.last_client = super().client(**kwargs)
