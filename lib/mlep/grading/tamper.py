@@ -111,7 +111,7 @@ class Modules:
                 found.append(f"sys.modules[{name!r}]")
                 if restore:
                     sys.modules[name] = module
-            found += _restore_dict(live, names, name, restore)
+            found += _restore_dict(live, names, name, restore, added=False)
             for cls, attrs in classes.items():
                 found += _restore_dict(
                     vars(cls), attrs, f"{name}.{cls.__name__}", restore, setter=cls
@@ -138,10 +138,18 @@ def _code_like(value) -> bool:
     )
 
 
-def _restore_dict(live, saved: dict, where: str, restore: bool, setter=None) -> list[str]:
+def _restore_dict(
+    live, saved: dict, where: str, restore: bool, setter=None, added: bool = True
+) -> list[str]:
+    """Names of ``live`` whose code-like value is not ``saved``'s (put back when ``restore``).
+
+    ``added=False`` leaves new names alone: libraries add classes to their modules as they run
+    (TFX registers each component's executor class), and a class a cell adds to a module is
+    still not trusted by :mod:`mlep.grading.expect` (its code comes from a cell).
+    """
     changed = [
         k
-        for k in set(saved) | set(live)
+        for k in (set(saved) | set(live) if added else set(saved))
         if live.get(k, _MISSING) is not saved.get(k, _MISSING)
         and (_code_like(live.get(k)) or _code_like(saved.get(k)))
         and k not in ("__annotations__", "_abc_impl", "__doc__", "__dict__", "__weakref__")
