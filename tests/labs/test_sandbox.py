@@ -170,7 +170,8 @@ def test_inside_only_loopback_read_only_course_and_a_private_scratch(tmp_path):
     root = project_root()
     code = f"""
 import os, socket
-print("IFACES", sorted(line.split(":")[0].strip() for line in open("/proc/net/dev").readlines()[2:]))
+_lines = open("/proc/net/dev").readlines()[2:]
+print("IFACES", sorted(line.split(":")[0].strip() for line in _lines))
 try:
     socket.create_connection(("127.0.0.1", {listener.port}), timeout=3); print("CONNECTED")
 except OSError as error:
@@ -245,13 +246,19 @@ HOSTILE_CELLS = [
     # the gradebook, solutions/ and every student's files, wherever the course lives
     """import glob, os, pathlib
 _root = pathlib.Path(os.environ.get("MLEP_COURSE_ROOT", "/nonexistent"))
-for _path in [_root / "autograder" / "var" / "gradebook.db", pathlib.Path("{root}") / "autograder" / "var" / "gradebook.db"]:
+_db = pathlib.Path("autograder") / "var" / "gradebook.db"
+for _path in [_root / _db, pathlib.Path("{root}") / _db]:
     try:
         _path.write_bytes(b"owned")
         print("WROTE " + "GRADEBOOK", _path)
     except OSError as _error:
         print("no gradebook:", type(_error).__name__)
-for _pattern in ["{root}/solutions/*/*.ipynb", str(_root / "solutions" / "*" / "*.ipynb"), "{course}/solutions/*/*.ipynb"]:
+_patterns = [
+    "{root}/solutions/*/*.ipynb",
+    str(_root / "solutions" / "*" / "*.ipynb"),
+    "{course}/solutions/*/*.ipynb",
+]
+for _pattern in _patterns:
     for _file in glob.glob(_pattern):
         print("LEAK" + "ED:", open(_file).read())
 for _file in glob.glob("{course}/autograder/var/submitted/*/*/*.ipynb"):
@@ -402,7 +409,8 @@ def test_nothing_outside_the_sandbox_was_touched(hostile_class):
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         scores = dict(
             db.execute(
-                "SELECT sa.student_id, SUM(g.auto_score) FROM grade g JOIN submitted_notebook sn ON g.notebook_id = sn.id "
+                "SELECT sa.student_id, SUM(g.auto_score) FROM grade g "
+                "JOIN submitted_notebook sn ON g.notebook_id = sn.id "
                 "JOIN submitted_assignment sa ON sn.assignment_id = sa.id GROUP BY sa.student_id"
             ).fetchall()
         )
