@@ -247,7 +247,11 @@ class ExpectGuard:
         self.codes = {
             k: v.__code__ for k, v in self.snapshot.items() if isinstance(v, types.FunctionType)
         }
-        self.classes = {k: dict(vars(v)) for k, v in self.snapshot.items() if isinstance(v, type)}
+        self.classes = {  # its own classes and the error base (not e.g. typing's Iterable)
+            k: _class_attrs(v)
+            for k, v in self.snapshot.items()
+            if isinstance(v, type) and v.__module__ in (EXPECT, "mlep.exceptions")
+        }
         return module
 
     def _intact(self) -> bool:
@@ -258,7 +262,7 @@ class ExpectGuard:
             return False
         if any(self.snapshot[k].__code__ is not code for k, code in self.codes.items()):
             return False
-        return all(dict(vars(self.snapshot[k])) == attrs for k, attrs in self.classes.items())
+        return all(_class_attrs(self.snapshot[k]) == attrs for k, attrs in self.classes.items())
 
     def watch(self, shell) -> None:
         """Remember the shell's error-reporting methods (call once, at kernel start)."""
@@ -314,6 +318,11 @@ class ExpectGuard:
                 setattr(cls, name, method)
                 fixed.append(f"{cls.__name__}.{name}")
         return fixed
+
+
+def _class_attrs(cls: type) -> dict:
+    """A class's attributes, without ``__annotations__`` (made on first access since 3.10)."""
+    return {k: v for k, v in vars(cls).items() if k != "__annotations__"}
 
 
 def graded_kernel_class():
