@@ -83,6 +83,12 @@ def pytest_collection_modifyitems(config, items):
             names = {_group_of(item)}
             item.add_marker(pytest.mark.xdist_group(*names))
         _GROUPS[item.nodeid] = "_".join(sorted(names))  # as xdist names a test with several
+    unstable = [item.nodeid for item in items if " at 0x" in item.nodeid]
+    if unstable:  # xdist refuses to run when its workers collect different ids
+        raise pytest.UsageError(
+            "test ids with a memory address differ between xdist workers; give these "
+            f"parametrized values an id: {unstable[:5]}"
+        )
 
 
 def _scope(nodeid: str) -> str:
