@@ -184,6 +184,7 @@ def test_nbgrader_settings_are_the_labs_whatever_the_notebook_says():
 def _channel_fed(messages):
     """A CappedIOPubChannel reading ``messages`` instead of a socket; what nbclient receives."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     from mlep.grading import sandbox
 
@@ -201,9 +202,16 @@ def _channel_fed(messages):
 
     original = sandbox.AsyncZMQSocketChannel._recv
     sandbox.AsyncZMQSocketChannel._recv = next_message
-    try:
+
+    async def receive_all():
         channel = Fed()
-        return [asyncio.run(channel._recv()) for _ in messages]
+        return [await channel._recv() for _ in messages]
+
+    # A thread of its own: an earlier test in this worker may have left an event loop running
+    # in the main thread, where asyncio.run refuses to start.
+    try:
+        with ThreadPoolExecutor(1) as pool:
+            return pool.submit(asyncio.run, receive_all()).result()
     finally:
         sandbox.AsyncZMQSocketChannel._recv = original
 
