@@ -45,7 +45,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance
+from mlep._checks import count, instance, seeded_rng
 
 __all__ = ["FEATURES", "REFERRAL_SITE", "patients"]
 
@@ -93,7 +93,7 @@ def patients(n: int, *, seed: int, leaky: bool = False) -> tuple[pd.DataFrame, n
     ValueError: n must be >= 1, but got 0
     """
     count(n, "n", minimum=1)
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     instance(leaky, bool, "leaky", "True or False")
     age = rng.uniform(25, 85, n).round()
     systolic_bp = rng.normal(130, 18, n).round()

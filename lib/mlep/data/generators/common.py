@@ -4,33 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlep._checks import count
+from mlep._checks import seeded_rng  # the shared home; re-exported for the generators
 
 __all__ = ["seeded_rng", "weighted_choice"]
-
-
-def seeded_rng(seed: int) -> np.random.Generator:
-    """A NumPy random generator for ``seed``, which must be an integer ``>= 0``.
-
-    ``None`` is refused on purpose: a generator seeded from the clock would not be
-    reproducible, and the shipped CSVs are the exact output of a seed.
-
-    Parameters
-    ----------
-    seed : int
-        The seed, an integer ``>= 0``.
-
-    Returns
-    -------
-    numpy.random.Generator
-        ``np.random.default_rng(seed)``.
-
-    Examples
-    --------
-    >>> seeded_rng(7).integers(100, size=3).tolist() == seeded_rng(7).integers(100, size=3).tolist()
-    True
-    """
-    return np.random.default_rng(count(seed, "seed"))
 
 
 def weighted_choice(rng: np.random.Generator, values, size: int, weights) -> np.ndarray:

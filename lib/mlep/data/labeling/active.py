@@ -42,6 +42,7 @@ from mlep._checks import (
     real,
     same_label_kind,
     same_length,
+    seeded_rng,
 )
 
 __all__ = ["STRATEGIES", "labels_to_reach", "learning_curve", "plot_learning_curves"]
@@ -137,7 +138,7 @@ def learning_curve(
             f"initial + rounds * batch_size = {initial + rounds * batch_size} labels, but the "
             f"pool has only {len(X_pool)} examples"
         )
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     start = rng.choice(len(X_pool), size=initial, replace=False)
     if len(np.unique(y_pool[start])) < 2:
         raise ValueError(

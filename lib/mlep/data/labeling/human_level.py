@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from mlep._checks import class_labels, count, instance, one_label_kind
+from mlep._checks import class_labels, instance, one_label_kind, seeded_rng
 from mlep.data.labeling.consistency import label_counts, labels_table
 
 __all__ = ["HumanLevel", "human_level_performance", "simulate_labelers"]
@@ -217,7 +217,7 @@ def simulate_labelers(
     if confusion is not None:
         instance(confusion, Mapping, "confusion", "a dict of (class, class) -> weight")
     mistakes = _mistake_probabilities(classes, confusion or {})
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     truth = rng.integers(len(classes), size=n_items)
     names = np.asarray(classes, dtype=object)
     columns = {}

@@ -23,7 +23,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from mlep._checks import count, finite_array, labels, real, same_length
+from mlep._checks import count, finite_array, labels, real, same_length, seeded_rng
 
 __all__ = ["UNLABELED", "Propagated", "hide_labels", "propagate"]
 
@@ -58,7 +58,7 @@ def hide_labels(y: Any, *, keep: int, seed: int = 0) -> np.ndarray:
     count(keep, "keep", minimum=1)
     if keep > len(y):
         raise ValueError(f"keep={keep} is more than the {len(y)} labels available")
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     classes = np.unique(y)
     kept = [rng.choice(np.flatnonzero(y == c)) for c in classes] if keep >= len(classes) else []
     rest = np.setdiff1d(np.arange(len(y)), kept)

@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from mlep._checks import count, non_negative, probability, real
+from mlep._checks import count, non_negative, probability, real, seeded_rng
 
 __all__ = ["KINDS", "abrupt_stream", "gradual_stream"]
 
@@ -140,7 +140,7 @@ def _draw(n, weight, before, after, kind, scale, seed) -> np.ndarray:
     """Values whose concept is the new one with probability ``weight`` (one per point)."""
     if not isinstance(kind, str) or kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, but got {kind!r}")
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     if kind == "binary":
         before = probability(before, "before (an error probability)")
         after = probability(after, "after (an error probability)")

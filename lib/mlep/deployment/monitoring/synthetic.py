@@ -33,7 +33,16 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, instance, non_negative, numbers_array, probability, real, sequence
+from mlep._checks import (
+    count,
+    instance,
+    non_negative,
+    numbers_array,
+    probability,
+    real,
+    seeded_rng,
+    sequence,
+)
 
 __all__ = [
     "INCIDENTS",
@@ -144,7 +153,7 @@ def prediction_requests(
             f"scores must have one value per row ({len(rows)}), but got shape {rounded.shape}"
         )
     count(n_patients, "n_patients", minimum=1)
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     patients = _patients(rng, n_patients)
     times = START + pd.to_timedelta(np.cumsum(rng.exponential(60, len(rows))), unit="s")
     requests = []
@@ -225,7 +234,7 @@ def incident_events(
     """
     count(hours, "hours", minimum=1)
     count(per_minute, "per_minute", minimum=1)
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     slow, failures = _spans(slow, "slow", 2), _spans(failures, "failures", 2)
     shifts = _spans(shifts, "shifts", 3)
     pauses = [real(p, "pauses[...]") for p in sequence(pauses, "pauses", "a list of minutes")]
@@ -284,7 +293,7 @@ def monitoring_history(
     True
     """
     count(days, "days", minimum=1)
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     if not 0.06 <= probability(baseline, "baseline"):
         raise ValueError(
             f"baseline must be at least 0.06 (it drops by 6 points), but got {baseline}"
@@ -355,7 +364,7 @@ def serving_log(
     unknown = {h: k for h, k in incidents.items() if k not in INCIDENTS}
     if unknown:
         raise ValueError(f"incidents must be one of {INCIDENTS}, but got {unknown}")
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     if not callable(getattr(model, "predict", None)):
         raise TypeError(f"model must have a predict(batch) method, but got {type(model).__name__}")
     requests = rollout.request_stream(_rows(hours * per_hour, "hours * per_hour"), seed=seed)

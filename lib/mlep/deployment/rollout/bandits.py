@@ -42,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from mlep._checks import count, probability, real, sequence
+from mlep._checks import count, probability, real, seeded_rng, sequence
 
 __all__ = ["EpsilonGreedy", "ThompsonSampling", "Uniform", "simulate"]
 
@@ -259,7 +259,7 @@ def simulate(policy, rates, *, n: int, seed: int = 0) -> pd.DataFrame:
     if rates.size < 2:
         raise ValueError(f"rates must hold one rate per arm (at least 2), but got {rates.size}")
     n = count(n, "n", minimum=1)
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     rewards = (rng.random((n, rates.size)) < rates).astype(int)
     arms = np.empty(n, dtype=int)
     for step in range(n):

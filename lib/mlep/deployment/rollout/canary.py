@@ -17,6 +17,7 @@ from mlep._checks import (
     count,
     non_negative,
     real,
+    seeded_rng,
     sequence,
 )
 from mlep.deployment.rollout.stream import (
@@ -167,7 +168,7 @@ def canary(
     _check_model(candidate, "candidate")
     guards = _check_guards(guards)
     stages = _check_stages(stages, len(requests))
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     rows = []
     parts = np.array_split(np.arange(len(requests)), len(stages))
     for k, (percent, positions) in enumerate(zip(stages, parts)):
@@ -292,7 +293,7 @@ def blue_green(
             f"switch_at must be a request position, below {len(requests)} (the number of "
             f"requests), but got {switch_at}: the switch would never happen"
         )
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     rows, live, decision, reason = [], "blue", "green", "green held every window"
     for first, last in _windows(len(requests), switch_at, window):
         action = "serve"

@@ -20,6 +20,7 @@ from mlep._checks import (
     positive,
     probability,
     real,
+    seeded_rng,
     sequence,
     text,
 )
@@ -72,7 +73,7 @@ def request_stream(
     n_features = count(n_features, "n_features", minimum=1)
     noise = non_negative(noise, "noise")
     label_rate = probability(label_rate, "label_rate")
-    rng = np.random.default_rng(count(seed, "seed"))  # None would not be reproducible
+    rng = seeded_rng(seed)
     x = rng.normal(size=(n, n_features)).round(3)
     score = x[:, 0] + (0.5 * x[:, 1] if n_features > 1 else 0.0)
     labels = pd.array((score + noise * rng.normal(size=n) > 0).astype(int), dtype="Int64")
