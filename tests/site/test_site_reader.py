@@ -353,11 +353,13 @@ def _close_search(page):
     Escape alone raced the overlay on a busy machine: it still covered the page 20 s later.
     """
     page.evaluate(
-        "() => { const toggle = document.getElementById('__search');"
+        "() => { document.activeElement && document.activeElement.blur();"
+        " const toggle = document.getElementById('__search');"
         " toggle.checked = false; toggle.dispatchEvent(new Event('change')); }"
     )
     page.wait_for_function(
-        "() => document.querySelector('.md-search__overlay').getBoundingClientRect().width === 0"
+        "() => document.querySelector('.md-search__overlay').getBoundingClientRect().width === 0",
+        timeout=60_000,
     )
 
 
